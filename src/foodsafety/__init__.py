@@ -1,0 +1,65 @@
+"""foodsafety: typed models, rules as data and analyses for China's local food-safety governance.
+
+The package is organised in layers, inward to outward (see ``docs/architecture.md``)::
+
+    vocab -> registry -> ids -> models -> rules -> engines -> ledger -> io -> testing -> cli
+
+Importing ``foodsafety`` is cheap: it loads the error hierarchy only. Public names are
+re-exported lazily from their modules on first use, so ``foodsafety.USCC`` works without
+paying for the whole package at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from foodsafety._version import __version__
+from foodsafety.errors import (
+    BulkValidationError,
+    FoodSafetyError,
+    IdentifierError,
+    LoadError,
+    MissingExtraError,
+    Problem,
+    ProblemReport,
+    RecordValidationError,
+    RegistryError,
+    RuleError,
+    VocabularyError,
+)
+
+# name -> module that defines it; resolved on first attribute access (PEP 562).
+_LAZY: dict[str, str] = {}
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+__all__ = [
+    "BulkValidationError",
+    "FoodSafetyError",
+    "IdentifierError",
+    "LoadError",
+    "MissingExtraError",
+    "Problem",
+    "ProblemReport",
+    "RecordValidationError",
+    "RegistryError",
+    "RuleError",
+    "VocabularyError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'foodsafety' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

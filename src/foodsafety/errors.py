@@ -1,0 +1,420 @@
+"""The one exception hierarchy of foodsafety, and bulk problem reports.
+
+Every error the library raises on bad input is a :class:`FoodSafetyError`. Each carries a
+stable ``code`` (an ASCII reason code a program can branch on), the offending ``value`` and,
+where known, the ``record`` and ``field`` it belongs to and the ``source`` (file), ``row`` and
+``column`` it came from. ``str(error)`` is one readable sentence in the shape
+``Record.field must be X (got Y)``; many errors also carry a Chinese message (``message_zh``).
+
+Bulk loads never stop at the first bad row: they collect :class:`Problem` values into a
+:class:`ProblemReport` (the pandera "lazy" pattern) and raise :class:`BulkValidationError`
+only when asked to, so that every valid row is kept and every bad one is reported at once.
+
+Hierarchy::
+
+    FoodSafetyError
+    ├── IdentifierError        (also ValueError)   bad division code, USCC, licence number
+    ├── VocabularyError        (also ValueError)   a label that names no member of a closed set
+    ├── RecordValidationError  (also ValueError)   a record built from bad fields
+    ├── RegistryError          (also LookupError)  unknown or abolished division code
+    ├── RuleError              (also ValueError)   a policy, rubric or condition that is malformed
+    ├── LoadError              (also ValueError)   a file that cannot be read at all
+    ├── BulkValidationError    (also ValueError)   a bulk load with bad rows; carries the report
+    └── MissingExtraError      (also ImportError)  an optional dependency is not installed
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    import pydantic
+
+__all__ = [
+    "BulkValidationError",
+    "FoodSafetyError",
+    "IdentifierError",
+    "LoadError",
+    "MissingExtraError",
+    "Problem",
+    "ProblemReport",
+    "RecordValidationError",
+    "RegistryError",
+    "RuleError",
+    "VocabularyError",
+]
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class FoodSafetyError(Exception):
+    """Root of every error foodsafety raises on bad input.
+
+    Attributes:
+        code: a stable ASCII reason code (``"uscc.checksum"``, ``"vocab.unknown"``...).
+        message: the English message; ``str(error)`` adds the location.
+        message_zh: the Chinese message, where one is known.
+        record, field, value: what was wrong.
+        source, row, column: where it came from, when it came from a file.
+    """
+
+    default_code = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        message_zh: str | None = None,
+        record: str | None = None,
+        field: str | None = None,
+        value: Any = None,
+        source: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code or self.default_code
+        self.message_zh = message_zh
+        self.record = record
+        self.field = field
+        self.value = value
+        self.source = source
+        self.row = row
+        self.column = column
+        super().__init__(message)
+
+    @property
+    def location(self) -> str:
+        """Where the problem is: ``file, row 3, column uscc: Business.uscc`` (parts omitted when unknown)."""
+        parts: list[str] = []
+        if self.source:
+            parts.append(str(self.source))
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        where = ", ".join(parts)
+        what = ".".join(p for p in (self.record, self.field) if p)
+        if where and what:
+            return f"{where}: {what}"
+        return where or what
+
+    def __str__(self) -> str:
+        loc = self.location
+        return f"{loc}: {self.message}" if loc else self.message
+
+    def located(
+        self, *, source: str | None = None, row: int | None = None, column: str | None = None
+    ) -> FoodSafetyError:
+        """Return this error with file/row/column filled in (used by loaders)."""
+        if source is not None:
+            self.source = source
+        if row is not None:
+            self.row = row
+        if column is not None:
+            self.column = column
+        return self
+
+    def to_problem(self) -> Problem:
+        """This error as one row of a :class:`ProblemReport`."""
+        return Problem(
+            code=self.code,
+            message=self.message,
+            message_zh=self.message_zh,
+            record=self.record,
+            field=self.field,
+            value=self.value,
+            source=self.source,
+            row=self.row,
+            column=self.column,
+        )
+
+
+class IdentifierError(FoodSafetyError, ValueError):
+    """An identifier (division code, USCC, licence number) failed a check.
+
+    ``check`` names the check that failed (``"length"``, ``"format"``, ``"checksum"``,
+    ``"division"``...) so a caller can tell a typo from an unknown code.
+    """
+
+    default_code = "identifier.invalid"
+
+    def __init__(self, message: str, *, check: str = "format", **kwargs: Any) -> None:
+        self.check = check
+        super().__init__(message, **kwargs)
+
+
+class VocabularyError(FoodSafetyError, ValueError):
+    """A label names no member of a closed set; ``suggestions`` lists close matches."""
+
+    default_code = "vocab.unknown"
+
+    def __init__(self, message: str, *, suggestions: Sequence[str] = (), **kwargs: Any) -> None:
+        self.suggestions = tuple(suggestions)
+        super().__init__(message, **kwargs)
+
+
+class RegistryError(FoodSafetyError, LookupError):
+    """A division code that the bundled registry does not know (the message gives its edition)."""
+
+    default_code = "registry.unknown"
+
+    def __str__(self) -> str:  # LookupError would otherwise repr() the message
+        return FoodSafetyError.__str__(self)
+
+
+class RuleError(FoodSafetyError, ValueError):
+    """A policy, rubric or condition is malformed (the message names file, key and a valid example)."""
+
+    default_code = "rule.invalid"
+
+
+class LoadError(FoodSafetyError, ValueError):
+    """A file cannot be read at all (missing, empty, wrong encoding, wrong format)."""
+
+    default_code = "load.failed"
+
+
+class MissingExtraError(FoodSafetyError, ImportError):
+    """An optional dependency is missing; the message gives the exact install command."""
+
+    default_code = "extra.missing"
+
+    def __init__(self, package: str, extra: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs the optional package {package!r}: "
+            f"pip install 'foodsafety[{extra}]'",
+            code=self.default_code,
+            value=package,
+        )
+
+
+def require(module: str, *, extra: str, feature: str) -> Any:
+    """Import an optional dependency or raise :class:`MissingExtraError` with the install command."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise MissingExtraError(module.split(".")[0], extra, feature) from exc
+
+
+@attrs.frozen(slots=True)
+class Problem:
+    """One problem found during validation: what, where, why.
+
+    The fields are the fixed schema of a problem report (see :meth:`ProblemReport.to_rows`).
+    """
+
+    code: str
+    message: str
+    record: str | None = None
+    field: str | None = None
+    value: Any = None
+    source: str | None = None
+    row: int | None = None
+    column: str | None = None
+    message_zh: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict, JSON-friendly except for ``value`` which is kept as given."""
+        return attrs.asdict(self)
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.source, None if self.row is None else f"row {self.row}") if p]
+        if self.column:
+            parts.append(f"column {self.column}")
+        where = ", ".join(parts)
+        what = ".".join(p for p in (self.record, self.field) if p)
+        head = ": ".join(p for p in (where, what) if p)
+        return f"{head}: {self.message}" if head else self.message
+
+
+class ProblemReport(Sequence[Problem]):
+    """Every problem of a bulk validation, in input order.
+
+    ``str(report)`` is a short summary with counts per reason code followed by the first
+    problems; :meth:`to_rows` gives a fixed-schema table (one dict per problem) and
+    :meth:`to_polars` the same as a DataFrame.
+    """
+
+    __slots__ = ("_problems",)
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self._problems: list[Problem] = list(problems)
+
+    def add(self, problem: Problem | FoodSafetyError) -> None:
+        """Append one problem (an error is converted with :meth:`FoodSafetyError.to_problem`)."""
+        if isinstance(problem, FoodSafetyError):
+            problem = problem.to_problem()
+        self._problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem | FoodSafetyError]) -> None:
+        """Append many problems."""
+        for p in problems:
+            self.add(p)
+
+    def __getitem__(self, index: int) -> Problem:  # type: ignore[override]
+        return self._problems[index]
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._problems)
+
+    def __bool__(self) -> bool:
+        return bool(self._problems)
+
+    def counts(self) -> dict[str, int]:
+        """Number of problems per reason code, most frequent first."""
+        return dict(Counter(p.code for p in self._problems).most_common())
+
+    def rows(self) -> list[int]:
+        """The distinct input rows that have at least one problem, sorted."""
+        return sorted({p.row for p in self._problems if p.row is not None})
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One dict per problem with the keys of :class:`Problem` (values stringified)."""
+        out = []
+        for p in self._problems:
+            d = p.to_dict()
+            d["value"] = None if p.value is None else str(p.value)
+            out.append(d)
+        return out
+
+    def to_polars(self) -> Any:
+        """The report as a ``polars.DataFrame`` (needs the ``data`` extra)."""
+        pl = require("polars", extra="data", feature="ProblemReport.to_polars")
+        schema = {
+            "code": pl.Utf8,
+            "message": pl.Utf8,
+            "record": pl.Utf8,
+            "field": pl.Utf8,
+            "value": pl.Utf8,
+            "source": pl.Utf8,
+            "row": pl.Int64,
+            "column": pl.Utf8,
+            "message_zh": pl.Utf8,
+        }
+        return pl.DataFrame(self.to_rows(), schema=schema)
+
+    def summary(self, limit: int = 10) -> str:
+        """A readable summary: total, counts per code, then the first ``limit`` problems."""
+        if not self._problems:
+            return "no problems"
+        lines = [f"{len(self._problems)} problem(s) in {len(self.rows()) or '?'} row(s)"]
+        lines += [f"  {code}: {n}" for code, n in self.counts().items()]
+        lines += [f"  - {p}" for p in self._problems[:limit]]
+        if len(self._problems) > limit:
+            lines.append(f"  ... and {len(self._problems) - limit} more")
+        return "\n".join(lines)
+
+    def raise_if_any(self, what: str = "input") -> None:
+        """Raise :class:`BulkValidationError` carrying this report if it holds any problem."""
+        if self._problems:
+            raise BulkValidationError(what, self)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"ProblemReport({len(self._problems)} problems)"
+
+
+class BulkValidationError(FoodSafetyError, ValueError):
+    """A bulk load found bad rows; ``report`` holds every one of them."""
+
+    default_code = "bulk.invalid"
+
+    def __init__(self, what: str, report: ProblemReport) -> None:
+        self.report = report
+        super().__init__(f"{what} has {len(report)} problem(s)\n{report.summary()}")
+
+
+class RecordValidationError(FoodSafetyError, ValueError):
+    """A record was built from bad fields.
+
+    Wraps pydantic's ``ValidationError`` so that constructors raise from the one hierarchy;
+    ``problems`` lists every field error (record, field path, value, reason), and ``errors()``
+    returns pydantic's own list for callers that want it.
+    """
+
+    default_code = "record.invalid"
+
+    def __init__(self, record: str, problems: Sequence[Problem], raw: Any = None) -> None:
+        self.problems = tuple(problems)
+        self._raw = raw
+        first = self.problems[0] if self.problems else None
+        if len(self.problems) == 1 and first is not None:
+            message = first.message
+        else:
+            message = f"{len(self.problems)} invalid field(s): " + "; ".join(
+                f"{p.field}: {p.message}" for p in self.problems
+            )
+        super().__init__(
+            message,
+            code=first.code if first and len(self.problems) == 1 else self.default_code,
+            record=record,
+            field=first.field if first and len(self.problems) == 1 else None,
+            value=first.value if first and len(self.problems) == 1 else None,
+            message_zh=first.message_zh if first and len(self.problems) == 1 else None,
+        )
+
+    def errors(self) -> list[Any]:
+        """pydantic's error list, when this error wraps a pydantic ``ValidationError``."""
+        return list(self._raw.errors()) if self._raw is not None else []
+
+    def located(
+        self, *, source: str | None = None, row: int | None = None, column: str | None = None
+    ) -> FoodSafetyError:
+        super().located(source=source, row=row, column=column)
+        self.problems = tuple(
+            attrs.evolve(
+                p,
+                source=source if source is not None else p.source,
+                row=row if row is not None else p.row,
+            )
+            for p in self.problems
+        )
+        return self
+
+    @classmethod
+    def from_pydantic(cls, record: str, exc: pydantic.ValidationError) -> RecordValidationError:
+        """Convert pydantic's error, keeping our own typed error's code and Chinese message."""
+        problems = []
+        for err in exc.errors(include_url=False):
+            field = ".".join(str(p) for p in err.get("loc", ())) or None
+            ctx = err.get("ctx") or {}
+            inner = ctx.get("error")
+            if isinstance(inner, FoodSafetyError):
+                problems.append(
+                    Problem(
+                        code=inner.code,
+                        message=inner.message,
+                        message_zh=inner.message_zh,
+                        record=record,
+                        field=field,
+                        value=err.get("input"),
+                    )
+                )
+            else:
+                msg = err.get("msg", "invalid")
+                problems.append(
+                    Problem(
+                        code=f"record.{err.get('type', 'invalid')}",
+                        message=f"{msg} (got {_show(err.get('input'))})",
+                        record=record,
+                        field=field,
+                        value=err.get("input"),
+                    )
+                )
+        return cls(record, problems, raw=exc)
