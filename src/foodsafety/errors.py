@@ -190,8 +190,7 @@ class MissingExtraError(FoodSafetyError, ImportError):
 
     def __init__(self, package: str, extra: str, feature: str) -> None:
         super().__init__(
-            f"{feature} needs the optional package {package!r}: "
-            f"pip install 'foodsafety[{extra}]'",
+            f"{feature} needs the optional package {package!r}: pip install 'foodsafety[{extra}]'",
             code=self.default_code,
             value=package,
         )

@@ -210,7 +210,15 @@ class Governance:
         for b in self._bodies.values():
             for field, ref in (("hosted_by", b.hosted_by), ("member_of", b.member_of)):
                 if ref is not None and ref not in self._bodies:
-                    report.add(_problem("body.dangling", "Body", field, ref, f"{b.id} names {field} {ref!r}, which is not a known body"))
+                    report.add(
+                        _problem(
+                            "body.dangling",
+                            "Body",
+                            field,
+                            ref,
+                            f"{b.id} names {field} {ref!r}, which is not a known body",
+                        )
+                    )
         for o in officials:
             self._add_official(o, report)
         report.raise_if_any("the governance structure")
@@ -223,14 +231,32 @@ class Governance:
 
     def _add_body(self, b: Body, report: ProblemReport) -> None:
         if b.id in self._bodies:
-            report.add(_problem("body.duplicate", "Body", "id", b.id, f"body id {b.id!r} appears twice"))
+            report.add(
+                _problem("body.duplicate", "Body", "id", b.id, f"body id {b.id!r} appears twice")
+            )
             return
         if b.jurisdiction not in self.tree:
-            report.add(_problem("body.unknown_jurisdiction", "Body", "jurisdiction", b.jurisdiction, f"{b.id}: jurisdiction {b.jurisdiction!r} is not in the tree"))
+            report.add(
+                _problem(
+                    "body.unknown_jurisdiction",
+                    "Body",
+                    "jurisdiction",
+                    b.jurisdiction,
+                    f"{b.id}: jurisdiction {b.jurisdiction!r} is not in the tree",
+                )
+            )
             return
         same = self._by_jurisdiction.setdefault(b.jurisdiction, [])
         if b.kind in _UNIQUE_KINDS and any(x.kind is b.kind for x in same):
-            report.add(_problem("body.duplicate_kind", "Body", "kind", b.kind.value, f"{b.jurisdiction} already has a {b.kind.value} ({b.id})"))
+            report.add(
+                _problem(
+                    "body.duplicate_kind",
+                    "Body",
+                    "kind",
+                    b.kind.value,
+                    f"{b.jurisdiction} already has a {b.kind.value} ({b.id})",
+                )
+            )
             return
         self._bodies[b.id] = b
         same.append(b)
@@ -238,11 +264,35 @@ class Governance:
     def _add_official(self, o: Official, report: ProblemReport) -> None:
         body = self._bodies.get(o.body)
         if o.id in self._officials:
-            report.add(_problem("official.duplicate", "Official", "id", o.id, f"official id {o.id!r} appears twice"))
+            report.add(
+                _problem(
+                    "official.duplicate",
+                    "Official",
+                    "id",
+                    o.id,
+                    f"official id {o.id!r} appears twice",
+                )
+            )
         elif body is None:
-            report.add(_problem("official.unknown_body", "Official", "body", o.body, f"{o.id}: body {o.body!r} is not known"))
+            report.add(
+                _problem(
+                    "official.unknown_body",
+                    "Official",
+                    "body",
+                    o.body,
+                    f"{o.id}: body {o.body!r} is not known",
+                )
+            )
         elif body.jurisdiction != o.jurisdiction:
-            report.add(_problem("official.wrong_jurisdiction", "Official", "jurisdiction", o.jurisdiction, f"{o.id}: body {o.body} belongs to {body.jurisdiction}, not {o.jurisdiction}"))
+            report.add(
+                _problem(
+                    "official.wrong_jurisdiction",
+                    "Official",
+                    "jurisdiction",
+                    o.jurisdiction,
+                    f"{o.id}: body {o.body} belongs to {body.jurisdiction}, not {o.jurisdiction}",
+                )
+            )
         else:
             self._officials[o.id] = o
             self._officials_by_body.setdefault(o.body, []).append(o)
@@ -302,12 +352,29 @@ class Governance:
             kinds = {b.kind for b in self.bodies_of(j.code)}
             for k in _STANDARD_KINDS[j.level]:
                 if k not in kinds:
-                    report.add(_problem("gap.missing_body", "Jurisdiction", "bodies", j.code, f"{j.name} ({j.code}) has no {k.zh} ({k.value})"))
-            if BodyKind.FOOD_SAFETY_COMMITTEE in kinds and not self.holders(j.code, OfficialPost.COMMITTEE_CHAIR, as_of=as_of):
-                report.add(_problem("gap.no_chair", "Jurisdiction", "officials", j.code, f"{j.name} ({j.code}): the food safety committee has no chair (食安委主任)"))
+                    report.add(
+                        _problem(
+                            "gap.missing_body",
+                            "Jurisdiction",
+                            "bodies",
+                            j.code,
+                            f"{j.name} ({j.code}) has no {k.zh} ({k.value})",
+                        )
+                    )
+            if BodyKind.FOOD_SAFETY_COMMITTEE in kinds and not self.holders(
+                j.code, OfficialPost.COMMITTEE_CHAIR, as_of=as_of
+            ):
+                report.add(
+                    _problem(
+                        "gap.no_chair",
+                        "Jurisdiction",
+                        "officials",
+                        j.code,
+                        f"{j.name} ({j.code}): the food safety committee has no chair (食安委主任)",
+                    )
+                )
         return report
 
 
 def _problem(code: str, record: str, field: str, value: object, message: str) -> Problem:
     return Problem(code=code, message=message, record=record, field=field, value=value)
-

@@ -99,16 +99,11 @@ class Jurisdiction(FrozenRecord):
                 )
             return self
         code = DivisionCode(self.code)
-        if code.level is not self.level and not (
-            # Placeholders such as 110100 市辖区 or 419000 省直辖县级行政区划 and municipalities'
-            # counties look like one level by their digits and act as another.
-            self.kind
-            in (
+        if code.level is not self.level and self.kind not in (
                 DivisionKind.MUNICIPAL_DISTRICTS,
                 DivisionKind.PROVINCE_ADMINISTERED_COUNTY,
                 DivisionKind.FUNCTIONAL_ZONE,
-            )
-        ):
+            ):
             raise ValueError(
                 f"level must match the code: {self.code!r} is a {code.level.value} code "
                 f"(got level {self.level.value!r})"

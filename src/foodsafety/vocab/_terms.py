@@ -40,10 +40,34 @@ class Level(Term):
     __label_en__ = "level"
 
     PROVINCE = ("province", "省", "省", "province", ("省级", "自治区", "直辖市", "省本级"))
-    CITY = ("city", "市", "市", "city", ("市级", "地级", "地级市", "市州", "市(州)", "自治州", "盟", "市本级"))
-    COUNTY = ("county", "县", "縣", "county", ("县市区", "县(市、区)", "区县", "县级市", "市辖区", "旗", "区", "區"))
-    TOWNSHIP = ("township", "乡", "鄉", "township", ("乡镇", "鄉鎮", "乡镇街道", "街道", "镇", "鎮", "town", "subdistrict"))
-    VILLAGE = ("village", "村", "村", "village", ("社区", "社區", "村居", "居委会", "村委会", "community"))
+    CITY = (
+        "city",
+        "市",
+        "市",
+        "city",
+        ("市级", "地级", "地级市", "市州", "市(州)", "自治州", "盟", "市本级"),
+    )
+    COUNTY = (
+        "county",
+        "县",
+        "縣",
+        "county",
+        ("县市区", "县(市、区)", "区县", "县级市", "市辖区", "旗", "区", "區"),
+    )
+    TOWNSHIP = (
+        "township",
+        "乡",
+        "鄉",
+        "township",
+        ("乡镇", "鄉鎮", "乡镇街道", "街道", "镇", "鎮", "town", "subdistrict"),
+    )
+    VILLAGE = (
+        "village",
+        "村",
+        "村",
+        "village",
+        ("社区", "社區", "村居", "居委会", "村委会", "community"),
+    )
 
     @property
     def depth(self) -> int:
@@ -84,7 +108,13 @@ class DivisionKind(Term):
     AUTONOMOUS_PREFECTURE = ("autonomous_prefecture", "自治州", "自治州", "autonomous prefecture")
     LEAGUE = ("league", "盟", "盟", "league")
     PREFECTURE = ("prefecture", "地区", "地區", "prefecture")
-    MUNICIPAL_DISTRICTS = ("municipal_districts", "市辖区(统计)", "市轄區(統計)", "city districts placeholder", ("市辖区汇总",))
+    MUNICIPAL_DISTRICTS = (
+        "municipal_districts",
+        "市辖区(统计)",
+        "市轄區(統計)",
+        "city districts placeholder",
+        ("市辖区汇总",),
+    )
     DISTRICT = ("district", "市辖区", "市轄區", "district")
     COUNTY = ("county", "县", "縣", "county")
     COUNTY_CITY = ("county_city", "县级市", "縣級市", "county-level city")
@@ -93,8 +123,20 @@ class DivisionKind(Term):
     AUTONOMOUS_BANNER = ("autonomous_banner", "自治旗", "自治旗", "autonomous banner")
     FORESTRY_DISTRICT = ("forestry_district", "林区", "林區", "forestry district")
     SPECIAL_DISTRICT = ("special_district", "特区", "特區", "special district")
-    PROVINCE_ADMINISTERED_COUNTY = ("province_administered_county", "省直管县", "省直管縣", "province-administered county", ("省直辖县级行政区划",))
-    FUNCTIONAL_ZONE = ("functional_zone", "功能区", "功能區", "functional zone", ("开发区", "開發區", "管委会", "高新区", "经开区", "新区"))
+    PROVINCE_ADMINISTERED_COUNTY = (
+        "province_administered_county",
+        "省直管县",
+        "省直管縣",
+        "province-administered county",
+        ("省直辖县级行政区划",),
+    )
+    FUNCTIONAL_ZONE = (
+        "functional_zone",
+        "功能区",
+        "功能區",
+        "functional zone",
+        ("开发区", "開發區", "管委会", "高新区", "经开区", "新区"),
+    )
     TOWN = ("town", "镇", "鎮", "town")
     TOWNSHIP = ("township", "乡", "鄉", "township")
     ETHNIC_TOWNSHIP = ("ethnic_township", "民族乡", "民族鄉", "ethnic township")
@@ -113,12 +155,42 @@ class BusinessKind(Term):
     __label_zh__ = "业态"
     __label_en__ = "business kind"
 
-    PRODUCTION = ("production", "食品生产", "食品生產", "food production", ("生产", "生產", "食品生产主体", "生产企业"))
-    OPERATION = ("operation", "食品经营", "食品經營", "food operation (retail and distribution)", ("经营", "經營", "食品销售", "流通", "retail", "食品经营主体"))
-    CATERING = ("catering", "餐饮服务", "餐飲服務", "catering", ("餐饮", "餐飲", "餐饮服务主体", "food service"))
-    SMALL_WORKSHOP = ("small_workshop", "小作坊", "小作坊", "small workshop", ("食品小作坊", "小作坊主体"))
+    PRODUCTION = (
+        "production",
+        "食品生产",
+        "食品生產",
+        "food production",
+        ("生产", "生產", "食品生产主体", "生产企业"),
+    )
+    OPERATION = (
+        "operation",
+        "食品经营",
+        "食品經營",
+        "food operation (retail and distribution)",
+        ("经营", "經營", "食品销售", "流通", "retail", "食品经营主体"),
+    )
+    CATERING = (
+        "catering",
+        "餐饮服务",
+        "餐飲服務",
+        "catering",
+        ("餐饮", "餐飲", "餐饮服务主体", "food service"),
+    )
+    SMALL_WORKSHOP = (
+        "small_workshop",
+        "小作坊",
+        "小作坊",
+        "small workshop",
+        ("食品小作坊", "小作坊主体"),
+    )
     VENDOR = ("vendor", "小摊贩", "小攤販", "street vendor", ("食品小摊贩", "摊贩"))
-    FARM_MARKET = ("farm_market", "农贸市场", "農貿市場", "farm-produce market", ("集贸市场", "食用农产品市场"))
+    FARM_MARKET = (
+        "farm_market",
+        "农贸市场",
+        "農貿市場",
+        "farm-produce market",
+        ("集贸市场", "食用农产品市场"),
+    )
 
     @property
     def licensed(self) -> bool:
@@ -164,11 +236,35 @@ class ResponsibilityKind(Term):
 
     PRIMARY = ("primary", "主体责任", "主體責任", "primary responsibility", ("企业主体责任",))
     PAIRING = ("pairing", "包保责任", "包保責任", "pairing", ("包保",))
-    TERRITORIAL = ("territorial", "属地管理责任", "屬地管理責任", "territorial management", ("属地管理", "属地责任"))
-    PARTY_GOVERNMENT = ("party_government", "党政同责", "黨政同責", "shared party-government responsibility", ("党政同责责任",))
+    TERRITORIAL = (
+        "territorial",
+        "属地管理责任",
+        "屬地管理責任",
+        "territorial management",
+        ("属地管理", "属地责任"),
+    )
+    PARTY_GOVERNMENT = (
+        "party_government",
+        "党政同责",
+        "黨政同責",
+        "shared party-government responsibility",
+        ("党政同责责任",),
+    )
     REGULATORY = ("regulatory", "监管责任", "監管責任", "regulatory supervision", ("监管", "監管"))
-    COORDINATION = ("coordination", "综合协调", "綜合協調", "coordination", ("协调", "協調", "统筹协调"))
-    PORTFOLIO = ("portfolio", "分管/一岗双责", "分管/一崗雙責", "portfolio responsibility", ("分管", "一岗双责", "一崗雙責", "分管责任"))
+    COORDINATION = (
+        "coordination",
+        "综合协调",
+        "綜合協調",
+        "coordination",
+        ("协调", "協調", "统筹协调"),
+    )
+    PORTFOLIO = (
+        "portfolio",
+        "分管/一岗双责",
+        "分管/一崗雙責",
+        "portfolio responsibility",
+        ("分管", "一岗双责", "一崗雙責", "分管责任"),
+    )
 
 
 class BusinessPost(Term):
@@ -177,9 +273,27 @@ class BusinessPost(Term):
     __label_zh__ = "企业岗位"
     __label_en__ = "business post"
 
-    PRINCIPAL = ("principal", "主要负责人", "主要負責人", "principal", ("法定代表人", "负责人", "企业负责人"))
-    FOOD_SAFETY_DIRECTOR = ("food_safety_director", "食品安全总监", "食品安全總監", "food safety director", ("食品总监", "食品總監", "总监"))
-    FOOD_SAFETY_OFFICER = ("food_safety_officer", "食品安全员", "食品安全員", "food safety officer", ("安全员",))
+    PRINCIPAL = (
+        "principal",
+        "主要负责人",
+        "主要負責人",
+        "principal",
+        ("法定代表人", "负责人", "企业负责人"),
+    )
+    FOOD_SAFETY_DIRECTOR = (
+        "food_safety_director",
+        "食品安全总监",
+        "食品安全總監",
+        "food safety director",
+        ("食品总监", "食品總監", "总监"),
+    )
+    FOOD_SAFETY_OFFICER = (
+        "food_safety_officer",
+        "食品安全员",
+        "食品安全員",
+        "food safety officer",
+        ("安全员",),
+    )
 
 
 class Routine(Term):
@@ -189,8 +303,20 @@ class Routine(Term):
     __label_en__ = "routine"
 
     DAILY = ("daily", "日管控", "日管控", "daily control", ("每日检查记录", "每日檢查記錄", "日"))
-    WEEKLY = ("weekly", "周排查", "週排查", "weekly hazard review", ("每周排查治理报告", "每週排查治理報告", "周"))
-    MONTHLY = ("monthly", "月调度", "月調度", "monthly dispatch", ("每月调度会议纪要", "每月調度會議紀要", "月"))
+    WEEKLY = (
+        "weekly",
+        "周排查",
+        "週排查",
+        "weekly hazard review",
+        ("每周排查治理报告", "每週排查治理報告", "周"),
+    )
+    MONTHLY = (
+        "monthly",
+        "月调度",
+        "月調度",
+        "monthly dispatch",
+        ("每月调度会议纪要", "每月調度會議紀要", "月"),
+    )
 
     @property
     def record_zh(self) -> str:
@@ -213,14 +339,56 @@ class BodyKind(Term):
     __label_zh__ = "机构类型"
     __label_en__ = "body kind"
 
-    PARTY_COMMITTEE = ("party_committee", "党委", "黨委", "party committee", ("党工委", "市委", "县委", "省委"))
-    GOVERNMENT = ("government", "政府", "政府", "people's government", ("人民政府", "办事处", "街道办事处"))
-    FOOD_SAFETY_COMMITTEE = ("food_safety_committee", "食品安全委员会", "食品安全委員會", "food safety committee", ("食安委", "食药安委", "食安委员会"))
-    FOOD_SAFETY_OFFICE = ("food_safety_office", "食品安全委员会办公室", "食品安全委員會辦公室", "food safety office", ("食安办", "食安辦", "食药安办"))
-    MARKET_REGULATION_BUREAU = ("market_regulation_bureau", "市场监督管理局", "市場監督管理局", "market regulation bureau", ("市场监管局", "市監局", "市场监管部门"))
-    MARKET_REGULATION_STATION = ("market_regulation_station", "市场监管所", "市場監管所", "market regulation station", ("市场监督管理所",))
+    PARTY_COMMITTEE = (
+        "party_committee",
+        "党委",
+        "黨委",
+        "party committee",
+        ("党工委", "市委", "县委", "省委"),
+    )
+    GOVERNMENT = (
+        "government",
+        "政府",
+        "政府",
+        "people's government",
+        ("人民政府", "办事处", "街道办事处"),
+    )
+    FOOD_SAFETY_COMMITTEE = (
+        "food_safety_committee",
+        "食品安全委员会",
+        "食品安全委員會",
+        "food safety committee",
+        ("食安委", "食药安委", "食安委员会"),
+    )
+    FOOD_SAFETY_OFFICE = (
+        "food_safety_office",
+        "食品安全委员会办公室",
+        "食品安全委員會辦公室",
+        "food safety office",
+        ("食安办", "食安辦", "食药安办"),
+    )
+    MARKET_REGULATION_BUREAU = (
+        "market_regulation_bureau",
+        "市场监督管理局",
+        "市場監督管理局",
+        "market regulation bureau",
+        ("市场监管局", "市監局", "市场监管部门"),
+    )
+    MARKET_REGULATION_STATION = (
+        "market_regulation_station",
+        "市场监管所",
+        "市場監管所",
+        "market regulation station",
+        ("市场监督管理所",),
+    )
     MEMBER_UNIT = ("member_unit", "成员单位", "成員單位", "member unit", ("食安委成员单位",))
-    VILLAGE_COMMITTEE = ("village_committee", "村(居)民委员会", "村(居)民委員會", "village committee", ("村委会", "居委会"))
+    VILLAGE_COMMITTEE = (
+        "village_committee",
+        "村(居)民委员会",
+        "村(居)民委員會",
+        "village committee",
+        ("村委会", "居委会"),
+    )
 
 
 class OfficialPost(Term):
@@ -229,18 +397,53 @@ class OfficialPost(Term):
     __label_zh__ = "领导职务"
     __label_en__ = "official post"
 
-    PARTY_SECRETARY = ("party_secretary", "党委书记", "黨委書記", "party secretary", ("书记", "書記"))
-    GOVERNMENT_HEAD = ("government_head", "政府主要负责人", "政府主要負責人", "head of government", ("省长", "市长", "县长", "区长", "乡长", "镇长", "主任"))
-    DEPUTY_IN_CHARGE = ("deputy_in_charge", "分管负责人", "分管負責人", "deputy in charge of food safety", ("分管副职", "分管领导", "副市长", "副县长"))
+    PARTY_SECRETARY = (
+        "party_secretary",
+        "党委书记",
+        "黨委書記",
+        "party secretary",
+        ("书记", "書記"),
+    )
+    GOVERNMENT_HEAD = (
+        "government_head",
+        "政府主要负责人",
+        "政府主要負責人",
+        "head of government",
+        ("省长", "市长", "县长", "区长", "乡长", "镇长", "主任"),
+    )
+    DEPUTY_IN_CHARGE = (
+        "deputy_in_charge",
+        "分管负责人",
+        "分管負責人",
+        "deputy in charge of food safety",
+        ("分管副职", "分管领导", "副市长", "副县长"),
+    )
     OTHER_LEADER = ("other_leader", "其他班子成员", "其他班子成員", "other leader", ("班子成员",))
     COMMITTEE_CHAIR = ("committee_chair", "食安委主任", "食安委主任", "committee chair")
-    COMMITTEE_DEPUTY_CHAIR = ("committee_deputy_chair", "食安委副主任", "食安委副主任", "committee deputy chair")
+    COMMITTEE_DEPUTY_CHAIR = (
+        "committee_deputy_chair",
+        "食安委副主任",
+        "食安委副主任",
+        "committee deputy chair",
+    )
     OFFICE_DIRECTOR = ("office_director", "食安办主任", "食安辦主任", "office director")
-    BUREAU_DIRECTOR = ("bureau_director", "市场监管局局长", "市場監管局局長", "bureau director", ("局长",))
+    BUREAU_DIRECTOR = (
+        "bureau_director",
+        "市场监管局局长",
+        "市場監管局局長",
+        "bureau director",
+        ("局长",),
+    )
     STATION_HEAD = ("station_head", "市场监管所所长", "市場監管所所長", "station head", ("所长",))
     UNIT_HEAD = ("unit_head", "成员单位主要负责人", "成員單位主要負責人", "member unit head")
     LIAISON_OFFICER = ("liaison_officer", "联络员", "聯絡員", "liaison officer")
-    VILLAGE_HEAD = ("village_head", "村(居)委会主任", "村(居)委會主任", "village committee head", ("村主任", "村支书"))
+    VILLAGE_HEAD = (
+        "village_head",
+        "村(居)委会主任",
+        "村(居)委會主任",
+        "village committee head",
+        ("村主任", "村支书"),
+    )
 
 
 class VisitMode(Term):
@@ -262,7 +465,13 @@ class PairingList(Term):
     RESPONSIBILITY = ("responsibility", "责任清单", "責任清單", "responsibility list")
     TASK = ("task", "任务清单", "任務清單", "task list")
     SUPERVISION = ("supervision", "督查清单", "督查清單", "supervision list")
-    PLEDGE = ("pledge", "承诺书", "承諾書", "pledge", ("食品安全责任与任务承诺书", "《食品安全责任与任务承诺书》"))
+    PLEDGE = (
+        "pledge",
+        "承诺书",
+        "承諾書",
+        "pledge",
+        ("食品安全责任与任务承诺书", "《食品安全责任与任务承诺书》"),
+    )
 
 
 class Severity(Term):
@@ -305,7 +514,12 @@ class RectificationAction(Term):
     __label_en__ = "rectification action"
 
     WARNING_TALK = ("warning_talk", "约谈", "約談", "warning talk", ("警示约谈",))
-    RECTIFICATION_DEADLINE = ("rectification_deadline", "限期整改", "限期整改", "rectification deadline")
+    RECTIFICATION_DEADLINE = (
+        "rectification_deadline",
+        "限期整改",
+        "限期整改",
+        "rectification deadline",
+    )
     PUBLIC_NOTICE = ("public_notice", "通报", "通報", "public notice")
     FOLLOW_UP = ("follow_up", "回头看", "回頭看", "follow-up check", ("督导回头看",))
     ACCEPTANCE_CHECK = ("acceptance_check", "验收复核", "驗收複核", "acceptance check")
@@ -319,7 +533,13 @@ class FindingSource(Term):
     __label_en__ = "finding source"
 
     AUDIT = ("audit", "台账核查", "台賬核查", "ledger audit")
-    SUPERVISION_VISIT = ("supervision_visit", "包保督导", "包保督導", "supervision visit", ("督导",))
+    SUPERVISION_VISIT = (
+        "supervision_visit",
+        "包保督导",
+        "包保督導",
+        "supervision visit",
+        ("督导",),
+    )
     CAMPAIGN = ("campaign", "专项督查", "專項督查", "campaign", ("大督查",))
     ASSESSMENT = ("assessment", "评议考核", "評議考核", "assessment", ("考核",))
     INSPECTION = ("inspection", "监督检查", "監督檢查", "regulatory inspection")
@@ -373,9 +593,21 @@ class DemonstrationStandard(Term):
     __label_zh__ = "示范评价标准"
     __label_en__ = "demonstration standard"
 
-    SATISFACTION = ("satisfaction", "群众满意度", "群眾滿意度", "public satisfaction", ("满意度", "滿意度"))
+    SATISFACTION = (
+        "satisfaction",
+        "群众满意度",
+        "群眾滿意度",
+        "public satisfaction",
+        ("满意度", "滿意度"),
+    )
     DOCUMENT_REVIEW = ("document_review", "资料评审", "資料評審", "document review")
-    SITE_CHECK = ("site_check", "明察暗访", "明察暗訪", "unannounced site check", ("现场验收", "現場驗收", "暗访"))
+    SITE_CHECK = (
+        "site_check",
+        "明察暗访",
+        "明察暗訪",
+        "unannounced site check",
+        ("现场验收", "現場驗收", "暗访"),
+    )
 
 
 class CampaignPhase(Term):
@@ -385,5 +617,11 @@ class CampaignPhase(Term):
     __label_en__ = "campaign phase"
 
     SELF_INSPECTION = ("self_inspection", "自查自纠", "自查自糾", "self-inspection", ("自查",))
-    INSPECTION = ("inspection", "督查检查", "督查檢查", "inspection by groups", ("督查", "集中督查"))
+    INSPECTION = (
+        "inspection",
+        "督查检查",
+        "督查檢查",
+        "inspection by groups",
+        ("督查", "集中督查"),
+    )
     SUMMARY = ("summary", "总结", "總結", "summary", ("总结提升",))
