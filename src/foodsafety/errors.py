@@ -394,7 +394,13 @@ class RecordValidationError(FoodSafetyError, ValueError):
             field = ".".join(str(p) for p in err.get("loc", ())) or None
             ctx = err.get("ctx") or {}
             inner = ctx.get("error")
-            if isinstance(inner, FoodSafetyError):
+            if isinstance(inner, RecordValidationError) and inner.problems:
+                # A nested record (pydantic calls its custom __init__) reports paths relative
+                # to itself: prefix them with where it sits in the outer record.
+                for p in inner.problems:
+                    sub = ".".join(x for x in (field, p.field) if x) or None
+                    problems.append(attrs.evolve(p, record=record, field=sub))
+            elif isinstance(inner, FoodSafetyError):
                 problems.append(
                     Problem(
                         code=inner.code,
