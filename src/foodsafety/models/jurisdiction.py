@@ -100,10 +100,10 @@ class Jurisdiction(FrozenRecord):
             return self
         code = DivisionCode(self.code)
         if code.level is not self.level and self.kind not in (
-                DivisionKind.MUNICIPAL_DISTRICTS,
-                DivisionKind.PROVINCE_ADMINISTERED_COUNTY,
-                DivisionKind.FUNCTIONAL_ZONE,
-            ):
+            DivisionKind.MUNICIPAL_DISTRICTS,
+            DivisionKind.PROVINCE_ADMINISTERED_COUNTY,
+            DivisionKind.FUNCTIONAL_ZONE,
+        ):
             raise ValueError(
                 f"level must match the code: {self.code!r} is a {code.level.value} code "
                 f"(got level {self.level.value!r})"
