@@ -1,0 +1,863 @@
+"""Row-by-row validation of ledger tables, done column-wise (the pandera "lazy" pattern).
+
+Every cell of every row is checked, but Python only ever sees *distinct* values: the dtype
+casts and null checks are polars expressions over the whole column, and the identifier and
+vocabulary checks run once per distinct USCC, division code, licence number or label (a
+million-row business table has a few thousand distinct township codes and labels). Bad cells
+become :class:`~foodsafety.errors.Problem` rows located by source, 1-based data row and
+column; the rows that carry no problem are kept, cast to the exact schema of
+:mod:`foodsafety.ledger.schema` and normalised (labels to codes, identifiers to their canonical
+form), so that every kept row is also a valid record (:mod:`foodsafety.models`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from foodsafety.errors import FoodSafetyError, LoadError, Problem, ProblemReport, require
+from foodsafety.ledger.schema import KEYS, TABLES, polars_schema
+from foodsafety.vocab import (
+    BusinessKind,
+    BusinessPost,
+    Level,
+    OfficialPost,
+    PairingList,
+    PairingTier,
+    RiskGrade,
+    Routine,
+    Term,
+    VisitMode,
+)
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "EVENT_DATES",
+    "REQUIRED",
+    "Progress",
+    "duplicate_key_problems",
+    "validate_tables",
+]
+
+#: progress(stage, done, total): called as a long load advances (the CLI draws a bar).
+Progress = Callable[[str, int, int], None]
+
+ROW = "__row__"
+_BAD = "__bad__"
+
+#: The record class named in problems, per table.
+RECORD_NAMES: dict[str, str] = {
+    "businesses": "Business",
+    "cadres": "Cadre",
+    "assignments": "PairingAssignment",
+    "pledges": "PairingDocument",
+    "visits": "Visit",
+    "routines": "RoutineRecord",
+}
+
+#: Columns that must hold a value (the others may be empty/null; lists default to []).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "businesses": ("uscc", "name", "kind", "jurisdiction", "principal"),
+    "cadres": ("cadre_id", "name", "level", "jurisdiction"),
+    "assignments": ("assignment_id", "cadre_id", "uscc", "valid_from"),
+    "pledges": ("cadre_id", "document"),
+    "visits": ("visit_id", "date", "cadre_id", "uscc", "mode"),
+    "routines": ("uscc", "routine", "period_start", "signed_by", "signer_post"),
+}
+
+#: Dates of things that have already happened: later than ``as_of`` is an error. End dates
+#: (``closed`` excepted, a closing is an event) may lie ahead: they are planned ends.
+EVENT_DATES: dict[str, tuple[str, ...]] = {
+    "businesses": ("opened", "closed", "status_changed"),
+    "cadres": ("active_from",),
+    "assignments": ("valid_from",),
+    "pledges": ("signed",),
+    "visits": ("date",),
+    "routines": ("period_start",),
+}
+
+_VOCAB: dict[tuple[str, str], type[Term]] = {
+    ("businesses", "kind"): BusinessKind,
+    ("businesses", "tier"): PairingTier,
+    ("businesses", "risk_grade"): RiskGrade,
+    ("cadres", "level"): Level,
+    ("cadres", "post"): OfficialPost,
+    ("pledges", "document"): PairingList,
+    ("visits", "mode"): VisitMode,
+    ("routines", "routine"): Routine,
+    ("routines", "signer_post"): BusinessPost,
+}
+
+_USCC_COLUMNS = {
+    ("businesses", "uscc"),
+    ("assignments", "uscc"),
+    ("visits", "uscc"),
+    ("routines", "uscc"),
+}
+_DIVISION_COLUMNS = {("businesses", "jurisdiction"), ("cadres", "jurisdiction")}
+
+_TRUE = ("true", "t", "yes", "y", "1", "是", "已解决", "已解決")
+_FALSE = ("false", "f", "no", "n", "0", "否", "未解决", "未解決")
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def _pl() -> None:
+    require("polars", extra="data", feature="validating a ledger")
+
+
+def _render(message: str | Callable[[Any], str], value: Any) -> str:
+    """A message for one bad value: a ``{v}`` template or a function of the value."""
+    return message.format(v=value) if isinstance(message, str) else message(value)
+
+
+class _Collector:
+    """Problems of one table, and the rows they condemn."""
+
+    def __init__(self, table: str, source: str) -> None:
+        self.table = table
+        self.source = source
+        self.record = RECORD_NAMES[table]
+        self.problems: list[tuple[int, int, Problem]] = []
+        self.bad_rows: set[int] = set()
+        self._order = {c: i for i, c in enumerate(TABLES[table])}
+
+    def add(
+        self,
+        row: int | None,
+        column: str | None,
+        code: str,
+        message: str,
+        value: Any,
+        *,
+        message_zh: str | None = None,
+        drop: bool = True,
+    ) -> None:
+        self.problems.append(
+            (
+                row if row is not None else 0,
+                self._order.get(column or "", -1),
+                Problem(
+                    code=code,
+                    message=message,
+                    message_zh=message_zh,
+                    record=self.record,
+                    field=column,
+                    value=value,
+                    source=self.source,
+                    row=row,
+                    column=column,
+                ),
+            )
+        )
+        if drop and row is not None:
+            self.bad_rows.add(row)
+
+    def flag(
+        self,
+        frame: pl.DataFrame,
+        mask: pl.Expr,
+        column: str,
+        code: str,
+        message: str | Callable[[Any], str],
+        *,
+        value_column: str | None = None,
+        message_zh: str | Callable[[Any], str] | None = None,
+    ) -> None:
+        """Report every row where ``mask`` holds (null counts as false)."""
+        import polars as pl
+
+        shown = value_column or column
+        hits = frame.filter(mask.fill_null(False)).select(pl.col(ROW), pl.col(shown))
+        for row, value in hits.iter_rows():
+            self.add(
+                row,
+                column,
+                code,
+                _render(message, value),
+                value,
+                message_zh=None if message_zh is None else _render(message_zh, value),
+            )
+
+    def sorted(self) -> list[Problem]:
+        return [p for _, _, p in sorted(self.problems, key=lambda x: (x[0], x[1]))]
+
+
+# -- distinct-value validation --------------------------------------------------------------
+
+
+class _Distinct:
+    """Validate each distinct value once, caching across tables (the same USCC appears in
+    businesses, assignments, visits and routines)."""
+
+    def __init__(self, check: Callable[[str], str]) -> None:
+        self.check = check
+        self.good: dict[str, str] = {}
+        self.bad: dict[str, FoodSafetyError] = {}
+
+    def run(self, values: Iterable[str]) -> None:
+        for v in values:
+            if v in self.good or v in self.bad:
+                continue
+            try:
+                self.good[v] = self.check(v)
+            except FoodSafetyError as exc:
+                self.bad[v] = exc
+
+
+def _check_uscc(value: str) -> str:
+    from foodsafety.ids import USCC
+
+    return str(USCC(value))
+
+
+def _check_division(value: str) -> str:
+    from foodsafety.ids import DivisionCode
+
+    return str(DivisionCode(value))
+
+
+def _check_licence(value: str) -> str:
+    from foodsafety.ids import FoodBusinessLicence, FoodProductionLicence
+
+    head = value.strip()[:2].upper()
+    if head == "JY":
+        return str(FoodBusinessLicence(value))
+    return str(FoodProductionLicence(value))
+
+
+def _registry_check(code: str) -> FoodSafetyError | None:
+    """None when the canonical ``code`` is known; villages count when their township is."""
+    from foodsafety.registry import registry
+
+    reg = registry()
+    if code in reg:
+        return None
+    if len(code) == 12 and code[:9] in reg:
+        return None
+    try:
+        reg.get(code)
+    except FoodSafetyError as exc:
+        return exc
+    return None  # pragma: no cover - get() succeeded after `in` failed
+
+
+# -- the table pass -------------------------------------------------------------------------
+
+
+def _strip(expr: pl.Expr) -> pl.Expr:
+    import polars as pl
+
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+class _Context:
+    def __init__(self, as_of: date | None, check_registry: bool) -> None:
+        self.as_of = as_of or date.today()
+        self.check_registry = check_registry
+        self.uscc = _Distinct(_check_uscc)
+        self.division = _Distinct(_check_division)
+        self.licence = _Distinct(_check_licence)
+        self.registry_bad: dict[str, FoodSafetyError | None] = {}
+
+
+def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
+    """Bring the raw frame to the working shape: the schema's columns, strings stripped."""
+    import polars as pl
+
+    schema = TABLES[table]
+    if ROW not in frame.columns:
+        frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+    unknown = [c for c in frame.columns if c not in schema and c != ROW]
+    for c in unknown:
+        col.add(
+            None,
+            c,
+            "column.unknown",
+            f"column {c!r} is not part of the {table} table and was ignored "
+            f"(expected {', '.join(schema)})",
+            c,
+            message_zh=f"未知列 {c!r} 已忽略",
+            drop=False,
+        )
+    missing_required = [c for c in REQUIRED[table] if c not in frame.columns]
+    if missing_required:
+        raise LoadError(
+            f"the {table} table must have the column(s) {', '.join(missing_required)} "
+            f"(its columns are {', '.join(c for c in frame.columns if c != ROW) or 'none'})",
+            code="load.missing_column",
+            message_zh=f"{table} 表缺少必需列：{'、'.join(missing_required)}",
+            record=RECORD_NAMES[table],
+            field=missing_required[0],
+            source=col.source,
+            column=missing_required[0],
+            value=missing_required[0],
+        )
+    exprs = [pl.col(ROW).cast(pl.Int64)]
+    for c, kind in schema.items():
+        if c not in frame.columns:
+            target = polars_schema(table)[c]
+            if kind == "List[Utf8]":
+                exprs.append(pl.lit([], dtype=target).alias(c))
+            else:
+                exprs.append(pl.lit(None, dtype=target).alias(c))
+            continue
+        dtype = frame.schema[c]
+        e = pl.col(c)
+        if kind == "List[Utf8]":
+            if isinstance(dtype, pl.List):
+                e = e.cast(pl.List(pl.Utf8))
+            elif dtype == pl.Null:
+                e = pl.lit([], dtype=pl.List(pl.Utf8))
+            else:
+                e = _strip(e.cast(pl.Utf8))
+        elif kind == "Date" and dtype in (pl.Date,):
+            pass
+        elif kind == "Date" and isinstance(dtype, pl.Datetime):
+            e = e.dt.date()
+        elif kind == "Boolean" and dtype == pl.Boolean:
+            pass
+        else:
+            e = _strip(e.cast(pl.Utf8))
+        exprs.append(e.alias(c))
+    out: pl.DataFrame = frame.select(exprs)
+    return out
+
+
+def _parse_dates(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
+    import polars as pl
+
+    for c, kind in TABLES[table].items():
+        if kind != "Date" or frame.schema[c] == pl.Date:
+            continue
+        parsed = pl.coalesce([pl.col(c).str.to_date(f, strict=False) for f in _DATE_FORMATS])
+        frame = frame.with_columns(parsed.alias(f"{c}__parsed"))
+        col.flag(
+            frame,
+            pl.col(c).is_not_null() & pl.col(f"{c}__parsed").is_null(),
+            c,
+            "date.invalid",
+            lambda v: f"must be a date such as 2022-12-16 (got {v!r})",
+            message_zh=lambda v: f"日期格式无效，应如 2022-12-16（收到 {v!r}）",
+        )
+        frame = frame.with_columns(pl.col(f"{c}__parsed").alias(c)).drop(f"{c}__parsed")
+    return frame
+
+
+def _parse_booleans(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
+    import polars as pl
+
+    for c, kind in TABLES[table].items():
+        if kind != "Boolean" or frame.schema[c] == pl.Boolean:
+            continue
+        low = pl.col(c).str.to_lowercase()
+        parsed = (
+            pl.when(low.is_in(list(_TRUE)))
+            .then(True)
+            .when(low.is_in(list(_FALSE)))
+            .then(False)
+            .otherwise(None)
+        )
+        frame = frame.with_columns(parsed.alias(f"{c}__parsed"))
+        col.flag(
+            frame,
+            pl.col(c).is_not_null() & pl.col(f"{c}__parsed").is_null(),
+            c,
+            "bool.invalid",
+            lambda v: f"must be true or false (是/否) (got {v!r})",
+            message_zh=lambda v: f"应为 是 或 否（收到 {v!r}）",
+        )
+        frame = frame.with_columns(pl.col(f"{c}__parsed").alias(c)).drop(f"{c}__parsed")
+    return frame
+
+
+def _parse_list_cell(text: str) -> list[str]:
+    if text.startswith("["):
+        data = json.loads(text)
+        if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+            raise ValueError("not a JSON array of strings")
+        return data
+    return [part.strip() for part in text.replace("；", ";").split(";")]
+
+
+def _parse_lists(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
+    import polars as pl
+
+    for c, kind in TABLES[table].items():
+        if kind != "List[Utf8]":
+            continue
+        if frame.schema[c] == pl.Utf8:
+            is_json = pl.col(c).str.starts_with("[")
+            try:
+                decoded = frame.select(
+                    pl.when(is_json)
+                    .then(pl.col(c))
+                    .otherwise(None)
+                    .str.json_decode(pl.List(pl.Utf8))
+                ).to_series()
+                split = frame.select(
+                    pl.when(is_json)
+                    .then(None)
+                    .otherwise(pl.col(c).str.replace_all("；", ";").str.split(";"))
+                    .list.eval(pl.element().str.strip_chars())
+                ).to_series()
+                values = decoded.zip_with(decoded.is_not_null(), split)
+                frame = frame.with_columns(values.alias(c))
+            except Exception:  # a malformed JSON cell: locate it the slow way, row by row
+                cells: list[list[str] | None] = []
+                for row, text in frame.select(ROW, c).iter_rows():
+                    if text is None:
+                        cells.append(None)
+                        continue
+                    try:
+                        cells.append(_parse_list_cell(text))
+                    except ValueError:
+                        cells.append(None)
+                        col.add(
+                            row,
+                            c,
+                            "list.invalid",
+                            f'must be a JSON array of strings such as ["a", "b"] or '
+                            f"items separated by ';' (got {text!r})",
+                            text,
+                            message_zh=f"列表格式无效（收到 {text!r}）",
+                        )
+                frame = frame.with_columns(pl.Series(c, cells, dtype=pl.List(pl.Utf8)))
+        frame = frame.with_columns(pl.col(c).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+        blank = (
+            pl.col(c)
+            .list.eval(pl.element().is_null() | (pl.element().str.strip_chars() == ""))
+            .list.any()
+        )
+        col.flag(
+            frame,
+            blank,
+            c,
+            "list.blank_item",
+            lambda v: f"must not hold empty items (got {v!r})",
+            message_zh=lambda v: f"列表中有空项（收到 {v!r}）",
+        )
+        frame = frame.with_columns(pl.col(c).list.eval(pl.element().str.strip_chars()))
+    return frame
+
+
+def _check_required(table: str, frame: pl.DataFrame, col: _Collector) -> None:
+    import polars as pl
+
+    for c in REQUIRED[table]:
+        col.flag(
+            frame,
+            pl.col(c).is_null(),
+            c,
+            "value.missing",
+            f"{c} is required (the cell is empty)",
+            message_zh=f"{c} 为必填项（单元格为空）",
+        )
+
+
+def _apply_distinct(
+    frame: pl.DataFrame,
+    c: str,
+    distinct: _Distinct,
+    col: _Collector,
+    *,
+    extra_check: Callable[[str], FoodSafetyError | None] | None = None,
+    cache: dict[str, FoodSafetyError | None] | None = None,
+) -> pl.DataFrame:
+    """Check each distinct value of column ``c`` once, report the rows holding bad ones and
+    replace good ones by their canonical form."""
+    import polars as pl
+
+    values = frame.get_column(c).drop_nulls().unique().to_list()
+    distinct.run(values)
+    bad: dict[str, FoodSafetyError] = {v: distinct.bad[v] for v in values if v in distinct.bad}
+    if extra_check is not None and cache is not None:
+        for v in values:
+            canon = distinct.good.get(v)
+            if canon is None:
+                continue
+            if canon not in cache:
+                cache[canon] = extra_check(canon)
+            err = cache[canon]
+            if err is not None:
+                bad[v] = err
+    if bad:
+        hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
+        for row, value in hits.iter_rows():
+            err = bad[value]
+            col.add(row, c, err.code, err.message, value, message_zh=err.message_zh)
+    mapping = {v: distinct.good[v] for v in values if v in distinct.good and v not in bad}
+    changed = {k: v for k, v in mapping.items() if k != v}
+    if changed:
+        frame = frame.with_columns(pl.col(c).replace(changed))
+    return frame
+
+
+def _apply_vocab(frame: pl.DataFrame, c: str, term: type[Term], col: _Collector) -> pl.DataFrame:
+    import polars as pl
+
+    values = frame.get_column(c).drop_nulls().unique().to_list()
+    mapping: dict[str, str] = {}
+    bad: dict[str, FoodSafetyError] = {}
+    for v in values:
+        try:
+            mapping[v] = term.parse(v).value
+        except FoodSafetyError as exc:
+            bad[v] = exc
+    if bad:
+        hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
+        for row, value in hits.iter_rows():
+            err = bad[value]
+            col.add(row, c, err.code, err.message, value, message_zh=err.message_zh)
+    changed = {k: v for k, v in mapping.items() if k != v}
+    if changed:
+        frame = frame.with_columns(pl.col(c).replace(changed))
+    return frame
+
+
+def _apply_licences(frame: pl.DataFrame, ctx: _Context, col: _Collector) -> pl.DataFrame:
+    import polars as pl
+
+    c = "licences"
+    values = frame.get_column(c).explode().drop_nulls().unique().to_list()
+    ctx.licence.run(values)
+    bad = {v: ctx.licence.bad[v] for v in values if v in ctx.licence.bad}
+    if bad:
+        hits = frame.filter(pl.col(c).list.eval(pl.element().is_in(list(bad))).list.any())
+        for row, items in hits.select(ROW, c).iter_rows():
+            for item in items:
+                if item in bad:
+                    err = bad[item]
+                    col.add(row, c, err.code, err.message, item, message_zh=err.message_zh)
+    changed = {v: ctx.licence.good[v] for v in values if ctx.licence.good.get(v, v) != v}
+    if changed:
+        frame = frame.with_columns(pl.col(c).list.eval(pl.element().replace(changed)))
+    return frame
+
+
+def _level_expr(code: pl.Expr) -> pl.Expr:
+    """The level a canonical division code stands for, from its digits (as in ids)."""
+    import polars as pl
+
+    n = code.str.len_chars()
+    return (
+        pl.when(n == 12)
+        .then(pl.lit(Level.VILLAGE.value))
+        .when(n == 9)
+        .then(pl.lit(Level.TOWNSHIP.value))
+        .when(code.str.ends_with("0000"))
+        .then(pl.lit(Level.PROVINCE.value))
+        .when(code.str.ends_with("00"))
+        .then(pl.lit(Level.CITY.value))
+        .otherwise(pl.lit(Level.COUNTY.value))
+    )
+
+
+def _cross_field(table: str, frame: pl.DataFrame, col: _Collector) -> None:
+    """The record rules that involve more than one field (the same as in ``foodsafety.models``)."""
+    import polars as pl
+
+    if table == "businesses":
+        col.flag(
+            frame,
+            pl.col("closed") < pl.col("opened"),
+            "closed",
+            "date.reversed",
+            lambda v: f"closed must not be before opened (got closed {v})",
+            message_zh=lambda v: f"注销日期早于开业日期（{v}）",
+        )
+        col.flag(
+            frame,
+            ~pl.col("jurisdiction").str.len_chars().is_in([9, 12]),
+            "jurisdiction",
+            "business.jurisdiction_level",
+            lambda v: (
+                f"jurisdiction must be a township (9-digit) or village (12-digit) code (got {v!r})"
+            ),
+            message_zh=lambda v: f"主体所在地应为乡镇（9 位）或村（12 位）代码（收到 {v!r}）",
+        )
+        for kinds, prefix, name in (
+            ((BusinessKind.PRODUCTION.value,), "SC", "food production licences (SC...)"),
+            (
+                (BusinessKind.OPERATION.value, BusinessKind.CATERING.value),
+                "JY",
+                "food business licences (JY...)",
+            ),
+        ):
+            wrong = (
+                pl.col("kind").is_in(list(kinds))
+                & pl.col("licences").list.eval(~pl.element().str.starts_with(prefix)).list.any()
+            )
+            col.flag(
+                frame,
+                wrong,
+                "licences",
+                "business.licence_kind",
+                f"a business of this kind holds {name} only (got {{v!r}})",
+                message_zh=f"该业态的许可证应以 {prefix} 开头（收到 {{v!r}}）",
+            )
+    elif table == "cadres":
+        col.flag(
+            frame,
+            pl.col("active_to") <= pl.col("active_from"),
+            "active_to",
+            "date.reversed",
+            lambda v: f"active_to (exclusive) must be after active_from (got {v})",
+            message_zh=lambda v: f"任职截止日期应晚于起始日期（{v}）",
+        )
+        col.flag(
+            frame,
+            _level_expr(pl.col("jurisdiction")) != pl.col("level"),
+            "jurisdiction",
+            "cadre.level_mismatch",
+            lambda v: f"jurisdiction must be a division of the cadre's level (got {v!r})",
+            message_zh=lambda v: f"包保干部的辖区代码与其层级不符（收到 {v!r}）",
+        )
+    elif table == "assignments":
+        col.flag(
+            frame,
+            pl.col("valid_to") <= pl.col("valid_from"),
+            "valid_to",
+            "date.reversed",
+            lambda v: f"valid_to (exclusive) must be after valid_from (got {v})",
+            message_zh=lambda v: f"包保截止日期应晚于起始日期（{v}）",
+        )
+    elif table == "visits":
+        col.flag(
+            frame,
+            pl.col("follow_up_of") == pl.col("visit_id"),
+            "follow_up_of",
+            "visit.self_follow_up",
+            lambda v: f"a visit cannot follow up itself (got {v!r})",
+            message_zh=lambda v: f"回头看不能指向本次督导（{v!r}）",
+        )
+        col.flag(
+            frame,
+            pl.col("problems_resolved").is_not_null() & pl.col("follow_up_of").is_null(),
+            "problems_resolved",
+            "visit.resolved_without_follow_up",
+            lambda v: (
+                f"problems_resolved is only for a follow-up visit (follow_up_of is "
+                f"empty, got {v!r})"
+            ),
+            message_zh=lambda v: "只有回头看记录才填写问题是否解决",
+        )
+    elif table == "routines":
+        weekday = pl.col("period_start").dt.weekday()  # Monday = 1
+        col.flag(
+            frame,
+            (pl.col("routine") == Routine.WEEKLY.value) & (weekday != 1),
+            "period_start",
+            "routine.period_start",
+            lambda v: f"a weekly report's period_start must be a Monday (got {v})",
+            message_zh=lambda v: f"周排查报告的起始日应为周一（{v}）",
+        )
+        col.flag(
+            frame,
+            (pl.col("routine") == Routine.MONTHLY.value) & (pl.col("period_start").dt.day() != 1),
+            "period_start",
+            "routine.period_start",
+            lambda v: f"a monthly minute's period_start must be the 1st (got {v})",
+            message_zh=lambda v: f"月调度纪要的起始日应为当月 1 日（{v}）",
+        )
+        expected = pl.col("routine").replace_strict(
+            {r.value: r.signed_by.value for r in Routine}, default=None
+        )
+        col.flag(
+            frame,
+            pl.col("routine").is_not_null() & (pl.col("signer_post") != expected),
+            "signer_post",
+            "routine.signer_post",
+            lambda v: (
+                "the daily record is signed by the food safety officer, the weekly "
+                f"report by the director, the monthly minute by the principal (got {v!r})"
+            ),
+            message_zh=lambda v: (
+                f"日管控由食品安全员、周排查由食品安全总监、月调度由主要负责人签字（收到 {v!r}）"
+            ),
+        )
+
+
+def _future(table: str, frame: pl.DataFrame, col: _Collector, as_of: date) -> None:
+    import polars as pl
+
+    for c in EVENT_DATES[table]:
+        col.flag(
+            frame,
+            pl.col(c) > pl.lit(as_of),
+            c,
+            "date.future",
+            f"{c} must not be after {as_of.isoformat()} (got {{v}})",
+            message_zh=f"{c} 晚于核查日期 {as_of.isoformat()}（{{v}}）",
+        )
+
+
+def duplicate_key_problems(
+    table: str, frame: pl.DataFrame, *, source: str | None = None, rows: pl.Series | None = None
+) -> list[Problem]:
+    """One problem per row whose key (``ledger.schema.KEYS``) an earlier row already holds."""
+    import polars as pl
+
+    keys = list(KEYS[table])
+    work = frame.select(keys)
+    work = work.with_columns(
+        (rows if rows is not None else pl.int_range(1, frame.height + 1, eager=True)).alias(ROW)
+    )
+    dup = work.filter(pl.struct(keys).is_first_distinct().not_())
+    first = (
+        work.filter(pl.struct(keys).is_first_distinct())
+        .select([*keys, pl.col(ROW).alias("__first__")])
+        .join(dup.select(keys), on=keys, how="semi", nulls_equal=True)
+    )
+    joined = dup.join(first, on=keys, how="left", nulls_equal=True)
+    out = []
+    for rec in joined.iter_rows(named=True):
+        value = rec[keys[0]] if len(keys) == 1 else tuple(str(rec[k]) for k in keys)
+        out.append(
+            Problem(
+                code="key.duplicate",
+                message=f"{'+'.join(keys)} {value!r} is already used by row {rec['__first__']}",
+                message_zh=f"编号重复：{value!r} 已在第 {rec['__first__']} 行出现",
+                record=RECORD_NAMES[table],
+                field=keys[0],
+                value=value,
+                source=source or f"ledger.{table}",
+                row=rec[ROW],
+                column=keys[0],
+            )
+        )
+    return out
+
+
+def _references(
+    kept: dict[str, pl.DataFrame],
+    provided: set[str],
+    collectors: dict[str, _Collector],
+) -> None:
+    import polars as pl
+
+    checks = [
+        ("assignments", "cadre_id", "cadres", "cadre_id", "ref.cadre_missing", "cadre"),
+        ("assignments", "uscc", "businesses", "uscc", "ref.business_missing", "business"),
+        ("pledges", "cadre_id", "cadres", "cadre_id", "ref.cadre_missing", "cadre"),
+        ("visits", "cadre_id", "cadres", "cadre_id", "ref.cadre_missing", "cadre"),
+        ("visits", "uscc", "businesses", "uscc", "ref.business_missing", "business"),
+        ("routines", "uscc", "businesses", "uscc", "ref.business_missing", "business"),
+        ("visits", "follow_up_of", "visits", "visit_id", "ref.visit_missing", "visit"),
+    ]
+    zh = {"cadre": "包保干部", "business": "主体", "visit": "督导记录"}
+    for table, column, target, key, code, what in checks:
+        if target not in provided or table not in kept:
+            continue
+        known = kept[target].get_column(key).implode()
+        frame = kept[table]
+        collectors[table].flag(
+            frame,
+            pl.col(column).is_not_null() & ~pl.col(column).is_in(known),
+            column,
+            code,
+            f"names the {what} {{v!r}}, which is not in the {target} table "
+            "(missing there, or rejected by its own problems)",
+            message_zh=f"引用的{zh[what]} {{v!r}} 不在台账中",
+        )
+
+
+def validate_tables(
+    raw: Mapping[str, pl.DataFrame | None],
+    *,
+    sources: Mapping[str, str] | None = None,
+    as_of: date | None = None,
+    check_registry: bool = True,
+    dangling: Literal["drop", "keep"] = "drop",
+    progress: Progress | None = None,
+) -> tuple[dict[str, pl.DataFrame], ProblemReport]:
+    """Check every row of the given tables; return the valid rows (exact schema) and problems.
+
+    Args:
+        raw: table name -> frame (strings, or already typed columns); ``None`` or absent
+            means the table was not provided (references to it are then not checked). A
+            ``__row__`` column, when present, gives each row's number in its file.
+        sources: table name -> the file (or sheet) it came from, for locating problems.
+        as_of: the day the check is made ("in the future" means after it); default today.
+        check_registry: check division codes against the bundled registry.
+        dangling: ``"drop"`` (default) excludes rows naming a cadre, business or visit that is
+            not in the ledger; ``"keep"`` keeps them. Either way each is in the report.
+        progress: called as ``progress(stage, done, total)`` after each step.
+
+    Returns:
+        ``(tables, report)``: every table (empty when not provided) and every problem, table
+        by table, each table's problems in row order.
+    """
+    import polars as pl
+
+    ctx = _Context(as_of, check_registry)
+    sources = dict(sources or {})
+    provided = {t for t in TABLES if raw.get(t) is not None}
+    collectors = {t: _Collector(t, sources.get(t, f"ledger.{t}")) for t in TABLES}
+    kept: dict[str, pl.DataFrame] = {}
+    total = len(provided) + 1
+    done = 0
+    for table in TABLES:
+        frame = raw.get(table)
+        if frame is None:
+            continue
+        col = collectors[table]
+        work = _prepare(table, frame, col)
+        work = _parse_dates(table, work, col)
+        work = _parse_booleans(table, work, col)
+        work = _parse_lists(table, work, col)
+        _check_required(table, work, col)
+        for (t, c), term in _VOCAB.items():
+            if t == table:
+                work = _apply_vocab(work, c, term, col)
+        for t, c in _USCC_COLUMNS:
+            if t == table:
+                work = _apply_distinct(work, c, ctx.uscc, col)
+        for t, c in _DIVISION_COLUMNS:
+            if t == table:
+                work = _apply_distinct(
+                    work,
+                    c,
+                    ctx.division,
+                    col,
+                    extra_check=_registry_check if ctx.check_registry else None,
+                    cache=ctx.registry_bad,
+                )
+        if table == "businesses":
+            work = _apply_licences(work, ctx, col)
+        clean = work.filter(~pl.col(ROW).is_in(list(col.bad_rows)))
+        _cross_field(table, clean, col)
+        _future(table, clean, col, ctx.as_of)
+        clean = work.filter(~pl.col(ROW).is_in(list(col.bad_rows)))
+        for p in duplicate_key_problems(table, clean, source=col.source, rows=clean[ROW]):
+            col.add(p.row, p.column, p.code, p.message, p.value, message_zh=p.message_zh)
+        kept[table] = work.filter(~pl.col(ROW).is_in(list(col.bad_rows)))
+        done += 1
+        if progress is not None:
+            progress(f"validated {table}", done, total)
+    before = {t: set(c.bad_rows) for t, c in collectors.items()}
+    _references(kept, provided, collectors)
+    out: dict[str, pl.DataFrame] = {}
+    for table in TABLES:
+        if table not in kept:
+            out[table] = pl.DataFrame(schema=polars_schema(table))
+            continue
+        frame = kept[table]
+        if dangling == "drop":
+            newly = collectors[table].bad_rows - before[table]
+            if newly:
+                frame = frame.filter(~pl.col(ROW).is_in(list(newly)))
+        else:
+            collectors[table].bad_rows = before[table]
+        out[table] = frame.select([pl.col(c).cast(d) for c, d in polars_schema(table).items()])
+    if progress is not None:
+        progress("checked references", total, total)
+    report = ProblemReport()
+    for table in TABLES:
+        report.extend(collectors[table].sorted())
+    return out, report

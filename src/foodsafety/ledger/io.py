@@ -1,0 +1,644 @@
+"""Reading and writing a pairing ledger (包保台账) as CSV, JSON Lines, Parquet and Excel files.
+
+A ledger on disk is one file per table named after it (``businesses.csv``, ``cadres.csv``,
+``assignments.csv``, ``pledges.csv``, ``visits.csv``, ``routines.csv``) in a directory, or one
+Excel workbook with one sheet per table. Tables that are absent are empty. Loading checks every
+row and returns a :class:`LoadResult` (``ledger, report = load_ledger(path)``): every valid row
+is kept, every bad one is in the report with its file, row, column, value and reason code.
+
+Row numbers in problems are **data row numbers, starting at 1, with the header not counted**:
+row 1 is the first line after the CSV header (spreadsheet row 2 in Excel), the first line of a
+JSON Lines file, the first row of a Parquet file.
+
+Encodings: CSV files are read as UTF-8 with or without a byte-order mark. Files saved by older
+Chinese software are often GBK/GB18030; they are detected and rejected with a located
+:class:`~foodsafety.errors.LoadError` that says how to read them (``encoding="gbk"``); they are
+never decoded by guesswork.
+
+Lists (``licences``, ``officers``, ``problems``, ``evidence``) are written to CSV and Excel cells
+as JSON arrays (``["SC11041050200011","SC11041050200012"]``); when reading, a cell may also
+hold items separated by ``;`` (or the full-width ``；``), as people type them. Dates are ISO
+``YYYY-MM-DD`` (``YYYY/MM/DD`` and Excel dates are read too). Booleans are ``true``/``false``
+(``是``/``否``, ``1``/``0`` are read too).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from foodsafety.errors import BulkValidationError, LoadError, ProblemReport, require
+from foodsafety.ledger._ledger import Ledger
+from foodsafety.ledger._validate import ROW, Progress, validate_tables
+from foodsafety.ledger.schema import TABLES
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "FORMATS",
+    "LoadResult",
+    "load_ledger",
+    "read_table",
+    "write_csv",
+    "write_excel",
+    "write_json_lines",
+    "write_ledger",
+    "write_parquet",
+]
+
+Format = Literal["csv", "jsonl", "parquet", "excel"]
+
+#: file suffix -> format.
+FORMATS: dict[str, Format] = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+}
+
+_SUFFIX: dict[str, str] = {
+    "csv": ".csv",
+    "jsonl": ".jsonl",
+    "parquet": ".parquet",
+    "excel": ".xlsx",
+}
+
+
+def _pl() -> None:
+    require("polars", extra="data", feature="reading and writing ledgers")
+
+
+@attrs.frozen(slots=True)
+class LoadResult:
+    """What a load gives: the ledger of every valid row and the report of every bad one.
+
+    Unpacks as a pair: ``ledger, report = load_ledger(path)``.
+    """
+
+    ledger: Ledger
+    report: ProblemReport
+    sources: dict[str, str] = attrs.field(factory=dict)
+
+    def __iter__(self) -> Iterator[Any]:
+        yield self.ledger
+        yield self.report
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.report
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts of kept rows per table and of problems per reason code."""
+        return {
+            "rows": self.ledger.counts(),
+            "problems": self.report.counts(),
+            "sources": dict(self.sources),
+        }
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _decode(data: bytes, source: str, encoding: str | None) -> str:
+    """The text of a CSV file: UTF-8 (BOM optional), or the encoding the user names."""
+    if encoding is not None and encoding.replace("-", "").replace("_", "").lower() not in (
+        "utf8",
+        "utf8sig",
+    ):
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise LoadError(
+                f"unknown encoding {encoding!r} (use e.g. 'utf-8', 'gbk' or 'gb18030')",
+                code="load.encoding",
+                source=source,
+                value=encoding,
+            ) from None
+        except UnicodeDecodeError as exc:
+            line = _line_of(data, exc.start)
+            raise LoadError(
+                f"the file is not valid {encoding} text (byte {exc.start}, line {line})",
+                code="load.encoding",
+                message_zh=f"文件不是有效的 {encoding} 编码（第 {line} 行）",
+                source=source,
+                row=line,
+                value=encoding,
+            ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        try:
+            data.decode("gb18030")
+            looks_gbk = True
+        except UnicodeDecodeError:
+            looks_gbk = False
+        if looks_gbk:
+            raise LoadError(
+                f"the file is not UTF-8; it looks GBK/GB18030-encoded (first non-UTF-8 byte "
+                f"at line {line}): convert it to UTF-8 or load it with encoding='gbk' "
+                f"(CLI: --encoding gbk)",
+                code="load.encoding_gbk",
+                message_zh=f"文件不是 UTF-8 编码，疑似 GBK/GB18030 编码（第 {line} 行）："
+                f"请转换为 UTF-8，或指定 encoding='gbk'",
+                source=source,
+                row=line,
+                value="gbk",
+            ) from None
+        raise LoadError(
+            f"the file is not UTF-8 text (first bad byte at line {line}); pass its encoding, "
+            f"e.g. encoding='gb18030'",
+            code="load.encoding",
+            message_zh=f"文件不是 UTF-8 编码（第 {line} 行）",
+            source=source,
+            row=line,
+        ) from None
+
+
+def _empty_error(source: str) -> LoadError:
+    return LoadError(
+        "the file is empty (not even a header row); a table with no rows still needs its "
+        "header (or leave the file out)",
+        code="load.empty",
+        message_zh="文件为空（连表头都没有）",
+        source=source,
+    )
+
+
+def _read_csv(path: Path, source: str, encoding: str | None) -> pl.DataFrame:
+    import polars as pl
+
+    data = path.read_bytes()
+    if not data.strip().lstrip(b"\xef\xbb\xbf").strip():
+        raise _empty_error(source)
+    text = _decode(data, source, encoding)
+    try:
+        frame: pl.DataFrame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            infer_schema=False,
+        )
+    except Exception as exc:  # polars raises several types for malformed CSV
+        raise LoadError(
+            f"the file is not a readable CSV table: {exc}",
+            code="load.format",
+            message_zh="无法按 CSV 表格读取该文件",
+            source=source,
+        ) from None
+    return frame
+
+
+def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
+    import polars as pl
+
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        raise _empty_error(source)
+    text = _decode(data, source, None)
+    lines = text.split("\n")
+    if all(line.strip() for line in lines[:-1]) and not lines[0].lstrip().startswith("["):
+        try:
+            frame: pl.DataFrame = pl.read_ndjson(io.BytesIO(text.encode("utf-8")))
+            return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+        except Exception:  # mixed types or a bad line: take the slow, locating path
+            pass
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LoadError(
+                f"line {number} is not a JSON object: {exc.msg}",
+                code="load.json",
+                message_zh=f"第 {number} 行不是有效的 JSON",
+                source=source,
+                row=number,
+            ) from None
+        if not isinstance(obj, dict):
+            raise LoadError(
+                f"line {number} must be a JSON object (got {type(obj).__name__})",
+                code="load.json",
+                source=source,
+                row=number,
+            )
+        row: dict[str, Any] = {}
+        for k, v in obj.items():
+            if v is None or isinstance(v, list):
+                row[k] = v
+            elif isinstance(v, bool):
+                row[k] = "true" if v else "false"
+            else:
+                row[k] = str(v)
+        row[ROW] = number
+        rows.append(row)
+    columns: dict[str, None] = {}
+    for r in rows:
+        columns.update(dict.fromkeys(r))
+    out: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in columns}
+    series = []
+    for c, values in out.items():
+        if c == ROW:
+            series.append(pl.Series(c, values, dtype=pl.Int64))
+        elif any(isinstance(v, list) for v in values):
+            fixed = [
+                v
+                if isinstance(v, list) and all(isinstance(x, str) or x is None for x in v)
+                else (json.dumps(v, ensure_ascii=False) if v is not None else None)
+                for v in values
+            ]
+            if all(isinstance(v, list) or v is None for v in fixed):
+                series.append(pl.Series(c, fixed, dtype=pl.List(pl.Utf8)))
+            else:
+                series.append(
+                    pl.Series(
+                        c,
+                        [
+                            json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                            for v in fixed
+                        ],
+                        dtype=pl.Utf8,
+                    )
+                )
+        else:
+            series.append(pl.Series(c, values, dtype=pl.Utf8))
+    if not series:
+        raise _empty_error(source)
+    return pl.DataFrame(series)
+
+
+def _read_parquet(path: Path, source: str) -> pl.DataFrame:
+    import polars as pl
+
+    if path.stat().st_size == 0:
+        raise _empty_error(source)
+    try:
+        frame: pl.DataFrame = pl.read_parquet(path)
+    except Exception as exc:
+        raise LoadError(
+            f"the file is not a readable Parquet file: {exc}",
+            code="load.format",
+            source=source,
+        ) from None
+    return frame
+
+
+def _read_excel_sheets(path: Path, source: str) -> dict[str, pl.DataFrame]:
+    import polars as pl
+
+    if path.stat().st_size == 0:
+        raise _empty_error(source)
+    require("fastexcel", extra="data", feature="reading Excel ledgers")
+    try:
+        sheets: dict[str, pl.DataFrame] = pl.read_excel(
+            path, sheet_id=0, infer_schema_length=0, raise_if_empty=False
+        )
+    except Exception as exc:
+        raise LoadError(
+            f"the file is not a readable Excel workbook: {exc}",
+            code="load.format",
+            source=source,
+        ) from None
+    return sheets
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    format: Format | None = None,
+    encoding: str | None = None,
+) -> pl.DataFrame:
+    """Read one table file as it is (no checks), with a ``__row__`` column of data row numbers.
+
+    Raises:
+        LoadError: the file is missing, empty, in an unknown format or wrongly encoded.
+    """
+    import polars as pl
+
+    p = Path(path)
+    source = str(p)
+    if not p.exists():
+        raise LoadError("the file does not exist", code="load.missing", source=source)
+    fmt = format or FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise LoadError(
+            f"cannot tell the format of {p.name!r} from its suffix (use .csv, .jsonl, "
+            f".parquet or .xlsx, or pass format=)",
+            code="load.format",
+            source=source,
+            value=p.suffix,
+        )
+    if fmt == "csv":
+        frame = _read_csv(p, source, encoding)
+    elif fmt == "jsonl":
+        frame = _read_jsonl(p, source)
+    elif fmt == "parquet":
+        frame = _read_parquet(p, source)
+    else:
+        sheets = _read_excel_sheets(p, source)
+        if not sheets:
+            raise _empty_error(source)
+        frame = next(iter(sheets.values()))
+        if frame.width == 0:
+            raise _empty_error(source)
+    if ROW not in frame.columns:
+        frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+    return frame
+
+
+def _discover(path: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for table in TABLES:
+        candidates = [path / f"{table}{suffix}" for suffix in FORMATS]
+        present = [c for c in candidates if c.exists()]
+        if len(present) > 1:
+            raise LoadError(
+                f"the directory holds the {table} table twice "
+                f"({', '.join(c.name for c in present)}); keep one",
+                code="load.ambiguous",
+                source=str(path),
+                value=table,
+            )
+        if present:
+            found[table] = present[0]
+    return found
+
+
+def load_ledger(
+    path: str | os.PathLike[str] | Mapping[str, str | os.PathLike[str]],
+    *,
+    format: Format | None = None,
+    encoding: str | None = None,
+    as_of: date | None = None,
+    strict: bool = False,
+    check_registry: bool = True,
+    dangling: Literal["drop", "keep"] = "drop",
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load a ledger, checking every row; keep every valid row, report every bad one.
+
+    Args:
+        path: a directory of table files (``businesses.csv``, ``cadres.parquet``... any of
+            the formats, one file per table), one Excel workbook with a sheet per table, one
+            table file named after its table (``visits.jsonl``), or a mapping
+            ``{table: file}``.
+        format: force a format (``"csv"``, ``"jsonl"``, ``"parquet"``, ``"excel"``) instead
+            of guessing from each suffix.
+        encoding: the text encoding of CSV files when not UTF-8, e.g. ``"gbk"``.
+        as_of: the day of the check: event dates after it are reported (default today).
+        strict: raise :class:`~foodsafety.errors.BulkValidationError` (carrying the report)
+            when any row is bad, instead of returning the report.
+        check_registry: check division codes against the bundled registry (12-digit village
+            codes are accepted when their township is in it).
+        dangling: rows naming a cadre, business or earlier visit that is not in the ledger are
+            always reported (``ref.cadre_missing``, ``ref.business_missing``,
+            ``ref.visit_missing``); ``"drop"`` (default) leaves them out of the ledger so that
+            every reference in it resolves, ``"keep"`` keeps them. References to a table that
+            was not given at all are not checked.
+        progress: ``progress(stage, done, total)``, called after each file is read and each
+            table is checked (the CLI draws a rich progress bar with it).
+
+    Returns:
+        A :class:`LoadResult`; ``ledger, report = load_ledger(...)`` unpacks it.
+
+    Raises:
+        LoadError: a file is missing, empty, unreadable, wrongly encoded, or lacks a required
+            column (the whole file is unusable, so nothing can be kept from it).
+        BulkValidationError: ``strict`` and at least one problem was found.
+
+    The checks, each with its reason code: empty required cell (``value.missing``), bad date
+    (``date.invalid``), bad boolean (``bool.invalid``), bad list cell (``list.invalid``,
+    ``list.blank_item``), unknown label (``vocab.unknown``; labels in simplified or
+    traditional characters and codes are all accepted and stored as codes), bad USCC,
+    division code or licence number (the identifier's own code, e.g. ``uscc.checksum``),
+    division code not in the registry (``registry.unknown``), business outside a township or
+    village (``business.jurisdiction_level``), licence of the wrong kind
+    (``business.licence_kind``), cadre jurisdiction of another level
+    (``cadre.level_mismatch``), end before start (``date.reversed``), an event date after
+    ``as_of`` (``date.future``), weekly/monthly period not starting on a Monday/the 1st
+    (``routine.period_start``), record signed by the wrong post (``routine.signer_post``),
+    visit rules (``visit.self_follow_up``, ``visit.resolved_without_follow_up``), repeated
+    key (``key.duplicate``: the first valid row is kept), unknown column (``column.unknown``,
+    the column is ignored, no row is dropped) and the dangling references above.
+    """
+    import polars as pl
+
+    files: dict[str, Path] = {}
+    workbook: Path | None = None
+    if isinstance(path, Mapping):
+        for table, p in path.items():
+            if table not in TABLES:
+                raise LoadError(
+                    f"table must be one of {', '.join(TABLES)} (got {table!r})",
+                    code="load.unknown_table",
+                    value=table,
+                )
+            files[table] = Path(p)
+    else:
+        p = Path(path)
+        if p.is_dir():
+            files = _discover(p)
+            if not files:
+                raise LoadError(
+                    f"the directory holds no table file (expected e.g. "
+                    f"{', '.join(t + '.csv' for t in TABLES)})",
+                    code="load.empty",
+                    source=str(p),
+                )
+        elif not p.exists():
+            raise LoadError("the file does not exist", code="load.missing", source=str(p))
+        elif (format or FORMATS.get(p.suffix.lower())) == "excel" and p.stem not in TABLES:
+            workbook = p
+        elif p.stem in TABLES:
+            files[p.stem] = p
+        else:
+            raise LoadError(
+                f"cannot tell which table {p.name!r} holds: name it after its table "
+                f"({', '.join(TABLES)}) or pass a mapping {{table: file}}",
+                code="load.unknown_table",
+                source=str(p),
+                value=p.name,
+            )
+    raw: dict[str, pl.DataFrame | None] = {}
+    sources: dict[str, str] = {}
+    if workbook is not None:
+        sheets = _read_excel_sheets(workbook, str(workbook))
+        known = {name: frame for name, frame in sheets.items() if name in TABLES}
+        if not known or all(f.width == 0 for f in known.values()):
+            raise LoadError(
+                f"the workbook has no sheet named after a table (expected sheets "
+                f"{', '.join(TABLES)}; found {', '.join(sheets) or 'none'})",
+                code="load.empty",
+                source=str(workbook),
+            )
+        for name, frame in known.items():
+            source = f"{workbook}[{name}]"
+            if frame.width == 0:
+                raise _empty_error(source)
+            raw[name] = frame.with_columns(
+                pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW)
+            )
+            sources[name] = source
+    total = len(files) + len(TABLES)
+    for i, (table, file) in enumerate(files.items(), start=1):
+        raw[table] = read_table(file, format=format, encoding=encoding)
+        sources[table] = str(file)
+        if progress is not None:
+            progress(f"read {file.name}", i, total)
+
+    def _shifted(stage: str, done: int, _total: int) -> None:
+        if progress is not None:
+            progress(stage, len(files) + done, total)
+
+    tables, report = validate_tables(
+        raw,
+        sources=sources,
+        as_of=as_of,
+        check_registry=check_registry,
+        dangling=dangling,
+        progress=_shifted if progress is not None else None,
+    )
+    if strict and report:
+        raise BulkValidationError("the ledger " + ", ".join(sources.values()), report)
+    return LoadResult(ledger=Ledger(tables), report=report, sources=sources)
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def _text_frame(frame: pl.DataFrame, *, dates_as_text: bool) -> pl.DataFrame:
+    """The frame with lists as JSON arrays (and, if asked, dates as ISO text)."""
+    import polars as pl
+
+    exprs = []
+    for c, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List):
+            encoded = pl.struct(pl.col(c).alias("v")).struct.json_encode()
+            exprs.append(encoded.str.slice(5, None).str.strip_suffix("}").alias(c))
+        elif dtype == pl.Date and dates_as_text:
+            exprs.append(pl.col(c).dt.strftime("%Y-%m-%d").alias(c))
+        else:
+            exprs.append(pl.col(c))
+    out: pl.DataFrame = frame.select(exprs)
+    return out
+
+
+def _directory(path: str | os.PathLike[str]) -> Path:
+    p = Path(path)
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def write_csv(
+    ledger: Ledger, path: str | os.PathLike[str], *, bom: bool = False
+) -> dict[str, Path]:
+    """Write one UTF-8 CSV file per table into the directory ``path``; return the files.
+
+    Lists become JSON arrays, dates ISO text, booleans ``true``/``false``, nulls empty cells.
+    ``bom=True`` adds a UTF-8 byte-order mark, which makes Excel open the file correctly.
+    """
+    _pl()
+    out: dict[str, Path] = {}
+    directory = _directory(path)
+    for table, frame in ledger.tables.items():
+        target = directory / f"{table}.csv"
+        text = _text_frame(frame, dates_as_text=True).write_csv(None)
+        target.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+        out[table] = target
+    return out
+
+
+def write_json_lines(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write one JSON Lines file per table (``businesses.jsonl``...) into the directory ``path``."""
+    _pl()
+    out: dict[str, Path] = {}
+    directory = _directory(path)
+    for table, frame in ledger.tables.items():
+        target = directory / f"{table}.jsonl"
+        frame.write_ndjson(target)
+        out[table] = target
+    return out
+
+
+def write_parquet(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write one Parquet file per table (``businesses.parquet``...) into the directory ``path``."""
+    _pl()
+    out: dict[str, Path] = {}
+    directory = _directory(path)
+    for table, frame in ledger.tables.items():
+        target = directory / f"{table}.parquet"
+        frame.write_parquet(target)
+        out[table] = target
+    return out
+
+
+def write_excel(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
+    """Write one Excel workbook (``.xlsx``) with a sheet per table; return its path.
+
+    Dates are real Excel dates; lists are JSON arrays in a cell. Excel holds at most
+    1,048,575 data rows per sheet: larger tables raise :class:`~foodsafety.errors.LoadError`
+    (write Parquet or CSV instead).
+    """
+    require("xlsxwriter", extra="data", feature="writing Excel ledgers")
+    import xlsxwriter
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for table, frame in ledger.tables.items():
+        if frame.height > 1_048_575:
+            raise LoadError(
+                f"the {table} table has {frame.height} rows, more than an Excel sheet holds; "
+                f"write Parquet or CSV instead",
+                code="write.too_large",
+                source=str(target),
+                value=frame.height,
+            )
+    with xlsxwriter.Workbook(str(target)) as wb:
+        for table, frame in ledger.tables.items():
+            _text_frame(frame, dates_as_text=False).write_excel(
+                wb, worksheet=table, autofit=frame.height < 10_000, dtype_formats=None
+            )
+    return target
+
+
+def write_ledger(
+    ledger: Ledger, path: str | os.PathLike[str], *, format: Format = "parquet"
+) -> Path:
+    """Write ``ledger`` in ``format`` (a directory of files, or one workbook for ``"excel"``)."""
+    if format == "csv":
+        write_csv(ledger, path)
+    elif format == "jsonl":
+        write_json_lines(ledger, path)
+    elif format == "parquet":
+        write_parquet(ledger, path)
+    elif format == "excel":
+        return write_excel(ledger, path)
+    else:
+        raise LoadError(
+            f"format must be one of csv, jsonl, parquet, excel (got {format!r})",
+            code="write.format",
+            value=format,
+        )
+    return Path(path)
