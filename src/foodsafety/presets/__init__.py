@@ -1,5 +1,20 @@
 """Presets: rules as data shipped with the package (pairing policies, rubrics) for users to edit."""
 
+from foodsafety.presets._assessment import (
+    assessment_presets,
+    demonstration_scheme,
+    load,
+    rubric,
+    star_scheme,
+)
 from foodsafety.presets._pairing import pairing_policies, pairing_policy
 
-__all__ = ["pairing_policies", "pairing_policy"]
+__all__ = [
+    "assessment_presets",
+    "demonstration_scheme",
+    "load",
+    "pairing_policies",
+    "pairing_policy",
+    "rubric",
+    "star_scheme",
+]

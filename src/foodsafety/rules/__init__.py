@@ -1,5 +1,40 @@
 """Rules as data: pairing policies, visit cadences, rubrics and conditions."""
 
+from foodsafety.rules.conditions import Condition, EvidenceError, condition_from_data, evaluate
+from foodsafety.rules.loading import (
+    load_demonstration_scheme,
+    load_rubric,
+    load_rule,
+    load_star_scheme,
+    select_version,
+)
 from foodsafety.rules.pairing_policy import Cadence, PairingPolicy, load_pairing_policy
+from foodsafety.rules.rubric import (
+    DemonstrationScheme,
+    GradeRule,
+    Indicator,
+    Rubric,
+    Section,
+    StarScheme,
+)
 
-__all__ = ["Cadence", "PairingPolicy", "load_pairing_policy"]
+__all__ = [
+    "Cadence",
+    "Condition",
+    "DemonstrationScheme",
+    "EvidenceError",
+    "GradeRule",
+    "Indicator",
+    "PairingPolicy",
+    "Rubric",
+    "Section",
+    "StarScheme",
+    "condition_from_data",
+    "evaluate",
+    "load_demonstration_scheme",
+    "load_pairing_policy",
+    "load_rubric",
+    "load_rule",
+    "load_star_scheme",
+    "select_version",
+]

@@ -1,0 +1,1 @@
+"""Engines: audit, scoring and tracing over records and ledgers (imported per module)."""
