@@ -41,7 +41,7 @@ typecheck: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed-dev
 	$(PY) scripts/gen_glossary.py --check
-	$(BIN)/mkdocs build --strict --quiet --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 docs-serve: $(VENV)/.installed-dev
 	$(BIN)/mkdocs serve

@@ -68,7 +68,7 @@ def test_henan_tree_down_to_counties() -> None:
     assert henan["410000"].name == "河南省"
     assert "410500" in henan
     assert not any(j.level is Level.TOWNSHIP for j in henan)
-    # 济源 is administered by the province directly (省直管), under the placeholder 419000.
+    # 济源 is administered by the province directly (省直管县): a county under the province.
     jiyuan = henan["419001"]
     assert jiyuan.name == "济源市"
     assert henan.at_level("419001", "province") == henan["410000"]
