@@ -508,11 +508,16 @@ class FindingState(Term):
 
 
 class RectificationAction(Term):
-    """Actions of the rectification loop that the seeds name (004: 约谈, 限期整改, 通报...)."""
+    """Actions of the rectification loop that the seeds name (004: 约谈, 限期整改, 通报...).
+
+    ``notify`` (情况反馈), ``submit`` (提交整改报告) and ``mark_overdue`` (逾期) are the steps
+    between them that the loop needs (004: 反馈机制, 整改情况; DOMAIN.md §8).
+    """
 
     __label_zh__ = "整改措施"
     __label_en__ = "rectification action"
 
+    NOTIFY = ("notify", "反馈通知", "反饋通知", "notification", ("情况反馈", "反馈", "通知整改"))
     WARNING_TALK = ("warning_talk", "约谈", "約談", "warning talk", ("警示约谈",))
     RECTIFICATION_DEADLINE = (
         "rectification_deadline",
@@ -524,6 +529,8 @@ class RectificationAction(Term):
     FOLLOW_UP = ("follow_up", "回头看", "回頭看", "follow-up check", ("督导回头看",))
     ACCEPTANCE_CHECK = ("acceptance_check", "验收复核", "驗收複核", "acceptance check")
     CLOSING = ("closing", "销号", "銷號", "closing")
+    SUBMIT = ("submit", "提交整改报告", "提交整改報告", "submission", ("整改报告",))
+    MARK_OVERDUE = ("mark_overdue", "逾期未改", "逾期未改", "marked overdue", ("逾期标记",))
 
 
 class FindingSource(Term):
