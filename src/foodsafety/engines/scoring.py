@@ -740,6 +740,7 @@ def assess_cohort(
         g = rule.index(q.grade)
         size = q.size(n)
         left = size
+        full = False
         for grp in groups():
             if q.mode == "grant":
                 cands = [
@@ -762,7 +763,10 @@ def assess_cohort(
             elif rule.ties.at_boundary == "subject_order":
                 chosen = sorted(cands_all, key=lambda a: a.subject)[:left]
             else:
+                # A tied group that does not fit ends the quota: nobody ranked below it may
+                # jump over it.
                 chosen = []
+                full = True
             for a in chosen:
                 if idx[a.subject] != g:
                     idx[a.subject] = g
@@ -780,14 +784,7 @@ def assess_cohort(
                         f"quota of {size} for {rule.grades[g].en} is full"
                         f"{' (tie at the boundary)' if tie else ''}: {rule.grades[g + 1].en}"
                     )
-            left -= len(chosen)
-        # Subjects blocked by a downgrade cannot hold the quota grade.
-        for a in keyed:
-            if blocked[a.subject] and idx[a.subject] == g:
-                idx[a.subject] = g + 1
-                zh[a.subject].append(f"存在降级或否决情形，不得评为{rule.grades[g].zh}")
-                en[a.subject].append(f"a downgrade or veto applies: not {rule.grades[g].en}")
-
+            left = 0 if full else left - len(chosen)
     for a in keyed:
         s = steps_of[a.subject]
         if s:
@@ -906,7 +903,10 @@ class Comparison:
                 f"{self.before} → {self.after}：总分{_fmt(self.total_before)} → "
                 f"{_fmt(self.total_after)}({'+' if self.delta >= 0 else ''}{_fmt(self.delta)})"
             )
-            if self.grade_before != self.grade_after:
+            if self.grade_before != self.grade_after and None not in (
+                self.grade_before,
+                self.grade_after,
+            ):
                 text += f"，等次{self.grade_before} → {self.grade_after}"
             if cause is not None:
                 text += f"；主要原因：{cause.name_zh}({'+' if cause.delta >= 0 else ''}{_fmt(cause.delta)})"
@@ -919,7 +919,10 @@ class Comparison:
             f"{self.before} -> {self.after}: total {_fmt(self.total_before)} -> "
             f"{_fmt(self.total_after)} ({'+' if self.delta >= 0 else ''}{_fmt(self.delta)})"
         )
-        if self.grade_before != self.grade_after:
+        if self.grade_before != self.grade_after and None not in (
+            self.grade_before,
+            self.grade_after,
+        ):
             text += f", grade {self.grade_before} -> {self.grade_after}"
         if cause is not None:
             text += (
