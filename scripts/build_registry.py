@@ -201,6 +201,15 @@ def hant_map(names: list[str]) -> dict[str, str]:
                 if mapping.get(t, c) != c:
                     continue  # ambiguous traditional character: keep the first, sorted, reading
                 mapping[t] = c
+    # The other direction catches one-to-many folds the forward pass misses (瀋 -> 沈, since
+    # 沈 stays 沈 in traditional text as a surname).
+    for point in range(0x4E00, 0xA000):
+        t = chr(point)
+        if t in simplified or t in mapping:
+            continue
+        c = zhconv.convert(t, "zh-cn")
+        if len(c) == 1 and c != t and c in simplified:
+            mapping[t] = c
     return dict(sorted(mapping.items()))
 
 

@@ -332,3 +332,39 @@ def test_build_script_rejects_a_wrong_wheel(tmp_path: Path) -> None:
     with pytest.raises(build.BuildError, match="sha256"):
         build.read_input(fake)
     assert hashlib.sha256(fake.read_bytes()).hexdigest() != build.WHEEL_SHA256
+
+
+def test_bad_villages_are_collected_into_a_report(reg: Registry) -> None:
+    from foodsafety.errors import ProblemReport
+
+    report = ProblemReport()
+    items = [
+        ("410522102001", "一村"),
+        ("410522999001", "无此乡镇"),
+        ("4105", "坏代码"),
+        ("410522102002", "二村"),
+        ("410522102001", "重复"),
+    ]
+    extended = reg.with_additions(items, report=report)
+    assert [d.code for d in extended.additions] == ["410522102001", "410522102002"]
+    assert [p.row for p in report] == [1, 2, 4]
+    assert [p.code for p in report] == ["registry.parent", "division.length", "registry.duplicate"]
+    assert all(p.message_zh for p in report)
+
+
+def test_history_by_year(reg: Registry) -> None:
+    jiyuan = reg.historical("419001")
+    assert jiyuan is not None
+    assert jiyuan.name_in(1987) == "义马市"
+    assert jiyuan.name_in(1993) is None
+    assert jiyuan.name_in(2020) == "济源市"
+    assert reg.historical("410522102") is None  # stdnum knows 6-digit codes only
+
+
+def test_code_stdnum_thinks_current_but_the_table_lacks(reg: Registry) -> None:
+    # stdnum's Wikipedia-derived data keeps 神农架林区 under its pre-1990s code 422921.
+    with pytest.raises(RegistryError) as info:
+        reg.get("422921")
+    assert "神农架林区" in str(info.value)
+    assert "does not" in str(info.value)
+    assert [d.code for d in reg.search("神农架")] == ["429021"]

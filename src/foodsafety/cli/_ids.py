@@ -132,7 +132,15 @@ def check(
             err_console.print(f"       {exc.message_zh}")
         err_console.print(f"       failed check 未通过的检查: {check_name}")
         raise typer.Exit(code=1) from None
-    table = Table(title=f"valid {en} 有效的{zh}", show_header=False)
+    title = f"valid {en} 有效的{zh}"
+    if kind == "division":
+        from foodsafety.registry import registry
+
+        if value not in registry():
+            title = (
+                f"well-formed {en}, not in the current registry 格式正确的{zh}（不在现行区划表中）"
+            )
+    table = Table(title=title, show_header=False)
     table.add_column("field")
     table.add_column("value")
     for k, v in rows:

@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from foodsafety.errors import IdentifierError, RegistryError
+from foodsafety.errors import IdentifierError, ProblemReport, RegistryError
 from foodsafety.registry._codes import canonical, level_of, significant_prefix, structural_parent
 from foodsafety.registry._names import fold, search_keys
 from foodsafety.vocab import DivisionKind, Level
@@ -107,6 +107,13 @@ class HistoricalRecord:
         """The last year the code was in use, ``None`` if stdnum has it as still in use."""
         ends = [n.end for n in self.names]
         return None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+
+    def name_in(self, year: int) -> str | None:
+        """The name the code carried in ``year``, ``None`` if it was not in use then."""
+        for n in self.names:
+            if (n.start is None or n.start <= year) and (n.end is None or year <= n.end):
+                return n.name
+        return None
 
     def describe(self) -> str:
         """``莱芜市 (1992–2018)``: every name with its years."""
@@ -347,6 +354,12 @@ class Registry:
         elif history is not None and history.last_year is not None:
             en += f"; python-stdnum records it as {history.describe()}: abolished or renamed"
             zh += f"；历史上为 {history.describe()}，已撤销或更名"
+        elif history is not None:
+            en += (
+                f"; python-stdnum lists it as {history.describe()}, but the Ministry's table of "
+                f"{edition} does not (renamed, abolished or not yet in stdnum's data)"
+            )
+            zh += f"；python-stdnum 记为 {history.describe()}，但民政部 {edition} 版区划表未收录"
         elif level_of(key) is Level.VILLAGE:
             en += "; villages are not published: add them with Registry.with_additions()"
             zh += "；村级代码未公开发布，请用 Registry.with_additions() 自行添加"
@@ -461,7 +474,10 @@ class Registry:
     # -- user additions ------------------------------------------------------------------
 
     def with_additions(
-        self, divisions: Iterable[Division | Mapping[str, Any] | tuple[str, str]]
+        self,
+        divisions: Iterable[Division | Mapping[str, Any] | tuple[str, str]],
+        *,
+        report: ProblemReport | None = None,
     ) -> Registry:
         """A new registry view with villages/communities added below their townships.
 
@@ -471,33 +487,48 @@ class Registry:
         digits are a township of this registry; a code ending in 000 is the township itself and
         is refused.
 
+        Args:
+            divisions: the villages and communities to add.
+            report: collect bad items here (with their 0-based ``row``) and keep every valid
+                one, instead of raising at the first bad item (the lazy bulk pattern).
+
         Raises:
             IdentifierError: a malformed or non-village code, a bad kind or an empty name.
             RegistryError: the township parent is unknown, or the code already exists.
         """
         added = dict(self._additions)
-        for item in divisions:
-            d = self._village(item)
-            if d.code in added or d.code in self._table.rows:
-                raise RegistryError(
-                    f"division code {d.code} is already in the registry",
-                    message_zh=f"行政区划代码 {d.code} 已存在",
-                    value=d.code,
-                    code="registry.duplicate",
-                )
-            parent = added.get(d.parent or "") or self._table.division(d.parent or "")
-            if parent is None or parent.level is not Level.TOWNSHIP:
-                raise RegistryError(
-                    f"village {d.code} {d.name}: its township {d.parent} is not in the registry "
-                    f"(Ministry of Civil Affairs table {self.source_table}, edition "
-                    f"{self.edition.isoformat()})",
-                    message_zh=f"村级单位 {d.code} {d.name} 的上级乡镇 {d.parent} 不在 "
-                    f"{self.edition.isoformat()} 版区划表中",
-                    value=d.code,
-                    code="registry.parent",
-                )
+        for row, item in enumerate(divisions):
+            try:
+                d = self._village(item)
+                self._check_village(d, added)
+            except (IdentifierError, RegistryError) as exc:
+                if report is None:
+                    raise
+                exc.record = exc.record or "Division"
+                report.add(exc.located(row=row))
+                continue
             added[d.code] = d
         return Registry(self._table, added)
+
+    def _check_village(self, d: Division, added: Mapping[str, Division]) -> None:
+        if d.code in added or d.code in self._table.rows:
+            raise RegistryError(
+                f"division code {d.code} is already in the registry",
+                message_zh=f"行政区划代码 {d.code} 已存在",
+                value=d.code,
+                code="registry.duplicate",
+            )
+        parent = added.get(d.parent or "") or self._table.division(d.parent or "")
+        if parent is None or parent.level is not Level.TOWNSHIP:
+            raise RegistryError(
+                f"village {d.code} {d.name}: its township {d.parent} is not in the registry "
+                f"(Ministry of Civil Affairs table {self.source_table}, edition "
+                f"{self.edition.isoformat()})",
+                message_zh=f"村级单位 {d.code} {d.name} 的上级乡镇 {d.parent} 不在 "
+                f"{self.edition.isoformat()} 版区划表中",
+                value=d.code,
+                code="registry.parent",
+            )
 
     def add_village(
         self, code: str, name: str, kind: DivisionKind | str = DivisionKind.VILLAGE
