@@ -1,0 +1,1154 @@
+"""The pairing ledger audit (包保台账核查): every gap a city's ledger must find, vectorised.
+
+Seed 004 (Anyang) and DOMAIN.md §4 describe what a pairing ledger must show: every licensed
+business has a cadre of the level its tier calls for (分层分级、层级对应), inside the cadre's
+own jurisdiction, with a bounded load; the history of who paired it has no overlaps and no gaps;
+each cadre holds the pledge and the three lists (三清单一承诺) by their due date; each cadre
+visits each business in every period of the policy's cadence (督导), and problems found get a
+follow-up (回头看); every business has a food safety director and officers and keeps its daily,
+weekly and monthly records (日管控、周排查、月调度); and a business whose status changed is
+re-paired within the deadline (动态调整).
+
+:func:`audit` checks a ledger against a :class:`~foodsafety.rules.PairingPolicy` with polars
+joins and group-bys (no per-row Python) and returns an :class:`AuditResult`: the findings as one
+DataFrame (:data:`FINDING_SCHEMA`), :class:`AuditFinding` values on demand, summaries per
+county or township and level (coverage, mismatch and overdue rates) and a readable report.
+
+Finding kinds and their keys (the ``key`` column identifies a finding within its kind):
+
+=============================  =====================  ===========================================
+kind                           key                    rule
+=============================  =====================  ===========================================
+unpaired                       uscc                   open business, no assignment valid at as_of
+                                                      (outside a running re-pairing window)
+tier_level_mismatch            assignment_id          current cadre's level ≠ policy level of tier
+cadre_outside_jurisdiction     assignment_id          cadre's jurisdiction not an ancestor-or-self
+                                                      of the business's jurisdiction
+cadre_overloaded               cadre_id               current businesses > ``load_cap`` of level
+assignment_overlap             assignment_id (later)  starts before an earlier assignment ends
+assignment_gap                 assignment_id (later)  starts after every earlier one has ended
+pledge_missing / list_missing  cadre_id/document      no signed document by as_of, due date passed
+visit_overdue                  assignment_id@start    closed period, fewer visits by the current
+                                                      cadre than the cadence's ``min_visits``
+problem_without_follow_up      visit_id               problems found, no follow-up visit within
+                                                      ``follow_up_days``, deadline passed
+director_missing               uscc                   no food safety director (staffing rule)
+officer_missing                uscc                   fewer officers than ``min_officers``
+routine_gap                    uscc/routine           fewer records than closed periods (only for
+                                                      businesses with routine records)
+repair_overdue                 uscc                   status changed, no assignment starting within
+                                                      the working-day deadline, deadline passed
+=============================  =====================  ===========================================
+
+Checks on assignments (mismatch, jurisdiction, load) look at the assignments valid at ``as_of``;
+periods (visits, routines) are the closed ones inside the window ``[since, as_of)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from foodsafety.errors import RuleError, require
+from foodsafety.ledger.schema import TABLES, polars_schema
+from foodsafety.rules.pairing_policy import PairingPolicy
+from foodsafety.vocab import Level, PairingList, Routine, Severity
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "FINDING_KINDS",
+    "FINDING_SCHEMA",
+    "AuditFinding",
+    "AuditResult",
+    "audit",
+]
+
+#: kind -> (severity, zh label, en label)
+FINDING_KINDS: Final[dict[str, tuple[Severity, str, str]]] = {
+    "unpaired": (Severity.CRITICAL, "未落实包保", "business without a cadre"),
+    "tier_level_mismatch": (Severity.MAJOR, "层级不对应", "tier/level mismatch"),
+    "cadre_outside_jurisdiction": (
+        Severity.MAJOR,
+        "跨辖区包保",
+        "cadre outside the business's jurisdiction",
+    ),
+    "cadre_overloaded": (Severity.MINOR, "包保数量超限", "cadre above the load cap"),
+    "assignment_overlap": (Severity.MINOR, "包保期间重叠", "overlapping assignments"),
+    "assignment_gap": (Severity.MINOR, "包保期间断档", "gap between assignments"),
+    "pledge_missing": (Severity.MAJOR, "承诺书未签", "pledge missing"),
+    "list_missing": (Severity.MINOR, "清单缺失", "list missing"),
+    "visit_overdue": (Severity.MAJOR, "督导逾期", "visit overdue"),
+    "problem_without_follow_up": (
+        Severity.MAJOR,
+        "问题未回头看",
+        "problem without follow-up",
+    ),
+    "director_missing": (Severity.MAJOR, "未配备食品安全总监", "no food safety director"),
+    "officer_missing": (Severity.MAJOR, "未配备食品安全员", "no food safety officer"),
+    "routine_gap": (Severity.MINOR, "三项制度记录缺失", "gap in routine records"),
+    "repair_overdue": (Severity.MAJOR, "调整包保逾期", "re-pairing overdue"),
+}
+
+#: The columns of :attr:`AuditResult.frame` (polars dtype names as in the ledger schema).
+FINDING_SCHEMA: Final[dict[str, str]] = {
+    "kind": "Utf8",
+    "severity": "Utf8",
+    "key": "Utf8",
+    "uscc": "Utf8",
+    "cadre_id": "Utf8",
+    "assignment_id": "Utf8",
+    "visit_id": "Utf8",
+    "document": "Utf8",
+    "period_start": "Date",
+    "jurisdiction": "Utf8",
+    "level": "Utf8",
+    "detail": "Utf8",
+    "message_zh": "Utf8",
+    "message_en": "Utf8",
+    "rule": "Utf8",
+    "clause": "Utf8",
+    "effective": "Date",
+}
+
+_FAR: Final = dt.date(9999, 12, 31)
+
+
+@attrs.frozen(slots=True)
+class AuditFinding:
+    """One gap the audit found (核查发现), with the rule that fired.
+
+    Not to be confused with the rectification finding record (整改问题) of the findings model:
+    this is a computed value; a caller may turn it into one.
+    """
+
+    kind: str
+    severity: Severity
+    key: str
+    subject_ids: tuple[str, ...]
+    jurisdiction: str | None
+    level: Level | None
+    period_start: dt.date | None
+    message_zh: str
+    message_en: str
+    rule: str
+    clause: str
+    effective: dt.date
+    detail: str | None = None
+
+    @property
+    def rule_id(self) -> str:
+        """``policy:clause@effective``."""
+        return f"{self.rule}:{self.clause}@{self.effective.isoformat()}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-friendly dict (enums as codes, dates as ISO strings)."""
+        return {
+            "kind": self.kind,
+            "severity": self.severity.code,
+            "key": self.key,
+            "subject_ids": list(self.subject_ids),
+            "jurisdiction": self.jurisdiction,
+            "level": None if self.level is None else self.level.code,
+            "period_start": None if self.period_start is None else self.period_start.isoformat(),
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "rule": self.rule,
+            "clause": self.clause,
+            "effective": self.effective.isoformat(),
+            "detail": self.detail,
+        }
+
+
+@attrs.frozen(slots=True)
+class AuditResult:
+    """The findings of one audit, columnar, with summaries and exports.
+
+    Attributes:
+        frame: one row per finding (:data:`FINDING_SCHEMA`), sorted by kind and key.
+        coverage: one row per open business: ``uscc``, ``county``, ``township``, ``level``
+            (the level its tier calls for), ``paired``, ``mismatched``, ``overdue``.
+        policy, as_of, since: what was audited against, and the audit window.
+    """
+
+    frame: pl.DataFrame
+    coverage: pl.DataFrame
+    policy: PairingPolicy
+    as_of: dt.date
+    since: dt.date
+
+    def __len__(self) -> int:
+        return int(self.frame.height)
+
+    def findings(self, kind: str | None = None) -> Iterator[AuditFinding]:
+        """The findings as :class:`AuditFinding` values (optionally of one ``kind``)."""
+        frame = self.frame if kind is None else self.frame.filter(kind=kind)
+        subject_cols = ("uscc", "cadre_id", "assignment_id", "visit_id")
+        for row in frame.iter_rows(named=True):
+            yield AuditFinding(
+                kind=row["kind"],
+                severity=Severity.parse(row["severity"]),
+                key=row["key"],
+                subject_ids=tuple(row[c] for c in subject_cols if row[c] is not None),
+                jurisdiction=row["jurisdiction"],
+                level=None if row["level"] is None else Level.parse(row["level"]),
+                period_start=row["period_start"],
+                message_zh=row["message_zh"],
+                message_en=row["message_en"],
+                rule=row["rule"],
+                clause=row["clause"],
+                effective=row["effective"],
+                detail=row["detail"],
+            )
+
+    def keys(self, kind: str) -> frozenset[str]:
+        """The keys of the findings of ``kind`` (compare with ``Sample.faults[kind]``)."""
+        return frozenset(self.frame.filter(kind=kind)["key"].to_list())
+
+    def counts(self) -> dict[str, int]:
+        """Finding kind → number of findings, for every kind (zero included)."""
+        got = dict(self.frame.group_by("kind").len().iter_rows())
+        return {k: int(got.get(k, 0)) for k in FINDING_KINDS}
+
+    def summary(self, by: Literal["county", "township", "city"] = "county") -> pl.DataFrame:
+        """Rates per jurisdiction and level: coverage, mismatch and overdue rates.
+
+        Columns: the jurisdiction code (``by``) and its ``name``, ``level``, ``businesses``,
+        ``paired``, ``coverage_rate`` (paired / businesses), ``mismatch_rate`` (businesses whose
+        cadre's level differs / paired), ``overdue_rate`` (businesses with an overdue visit /
+        paired) and ``findings`` (all findings located in the group).
+        """
+        pl = _pl()
+        if by not in ("county", "township", "city"):
+            raise ValueError(f"by must be 'county', 'township' or 'city' (got {by!r})")
+        cov = self.coverage
+        grouped = (
+            cov.group_by(by, "level")
+            .agg(
+                pl.len().alias("businesses"),
+                pl.col("paired").sum().alias("paired"),
+                pl.col("mismatched").sum().alias("mismatched"),
+                pl.col("overdue").sum().alias("overdue"),
+            )
+            .with_columns(
+                (pl.col("paired") / pl.col("businesses")).alias("coverage_rate"),
+                (pl.col("mismatched") / pl.col("paired")).fill_nan(0.0).alias("mismatch_rate"),
+                (pl.col("overdue") / pl.col("paired")).fill_nan(0.0).alias("overdue_rate"),
+            )
+        )
+        width = {"city": 4, "county": 6, "township": 9}[by]
+        fcount = (
+            self.frame.filter(pl.col("jurisdiction").str.len_chars() >= width)
+            .with_columns(_area(pl.col("jurisdiction"), by).alias(by))
+            .group_by(by, "level")
+            .agg(pl.len().alias("findings"))
+        )
+        out = (
+            grouped.join(fcount, on=[by, "level"], how="left", nulls_equal=True)
+            .with_columns(pl.col("findings").fill_null(0))
+            .sort(by, "level")
+        )
+        names = _names(out[by].unique().to_list())
+        return out.with_columns(
+            pl.col(by).replace_strict(names, default=None, return_dtype=pl.Utf8).alias("name")
+        ).select(
+            by,
+            "name",
+            "level",
+            "businesses",
+            "paired",
+            "coverage_rate",
+            "mismatch_rate",
+            "overdue_rate",
+            "findings",
+        )
+
+    def totals(self) -> dict[str, float]:
+        """Whole-ledger figures: businesses, paired, coverage, mismatch and overdue rates."""
+        cov = self.coverage
+        n = cov.height
+        paired = int(cov["paired"].sum())
+        return {
+            "businesses": n,
+            "paired": paired,
+            "coverage_rate": paired / n if n else 1.0,
+            "mismatch_rate": int(cov["mismatched"].sum()) / paired if paired else 0.0,
+            "overdue_rate": int(cov["overdue"].sum()) / paired if paired else 0.0,
+            "findings": len(self),
+        }
+
+    def report(self, *, width: int = 110, by: Literal["county", "township"] = "county") -> str:
+        """A readable text report: totals, findings per kind, and a table per jurisdiction."""
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(record=True, width=width, force_terminal=False, color_system=None)
+        t = self.totals()
+        console.print(
+            f"包保台账核查 pairing ledger audit — policy {self.policy.name} "
+            f"(effective {self.policy.effective}), window {self.since} – {self.as_of}"
+        )
+        console.print(
+            f"businesses {t['businesses']:,}  paired {t['paired']:,}  "
+            f"coverage {t['coverage_rate']:.2%}  mismatch {t['mismatch_rate']:.2%}  "
+            f"overdue {t['overdue_rate']:.2%}  findings {t['findings']:,}"
+        )
+        kinds = Table(title="Findings per kind 各类问题")
+        for col in ("kind", "类别", "severity", "count"):
+            kinds.add_column(col, justify="right" if col == "count" else "left")
+        for kind, n in self.counts().items():
+            sev, zh, _en = FINDING_KINDS[kind]
+            kinds.add_row(kind, zh, sev.code, f"{n:,}")
+        console.print(kinds)
+        summ = self.summary(by)
+        pl = _pl()
+        per = (
+            summ.group_by(by, "name")
+            .agg(
+                pl.col("businesses").sum(),
+                pl.col("paired").sum(),
+                pl.col("findings").sum(),
+            )
+            .join(
+                self.coverage.group_by(by).agg(pl.col("mismatched").sum(), pl.col("overdue").sum()),
+                on=by,
+                how="left",
+            )
+            .sort(by)
+        )
+        table = Table(title=f"Per {by} 分{'县' if by == 'county' else '乡'}汇总")
+        for col in (by, "name", "businesses", "coverage", "mismatch", "overdue", "findings"):
+            table.add_column(col, justify="left" if col in (by, "name") else "right")
+        for row in per.iter_rows(named=True):
+            paired = row["paired"] or 0
+            table.add_row(
+                row[by],
+                row["name"] or "",
+                f"{row['businesses']:,}",
+                f"{paired / row['businesses']:.1%}" if row["businesses"] else "-",
+                f"{row['mismatched'] / paired:.1%}" if paired else "-",
+                f"{row['overdue'] / paired:.1%}" if paired else "-",
+                f"{row['findings']:,}",
+            )
+        console.print(table)
+        return console.export_text()
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the findings to a CSV file (UTF-8 with BOM so that Excel reads Chinese)."""
+        out = Path(path)
+        out.write_bytes(b"\xef\xbb\xbf" + self.frame.write_csv().encode("utf-8"))
+        return out
+
+    def to_json(self, path: str | Path) -> Path:
+        """Write the findings as a JSON array of objects."""
+        out = Path(path)
+        rows = [f.to_dict() for f in self.findings()]
+        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        return out
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the findings and the county summary to an Excel workbook (needs xlsxwriter)."""
+        require("xlsxwriter", extra="excel", feature="Excel export")
+        import xlsxwriter
+
+        out = Path(path)
+        with xlsxwriter.Workbook(str(out)) as wb:
+            self.frame.write_excel(wb, worksheet="findings")
+            self.summary("county").write_excel(wb, worksheet="summary")
+        return out
+
+    def export(self, path: str | Path) -> Path:
+        """Write the findings in the format the suffix names (.csv, .json, .xlsx)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".csv":
+            return self.to_csv(path)
+        if suffix == ".json":
+            return self.to_json(path)
+        if suffix in (".xlsx", ".xls"):
+            return self.to_excel(path)
+        raise ValueError(f"export file must end in .csv, .json or .xlsx (got {str(path)!r})")
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _pl() -> Any:
+    return require("polars", extra="data", feature="the pairing audit")
+
+
+def _names(codes: list[str | None]) -> dict[str, str]:
+    try:
+        from foodsafety.registry import registry
+
+        reg = registry()
+    except Exception:  # pragma: no cover - registry data missing: names are optional
+        return {}
+    out: dict[str, str] = {}
+    for code in codes:
+        div = reg.find(code) if code else None
+        if code and div is not None:
+            out[code] = div.name
+    return out
+
+
+def _area(col: Any, by: str) -> Any:
+    pl = _pl()
+    if by == "city":
+        return col.str.slice(0, 4) + pl.lit("00")
+    if by == "county":
+        return col.str.slice(0, 6)
+    return col.str.slice(0, 9)
+
+
+def _tables(ledger: Any) -> dict[str, Any]:
+    """The six tables of a Ledger, a Sample or a mapping, cast to the ledger schema."""
+    pl = _pl()
+    out: dict[str, Any] = {}
+    for name in TABLES:
+        frame = ledger.get(name) if isinstance(ledger, Mapping) else getattr(ledger, name, None)
+        schema = polars_schema(name)
+        if frame is None:
+            frame = pl.DataFrame(schema=schema)
+        missing = [c for c in schema if c not in frame.columns]
+        frame = frame.with_columns(pl.lit(None, dtype=schema[c]).alias(c) for c in missing)
+        out[name] = frame.select(pl.col(c).cast(t) for c, t in schema.items())
+    return out
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _finish(frame: pl.DataFrame, kind: str, policy: PairingPolicy) -> pl.DataFrame:
+    """Fill the common columns of one kind's findings and order the columns."""
+    pl = _pl()
+    sev = FINDING_KINDS[kind][0]
+    cols = []
+    for col, dtype in FINDING_SCHEMA.items():
+        if col in frame.columns:
+            continue
+        if col == "kind":
+            cols.append(pl.lit(kind).alias(col))
+        elif col == "severity":
+            cols.append(pl.lit(sev.code).alias(col))
+        elif col == "rule":
+            cols.append(pl.lit(policy.name).alias(col))
+        elif col == "effective":
+            cols.append(pl.lit(policy.effective, dtype=pl.Date).alias(col))
+        else:
+            cols.append(pl.lit(None, dtype=polars_dtype(dtype)).alias(col))
+    return frame.with_columns(cols).select(
+        pl.col(c).cast(polars_dtype(t)) for c, t in FINDING_SCHEMA.items()
+    )
+
+
+def polars_dtype(name: str) -> Any:
+    """The polars dtype of a schema dtype name."""
+    pl = _pl()
+    return {"Utf8": pl.Utf8, "Date": pl.Date, "Boolean": pl.Boolean, "Int64": pl.Int64}[name]
+
+
+def _prefix(col: Any) -> Any:
+    """The significant prefix of a division code: what its descendants' codes start with."""
+    pl = _pl()
+    n = col.str.len_chars()
+    length = (
+        pl.when((n == 6) & col.str.ends_with("0000"))
+        .then(2)
+        .when((n == 6) & col.str.ends_with("00"))
+        .then(4)
+        .when(n == 6)
+        .then(6)
+        .when((n == 12) & col.str.ends_with("000"))
+        .then(9)
+        .otherwise(n)
+    )
+    return col.str.slice(0, length)
+
+
+# -- the audit -----------------------------------------------------------------------------
+
+
+def audit(
+    ledger: Any,
+    policy: PairingPolicy,
+    as_of: dt.date | None = None,
+    *,
+    since: dt.date | None = None,
+) -> AuditResult:
+    """Audit a pairing ledger against a policy (包保台账核查).
+
+    Args:
+        ledger: a :class:`foodsafety.ledger.Ledger`, a :class:`foodsafety.samples.Sample`, or a
+            mapping of table name → polars DataFrame (missing tables are empty).
+        policy: the pairing policy to apply.
+        as_of: the audit date (default today); a period or deadline counts when it ended on or
+            before it.
+        since: the start of the window for visit and routine periods (default one year
+            before ``as_of``).
+
+    Returns:
+        The findings (see the module docstring for each kind's rule) and the coverage table.
+
+    Raises:
+        RuleError: ``since`` is not before ``as_of``.
+    """
+    pl = _pl()
+    as_of = as_of or dt.date.today()
+    since = since or _year_before(as_of)
+    if since >= as_of:
+        raise RuleError(
+            f"the audit window must start before as_of (since {since}, as_of {as_of})",
+            field="since",
+            value=since,
+        )
+    t = _tables(ledger)
+    b, c, a, p, v, r = (
+        t["businesses"],
+        t["cadres"],
+        t["assignments"],
+        t["pledges"],
+        t["visits"],
+        t["routines"],
+    )
+    tier_map = {tier.code: level.code for tier, level in policy.tier_levels.items()}
+    caps = {level.code: cap for level, cap in policy.load_cap.items()}
+    as_of_l = pl.lit(as_of, dtype=pl.Date)
+
+    open_b = b.filter(
+        (pl.col("opened").is_null() | (pl.col("opened") <= as_of_l))
+        & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
+    ).with_columns(
+        pl.col("tier").replace_strict(tier_map, default=None, return_dtype=pl.Utf8).alias("want")
+    )
+    active = a.filter(
+        (pl.col("valid_from") <= as_of_l)
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") > as_of_l))
+    )
+    cur = active.join(open_b.select("uscc", "jurisdiction", "want", "tier"), on="uscc").join(
+        c.select("cadre_id", pl.col("level"), pl.col("jurisdiction").alias("cadre_juris")),
+        on="cadre_id",
+        how="left",
+    )
+    parts: list[Any] = []
+
+    # re-pairing deadline after a status change (working days, polars business days)
+    hol = list(policy.repair.holidays)
+    changed = open_b.filter(pl.col("status_changed").is_not_null()).with_columns(
+        pl.col("status_changed")
+        .dt.add_business_days(policy.repair.working_days, holidays=hol, roll="backward")
+        .alias("deadline")
+    )
+    repaired_in_time = (
+        changed.select("uscc", "status_changed", "deadline")
+        .join(a.select("uscc", "valid_from"), on="uscc")
+        .filter(
+            (pl.col("valid_from") >= pl.col("status_changed"))
+            & (pl.col("valid_from") <= pl.col("deadline"))
+        )
+        .select("uscc")
+        .unique()
+    )
+    late = changed.filter(pl.col("deadline") < as_of_l).join(
+        repaired_in_time, on="uscc", how="anti"
+    )
+    parts.append(
+        _finish(
+            late.select(
+                pl.col("uscc").alias("key"),
+                "uscc",
+                "jurisdiction",
+                pl.col("want").alias("level"),
+                pl.format(
+                    "status changed {}, re-pair by {} ({} working days)",
+                    "status_changed",
+                    "deadline",
+                    pl.lit(policy.repair.working_days),
+                ).alias("detail"),
+                pl.format(
+                    "{}（{}）{}状态变更后未在{}前重新包保",
+                    "name",
+                    "uscc",
+                    "status_changed",
+                    "deadline",
+                ).alias("message_zh"),
+                pl.format(
+                    "business {} changed status on {} and was not re-paired by {}",
+                    "uscc",
+                    "status_changed",
+                    "deadline",
+                ).alias("message_en"),
+                pl.lit("repair.working_days").alias("clause"),
+            ),
+            "repair_overdue",
+            policy,
+        )
+    )
+
+    # unpaired: no current assignment (a running re-pairing window excuses it)
+    in_window = changed.filter(pl.col("deadline") >= as_of_l).select("uscc")
+    unpaired = open_b.join(active.select("uscc").unique(), on="uscc", how="anti").join(
+        in_window, on="uscc", how="anti"
+    )
+    parts.append(
+        _finish(
+            unpaired.select(
+                pl.col("uscc").alias("key"),
+                "uscc",
+                "jurisdiction",
+                pl.col("want").alias("level"),
+                pl.format("{}（{}）无包保干部", "name", "uscc").alias("message_zh"),
+                pl.format("business {} has no pairing cadre on {}", "uscc", as_of_l).alias(
+                    "message_en"
+                ),
+                pl.lit("tier_levels").alias("clause"),
+            ),
+            "unpaired",
+            policy,
+        )
+    )
+
+    # tier/level mismatch (层级对应)
+    mism = cur.filter(pl.col("want").is_not_null() & (pl.col("level") != pl.col("want")))
+    parts.append(
+        _finish(
+            mism.select(
+                pl.col("assignment_id").alias("key"),
+                "uscc",
+                "cadre_id",
+                "assignment_id",
+                "jurisdiction",
+                pl.col("want").alias("level"),
+                pl.format("tier {} wants {}, cadre is {}", "tier", "want", "level").alias("detail"),
+                pl.format(
+                    "{}级主体{}由{}级干部{}包保，应为{}级",
+                    "tier",
+                    "uscc",
+                    "level",
+                    "cadre_id",
+                    "want",
+                ).alias("message_zh"),
+                pl.format(
+                    "tier {} business {} is paired by {}-level cadre {}, policy wants {}",
+                    "tier",
+                    "uscc",
+                    "level",
+                    "cadre_id",
+                    "want",
+                ).alias("message_en"),
+                pl.format("tier_levels.{}", "tier").alias("clause"),
+            ),
+            "tier_level_mismatch",
+            policy,
+        )
+    )
+
+    # cadre outside the business's jurisdiction chain (属地)
+    outside = cur.filter(
+        pl.col("cadre_juris").is_not_null()
+        & ~pl.col("jurisdiction").str.starts_with(_prefix(pl.col("cadre_juris")))
+    )
+    parts.append(
+        _finish(
+            outside.select(
+                pl.col("assignment_id").alias("key"),
+                "uscc",
+                "cadre_id",
+                "assignment_id",
+                "jurisdiction",
+                "level",
+                pl.format("cadre in {}, business in {}", "cadre_juris", "jurisdiction").alias(
+                    "detail"
+                ),
+                pl.format(
+                    "干部{}（{}）包保辖区外主体{}（{}）",
+                    "cadre_id",
+                    "cadre_juris",
+                    "uscc",
+                    "jurisdiction",
+                ).alias("message_zh"),
+                pl.format(
+                    "cadre {} of {} pairs business {} in {}, outside the cadre's jurisdiction",
+                    "cadre_id",
+                    "cadre_juris",
+                    "uscc",
+                    "jurisdiction",
+                ).alias("message_en"),
+                pl.lit("tier_levels").alias("clause"),
+            ),
+            "cadre_outside_jurisdiction",
+            policy,
+        )
+    )
+
+    # load cap per level
+    if caps:
+        loads = (
+            cur.group_by("cadre_id")
+            .agg(pl.len().alias("load"))
+            .join(c.select("cadre_id", "level", "jurisdiction"), on="cadre_id")
+            .with_columns(
+                pl.col("level")
+                .replace_strict(caps, default=None, return_dtype=pl.Int64)
+                .alias("cap")
+            )
+            .filter(pl.col("cap").is_not_null() & (pl.col("load") > pl.col("cap")))
+        )
+        parts.append(
+            _finish(
+                loads.select(
+                    pl.col("cadre_id").alias("key"),
+                    "cadre_id",
+                    "jurisdiction",
+                    "level",
+                    pl.format("load {} > cap {}", "load", "cap").alias("detail"),
+                    pl.format("干部{}包保{}户，超过上限{}户", "cadre_id", "load", "cap").alias(
+                        "message_zh"
+                    ),
+                    pl.format(
+                        "cadre {} pairs {} businesses, above the cap of {}",
+                        "cadre_id",
+                        "load",
+                        "cap",
+                    ).alias("message_en"),
+                    pl.format("load_cap.{}", "level").alias("clause"),
+                ),
+                "cadre_overloaded",
+                policy,
+            )
+        )
+
+    # assignment history: overlaps and gaps between consecutive assignments of a business
+    far = pl.lit(_FAR, dtype=pl.Date)
+    hist = (
+        a.filter(pl.col("valid_from") <= as_of_l)
+        .with_columns(pl.col("valid_to").fill_null(far).alias("end"))
+        .sort("uscc", "valid_from", "end", "assignment_id")
+        .with_columns(pl.col("end").cum_max().shift(1).over("uscc").alias("prev_end"))
+        .filter(pl.col("prev_end").is_not_null())
+        .join(b.select("uscc", "jurisdiction", "name"), on="uscc", how="left")
+    )
+    for kind, cond, zh, en in (
+        (
+            "assignment_overlap",
+            pl.col("valid_from") < pl.col("prev_end"),
+            "{}（{}）包保期间重叠：{}起，前一包保至{}",
+            "assignment {} of business {} starts {} before the earlier one ends {}",
+        ),
+        (
+            "assignment_gap",
+            pl.col("valid_from") > pl.col("prev_end"),
+            "{}（{}）包保断档：{}起才重新包保，前一包保止于{}",
+            "assignment {} of business {} starts {} after a gap since {}",
+        ),
+    ):
+        rows = hist.filter(cond)
+        parts.append(
+            _finish(
+                rows.select(
+                    pl.col("assignment_id").alias("key"),
+                    "uscc",
+                    "cadre_id",
+                    "assignment_id",
+                    "jurisdiction",
+                    pl.format("from {}, previous until {}", "valid_from", "prev_end").alias(
+                        "detail"
+                    ),
+                    pl.format(zh, "name", "uscc", "valid_from", "prev_end").alias("message_zh"),
+                    pl.format(en, "assignment_id", "uscc", "valid_from", "prev_end").alias(
+                        "message_en"
+                    ),
+                    pl.lit("assignments.history").alias("clause"),
+                ),
+                kind,
+                policy,
+            )
+        )
+
+    # pledges and lists past their due date
+    due_rows = [
+        (lv.code, rule.document.code, rule.due)
+        for rule in policy.documents
+        if rule.due < as_of
+        for lv in rule.levels
+    ]
+    if due_rows:
+        due = pl.DataFrame(
+            {
+                "level": [x[0] for x in due_rows],
+                "document": [x[1] for x in due_rows],
+                "due": [x[2] for x in due_rows],
+            },
+            schema={"level": pl.Utf8, "document": pl.Utf8, "due": pl.Date},
+        )
+        signed = p.filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l)).select(
+            "cadre_id", "document"
+        )
+        owed = (
+            c.filter(pl.col("active_to").is_null() | (pl.col("active_to") > as_of_l))
+            .join(due, on="level")
+            .filter(pl.col("active_from").is_null() | (pl.col("active_from") <= pl.col("due")))
+            .join(signed, on=["cadre_id", "document"], how="anti")
+        )
+        for kind, is_pledge in (("pledge_missing", True), ("list_missing", False)):
+            rows = owed.filter((pl.col("document") == PairingList.PLEDGE.code) == is_pledge)
+            parts.append(
+                _finish(
+                    rows.select(
+                        pl.format("{}/{}", "cadre_id", "document").alias("key"),
+                        "cadre_id",
+                        "document",
+                        "jurisdiction",
+                        "level",
+                        pl.format("due {}", "due").alias("detail"),
+                        pl.format(
+                            "干部{}的{}逾期未签（应于{}前）", "cadre_id", "document", "due"
+                        ).alias("message_zh"),
+                        pl.format(
+                            "cadre {} has no signed {} (due {})", "cadre_id", "document", "due"
+                        ).alias("message_en"),
+                        pl.format("documents.{}", "document").alias("clause"),
+                    ),
+                    kind,
+                    policy,
+                )
+            )
+
+    # overdue visits: closed periods of the cadre level's cadence, fully covered by the
+    # assignment, with fewer visits by that cadre than min_visits
+    period_rows: list[tuple[str, dt.date, dt.date, int]] = []
+    for level in Level:
+        cadence = policy.cadence_for(level)
+        starts = cadence.period_starts(since, as_of)
+        for lo, hi in itertools.pairwise(starts):
+            if lo >= since and hi <= as_of:
+                period_rows.append((level.code, lo, hi, cadence.min_visits))
+    if period_rows:
+        periods = pl.DataFrame(
+            {
+                "level": [x[0] for x in period_rows],
+                "period_start": [x[1] for x in period_rows],
+                "period_end": [x[2] for x in period_rows],
+                "min_visits": [x[3] for x in period_rows],
+            },
+            schema={
+                "level": pl.Utf8,
+                "period_start": pl.Date,
+                "period_end": pl.Date,
+                "min_visits": pl.Int64,
+            },
+        ).sort("period_start")
+        covered = (
+            a.join(b.select("uscc", "opened", "closed", "jurisdiction"), on="uscc")
+            .filter(pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
+            .join(c.select("cadre_id", "level"), on="cadre_id")
+            .join(periods, on="level")
+            .filter(
+                (pl.col("valid_from") <= pl.col("period_start"))
+                & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("period_end")))
+                & (pl.col("opened").is_null() | (pl.col("opened") <= pl.col("period_start")))
+            )
+        )
+        vis = (
+            v.filter(pl.col("date") < as_of_l)
+            .select("uscc", "cadre_id", "date")
+            .join(c.select("cadre_id", "level"), on="cadre_id")
+            .sort("date")
+            .join_asof(
+                periods.select("level", "period_start", "period_end"),
+                left_on="date",
+                right_on="period_start",
+                by="level",
+                check_sortedness=False,  # sorted by date above, so within each level too
+            )
+            .filter(pl.col("date") < pl.col("period_end"))
+            .group_by("uscc", "cadre_id", "period_start")
+            .agg(pl.len().alias("visits"))
+        )
+        over = (
+            covered.join(vis, on=["uscc", "cadre_id", "period_start"], how="left")
+            .with_columns(pl.col("visits").fill_null(0))
+            .filter(pl.col("visits") < pl.col("min_visits"))
+        )
+        parts.append(
+            _finish(
+                over.select(
+                    pl.format("{}@{}", "assignment_id", "period_start").alias("key"),
+                    "uscc",
+                    "cadre_id",
+                    "assignment_id",
+                    "period_start",
+                    "jurisdiction",
+                    "level",
+                    pl.format(
+                        "{} visit(s) in [{}, {}), {} required",
+                        "visits",
+                        "period_start",
+                        "period_end",
+                        "min_visits",
+                    ).alias("detail"),
+                    pl.format(
+                        "干部{}在{}至{}期间未按要求督导{}",
+                        "cadre_id",
+                        "period_start",
+                        "period_end",
+                        "uscc",
+                    ).alias("message_zh"),
+                    pl.format(
+                        "cadre {} did not visit business {} in the period {} to {}",
+                        "cadre_id",
+                        "uscc",
+                        "period_start",
+                        "period_end",
+                    ).alias("message_en"),
+                    pl.format("cadence.{}", "level").alias("clause"),
+                ),
+                "visit_overdue",
+                policy,
+            )
+        )
+        overdue_bus = over.select("uscc").unique()
+    else:
+        overdue_bus = pl.DataFrame(schema={"uscc": pl.Utf8})
+
+    # problems found on a visit without a follow-up visit in time (回头看)
+    days = policy.follow_up_days
+    problem = v.filter(
+        (pl.col("problems").list.len() > 0) & (pl.col("date") + pl.duration(days=days) < as_of_l)
+    )
+    follow = (
+        v.filter(pl.col("follow_up_of").is_not_null() & (pl.col("date") <= as_of_l))
+        .select(pl.col("follow_up_of").alias("visit_id"), pl.col("date").alias("fu_date"))
+        .join(problem.select("visit_id", "date"), on="visit_id")
+        .filter(pl.col("fu_date") <= pl.col("date") + pl.duration(days=days))
+        .select("visit_id")
+        .unique()
+    )
+    no_fu = (
+        problem.join(follow, on="visit_id", how="anti")
+        .join(b.select("uscc", "jurisdiction"), on="uscc", how="left")
+        .join(c.select("cadre_id", "level"), on="cadre_id", how="left")
+    )
+    parts.append(
+        _finish(
+            no_fu.select(
+                pl.col("visit_id").alias("key"),
+                "uscc",
+                "cadre_id",
+                "visit_id",
+                "jurisdiction",
+                "level",
+                pl.format("visit {}, follow up by {} days", "date", pl.lit(days)).alias("detail"),
+                pl.format("{}督导{}发现的问题{}日内未回头看", "date", "uscc", pl.lit(days)).alias(
+                    "message_zh"
+                ),
+                pl.format(
+                    "problems found at {} on {} have no follow-up within {} days",
+                    "uscc",
+                    "date",
+                    pl.lit(days),
+                ).alias("message_en"),
+                pl.lit("follow_up_days").alias("clause"),
+            ),
+            "problem_without_follow_up",
+            policy,
+        )
+    )
+
+    # director and officers (食品安全总监、食品安全员)
+    staff = policy.staffing
+    staffed = open_b
+    if staff.kinds:
+        staffed = staffed.filter(pl.col("kind").is_in([k.code for k in staff.kinds]))
+    if staff.director:
+        no_dir = staffed.filter(
+            pl.col("director").is_null() | (pl.col("director").str.strip_chars() == "")
+        )
+        parts.append(
+            _finish(
+                no_dir.select(
+                    pl.col("uscc").alias("key"),
+                    "uscc",
+                    "jurisdiction",
+                    pl.col("want").alias("level"),
+                    pl.format("{}（{}）未配备食品安全总监", "name", "uscc").alias("message_zh"),
+                    pl.format("business {} has no food safety director", "uscc").alias(
+                        "message_en"
+                    ),
+                    pl.lit("staffing.director").alias("clause"),
+                ),
+                "director_missing",
+                policy,
+            )
+        )
+    if staff.min_officers > 0:
+        n_off = (
+            pl.col("officers")
+            .list.eval(pl.element().filter(pl.element().str.strip_chars() != ""))
+            .list.len()
+            .fill_null(0)
+        )
+        no_off = staffed.with_columns(n_off.alias("n_officers")).filter(
+            pl.col("n_officers") < staff.min_officers
+        )
+        parts.append(
+            _finish(
+                no_off.select(
+                    pl.col("uscc").alias("key"),
+                    "uscc",
+                    "jurisdiction",
+                    pl.col("want").alias("level"),
+                    pl.format(
+                        "{} officer(s), {} required", "n_officers", pl.lit(staff.min_officers)
+                    ).alias("detail"),
+                    pl.format("{}（{}）食品安全员配备不足", "name", "uscc").alias("message_zh"),
+                    pl.format(
+                        "business {} has fewer food safety officers than {}",
+                        "uscc",
+                        pl.lit(staff.min_officers),
+                    ).alias("message_en"),
+                    pl.lit("staffing.min_officers").alias("clause"),
+                ),
+                "officer_missing",
+                policy,
+            )
+        )
+
+    # routine records (日管控、周排查、月调度) of the businesses the ledger keeps them for
+    required = [x.code for x in policy.routines.required]
+    if required and r.height:
+        tracked = r.select("uscc").unique()
+        since_l = pl.lit(since, dtype=pl.Date)
+        win = (
+            open_b.join(tracked, on="uscc")
+            .select(
+                "uscc",
+                "name",
+                "jurisdiction",
+                "want",
+                pl.max_horizontal(since_l, pl.col("opened").fill_null(since_l)).alias("w0"),
+                pl.min_horizontal(as_of_l, pl.col("closed").fill_null(as_of_l)).alias("w1"),
+            )
+            .join(pl.DataFrame({"routine": required}), how="cross")
+        )
+        w0, w1 = pl.col("w0"), pl.col("w1")
+        w0_mon = w0 + pl.duration(days=(8 - w0.dt.weekday()) % 7)
+        last_start = w1 - pl.duration(days=7)
+        w1_mon = last_start - pl.duration(days=last_start.dt.weekday() - 1)
+        w0_month = w0.dt.year() * 12 + w0.dt.month() - 1 + (w0.dt.day() != 1).cast(pl.Int32)
+        w1_month = w1.dt.year() * 12 + w1.dt.month() - 2
+        win = win.with_columns(
+            pl.when(pl.col("routine") == Routine.DAILY.code)
+            .then(w0.cast(pl.Int64))
+            .when(pl.col("routine") == Routine.WEEKLY.code)
+            .then(w0_mon.cast(pl.Int64))
+            .otherwise(w0_month.cast(pl.Int64))
+            .alias("first"),
+            pl.when(pl.col("routine") == Routine.DAILY.code)
+            .then(w1.cast(pl.Int64) - 1)
+            .when(pl.col("routine") == Routine.WEEKLY.code)
+            .then(w1_mon.cast(pl.Int64))
+            .otherwise(w1_month.cast(pl.Int64))
+            .alias("last"),
+            pl.when(pl.col("routine") == Routine.WEEKLY.code).then(7).otherwise(1).alias("step"),
+        ).with_columns(
+            pl.when(pl.col("last") >= pl.col("first"))
+            .then((pl.col("last") - pl.col("first")) // pl.col("step") + 1)
+            .otherwise(0)
+            .alias("expected")
+        )
+        ps = pl.col("period_start")
+        recs = (
+            r.filter(pl.col("routine").is_in(required))
+            .filter(
+                (pl.col("routine") == Routine.DAILY.code)
+                | ((pl.col("routine") == Routine.WEEKLY.code) & (ps.dt.weekday() == 1))
+                | ((pl.col("routine") == Routine.MONTHLY.code) & (ps.dt.day() == 1))
+            )
+            .with_columns(
+                pl.when(pl.col("routine") == Routine.MONTHLY.code)
+                .then((ps.dt.year() * 12 + ps.dt.month() - 1).cast(pl.Int64))
+                .otherwise(ps.cast(pl.Int64))
+                .alias("idx")
+            )
+            .select("uscc", "routine", "idx")
+        )
+        got = (
+            recs.join(win.select("uscc", "routine", "first", "last"), on=["uscc", "routine"])
+            .filter((pl.col("idx") >= pl.col("first")) & (pl.col("idx") <= pl.col("last")))
+            .group_by("uscc", "routine")
+            .agg(pl.col("idx").n_unique().alias("kept"))
+        )
+        gaps = (
+            win.join(got, on=["uscc", "routine"], how="left")
+            .with_columns(pl.col("kept").fill_null(0))
+            .filter(pl.col("kept") < pl.col("expected"))
+        )
+        parts.append(
+            _finish(
+                gaps.select(
+                    pl.format("{}/{}", "uscc", "routine").alias("key"),
+                    "uscc",
+                    "jurisdiction",
+                    pl.col("want").alias("level"),
+                    pl.format("{} of {} {} records", "kept", "expected", "routine").alias("detail"),
+                    pl.format(
+                        "{}（{}）{}记录缺失：应有{}份，实有{}份",
+                        "name",
+                        "uscc",
+                        pl.col("routine").replace_strict(
+                            {x.code: x.zh for x in Routine}, return_dtype=pl.Utf8
+                        ),
+                        "expected",
+                        "kept",
+                    ).alias("message_zh"),
+                    pl.format(
+                        "business {} keeps {} of {} {} records",
+                        "uscc",
+                        "kept",
+                        "expected",
+                        "routine",
+                    ).alias("message_en"),
+                    pl.format("routines.{}", "routine").alias("clause"),
+                ),
+                "routine_gap",
+                policy,
+            )
+        )
+
+    frame = pl.concat(parts, how="vertical").sort("kind", "key")
+
+    mism_bus = mism.select("uscc").unique().with_columns(pl.lit(True).alias("mismatched"))
+    coverage = (
+        open_b.select(
+            "uscc",
+            _area(pl.col("jurisdiction"), "city").alias("city"),
+            _area(pl.col("jurisdiction"), "county").alias("county"),
+            _area(pl.col("jurisdiction"), "township").alias("township"),
+            pl.col("want").fill_null("untiered").alias("level"),
+        )
+        .join(
+            active.select("uscc").unique().with_columns(pl.lit(True).alias("paired")),
+            on="uscc",
+            how="left",
+        )
+        .join(mism_bus, on="uscc", how="left")
+        .join(
+            overdue_bus.with_columns(pl.lit(True).alias("overdue")),
+            on="uscc",
+            how="left",
+        )
+        .with_columns(pl.col("paired", "mismatched", "overdue").fill_null(False))
+        .sort("uscc")
+    )
+    return AuditResult(frame=frame, coverage=coverage, policy=policy, as_of=as_of, since=since)

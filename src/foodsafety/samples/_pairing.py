@@ -1,0 +1,932 @@
+"""Synthetic pairing ledgers (合成包保台账) at Anyang's published size, or a province's.
+
+No real enterprise-level ledger is public (DATA.md), so this module *generates* one. Seed 004
+gives Anyang's totals: 16316 licensed businesses (6234 catering, 9714 operating, 368
+production) paired by 4806 cadres at city, county, township and village level. The generator
+places them on Anyang's **real** county and township codes (from the bundled division
+registry, :func:`foodsafety.registry.registry`); everything else is **synthetic** and labelled
+so: names such as ``合成样本企业000001``, ids beginning with ``SYN-``, village codes made of a
+real township's 9 digits plus a suffix from 501 to 999 (no real village code is used), USCCs
+with valid check characters but invented organisation codes, and ``Sample.synthetic = True``.
+
+Faults are injected at known rates (:class:`FaultRates`); ``Sample.faults`` records, per
+finding kind, exactly which finding keys the audit must report (see
+:mod:`foodsafety.engines.audit` for the key of each kind), so that the audit can be checked
+exactly. Each business and each cadre carries at most one injected fault, and a fault is
+injected so that it triggers its own finding and no other.
+
+Generation is vectorised (numpy + polars, no per-row pydantic) and deterministic in ``seed``.
+Routine records (日管控、周排查、月调度: 365 + 52 + 12 rows per business per year) are generated
+only for a share of businesses (``routine_share``); the audit checks routine gaps only for the
+businesses a ledger holds routine records for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from foodsafety.errors import require
+from foodsafety.rules.pairing_policy import PairingPolicy
+from foodsafety.vocab import Level, PairingList, Routine
+
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+
+__all__ = ["FaultRates", "Sample", "anyang", "province"]
+
+#: Anyang's published mix (seed 004).
+ANYANG_KINDS: Mapping[str, int] = {"catering": 6234, "operation": 9714, "production": 368}
+ANYANG_CADRES = 4806
+ANYANG_CITY = "410500"
+
+#: Share of cadres per level (an assumption: seed 004 gives only the total).
+_LEVEL_SHARE: Mapping[str, float] = {"city": 0.015, "county": 0.12, "township": 0.30}
+#: Pairing tier distribution per business kind (an assumption).
+_TIER_P: Mapping[str, tuple[float, float, float, float]] = {
+    "production": (0.30, 0.50, 0.20, 0.0),
+    "operation": (0.01, 0.12, 0.40, 0.47),
+    "catering": (0.01, 0.14, 0.40, 0.45),
+}
+_TIERS = ("A", "B", "C", "D")
+_LEVELS = ("city", "county", "township", "village")
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+BUSINESS_FAULTS = (
+    "unpaired",
+    "tier_level_mismatch",
+    "cadre_outside_jurisdiction",
+    "assignment_overlap",
+    "assignment_gap",
+    "visit_overdue",
+    "director_missing",
+    "officer_missing",
+    "repair_overdue",
+    "routine_gap",
+)
+CADRE_FAULTS = ("cadre_overloaded", "pledge_missing", "list_missing")
+VISIT_FAULTS = ("problem_without_follow_up",)
+
+
+@attrs.frozen(slots=True)
+class FaultRates:
+    """The share of eligible subjects that get each injected fault (0 turns a fault off).
+
+    Business faults are shares of businesses (``routine_gap``: of the businesses with routine
+    records), cadre faults shares of cadres (``cadre_overloaded``: of the cadres whose pool can
+    hold more than the cap), ``problem_without_follow_up`` a share of visits.
+    """
+
+    unpaired: float = 0.01
+    tier_level_mismatch: float = 0.02
+    cadre_outside_jurisdiction: float = 0.005
+    assignment_overlap: float = 0.005
+    assignment_gap: float = 0.005
+    visit_overdue: float = 0.03
+    director_missing: float = 0.005
+    officer_missing: float = 0.005
+    repair_overdue: float = 0.003
+    routine_gap: float = 0.05
+    cadre_overloaded: float = 0.005
+    pledge_missing: float = 0.02
+    list_missing: float = 0.01
+    problem_without_follow_up: float = 0.002
+
+    @classmethod
+    def none(cls) -> FaultRates:
+        """No faults: a clean ledger that audits to zero findings."""
+        return cls(**{f.name: 0.0 for f in attrs.fields(cls)})
+
+    def to_dict(self) -> dict[str, float]:
+        """The rates as a plain dict."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen(slots=True)
+class Sample:
+    """A generated, synthetic pairing ledger with the faults injected into it.
+
+    Attributes:
+        tables: the six ledger tables (``foodsafety.ledger.schema``) as polars DataFrames.
+        faults: finding kind → the finding keys the audit must report, exactly.
+        as_of: the audit date the sample is built for; ``since`` the start of its audit window.
+        policy: the pairing policy the sample follows.
+        name, seed, synthetic: what it is (always synthetic).
+    """
+
+    name: str
+    seed: int
+    tables: dict[str, Any]
+    faults: dict[str, frozenset[str]]
+    as_of: dt.date
+    since: dt.date
+    policy: PairingPolicy
+    synthetic: bool = True
+    description: str = ""
+
+    @property
+    def businesses(self) -> pl.DataFrame:
+        """The businesses table."""
+        return self.tables["businesses"]  # type: ignore[no-any-return]
+
+    @property
+    def cadres(self) -> pl.DataFrame:
+        """The cadres table."""
+        return self.tables["cadres"]  # type: ignore[no-any-return]
+
+    @property
+    def assignments(self) -> pl.DataFrame:
+        """The assignments table."""
+        return self.tables["assignments"]  # type: ignore[no-any-return]
+
+    @property
+    def pledges(self) -> pl.DataFrame:
+        """The pledges and lists table."""
+        return self.tables["pledges"]  # type: ignore[no-any-return]
+
+    @property
+    def visits(self) -> pl.DataFrame:
+        """The visits table."""
+        return self.tables["visits"]  # type: ignore[no-any-return]
+
+    @property
+    def routines(self) -> pl.DataFrame:
+        """The routine records table."""
+        return self.tables["routines"]  # type: ignore[no-any-return]
+
+    def ledger(self) -> Any:
+        """The sample as a :class:`foodsafety.ledger.Ledger` (built from the frames)."""
+        from foodsafety.ledger import Ledger
+
+        return Ledger.from_frames(**self.tables)
+
+    def fault_counts(self) -> dict[str, int]:
+        """Finding kind → number of injected faults."""
+        return {k: len(v) for k, v in self.faults.items()}
+
+
+# -- territory ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Territory:
+    city: list[str]  # per township: city-level code
+    county: list[str]  # per township: county-level code
+    township: list[str]  # township 9-digit codes
+
+
+def _territory(code: str) -> _Territory:
+    from foodsafety.registry import registry
+
+    reg = registry()
+    root = reg.get(code)
+    city: list[str] = []
+    county: list[str] = []
+    township: list[str] = []
+
+    def add_county(city_code: str, county_code: str) -> None:
+        for t in reg.children(county_code):
+            if t.level == Level.TOWNSHIP:
+                city.append(city_code)
+                county.append(county_code)
+                township.append(t.code)
+
+    if root.level == Level.CITY:
+        for c in reg.children(root.code):
+            add_county(root.code, c.code)
+    elif root.level == Level.PROVINCE:
+        for c in reg.children(root.code):
+            if c.level == Level.CITY:
+                for k in reg.children(c.code):
+                    add_county(c.code, k.code)
+            elif c.level == Level.COUNTY:  # 省直管县: acts as its own city
+                add_county(c.code, c.code)
+    else:
+        raise ValueError(f"sample territory must be a province or a city code (got {code!r})")
+    if not township:
+        raise ValueError(f"the registry holds no townships under {code!r}")
+    return _Territory(city, county, township)
+
+
+# -- vectorised helpers ------------------------------------------------------------------
+
+
+def _uscc(np: Any, county6: np.ndarray, serial: np.ndarray) -> np.ndarray:
+    """Valid USCCs ``91`` + county + organisation code (GB 11714 check) + GB 32100 check.
+
+    The check characters are computed with numpy by the same weighted sums as
+    ``stdnum.cn.uscc.calc_check_digit``; the tests compare both on every generated code.
+    """
+    n = len(serial)
+    digits = np.zeros((n, 17), dtype=np.int64)
+    digits[:, 0] = 9
+    digits[:, 1] = 1
+    uniq, inverse = np.unique(county6.astype("U6"), return_inverse=True)
+    table = np.array([[int(ch) for ch in c] for c in uniq], dtype=np.int64).reshape(-1, 6)
+    digits[:, 2:8] = table[inverse]
+    body = serial % 10**8
+    for i in range(8):
+        digits[:, 8 + i] = (body // 10 ** (7 - i)) % 10
+    org = (digits[:, 8:16] * np.array(_ORG_WEIGHTS)).sum(axis=1)
+    org_check = (11 - org % 11) % 11  # 10 -> 'X' (value 30 in the USCC alphabet)
+    digits[:, 16] = np.where(org_check == 10, _USCC_ALPHABET.index("X"), org_check)
+    total = (digits * np.array(_USCC_WEIGHTS)).sum(axis=1)
+    check = (31 - total % 31) % 31
+    alphabet = np.array(list(_USCC_ALPHABET))
+    chars = np.ascontiguousarray(
+        np.concatenate([alphabet[digits], alphabet[check][:, None]], axis=1).astype("U1")
+    )
+    return chars.view("U18").ravel()  # type: ignore[no-any-return]
+
+
+def _ids(pl: Any, prefix: str, start: int, n: int, width: int) -> Any:
+    return pl.select(
+        (pl.lit(prefix) + pl.int_range(start, start + n).cast(pl.Utf8).str.zfill(width)).alias("x")
+    ).to_series()
+
+
+class _Strings:
+    """A polars string series indexed by numpy integer arrays (a fast gather)."""
+
+    def __init__(self, series: Any) -> None:
+        self.s = series
+
+    def __getitem__(self, idx: Any) -> Any:
+        import numpy as np
+
+        if isinstance(idx, (int, np.integer)):
+            return self.s[int(idx)]
+        return self.s.gather(np.asarray(idx, dtype=np.int64))
+
+    def keys(self, idx: Any) -> list[str]:
+        return self[idx].to_list()  # type: ignore[no-any-return]
+
+
+def _lists(pl: Any, values: Any) -> Any:
+    """A ``List[Utf8]`` series holding ``[v]`` for each value, ``[]`` for None (vectorised)."""
+    col = pl.Series("x", values, dtype=pl.Utf8)
+    return pl.select(pl.concat_list(col).list.drop_nulls().alias("x")).to_series()
+
+
+def _dates(np: Any, base: dt.date, offsets: Any) -> Any:
+    return (np.datetime64(base, "D") + offsets.astype("timedelta64[D]")).astype("datetime64[D]")
+
+
+def _split(total: int, shares: Sequence[float]) -> list[int]:
+    """Split ``total`` by ``shares`` with the largest remainder method (exact sum)."""
+    raw = [total * s for s in shares]
+    out = [math.floor(x) for x in raw]
+    rest = total - sum(out)
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - out[i], reverse=True)
+    for i in order[:rest]:
+        out[i] += 1
+    return out
+
+
+# -- the generator -----------------------------------------------------------------------
+
+
+def _generate(
+    *,
+    name: str,
+    territory: _Territory,
+    kinds: Mapping[str, int],
+    n_cadres: int,
+    seed: int,
+    faults: FaultRates,
+    policy: PairingPolicy,
+    as_of: dt.date,
+    since: dt.date,
+    routine_share: float,
+    description: str,
+) -> Sample:
+    np = require("numpy", extra="data", feature="sample generation")
+    pl = require("polars", extra="data", feature="sample generation")
+    from foodsafety.ledger.schema import polars_schema
+
+    rng = np.random.default_rng(seed)
+    n_town = len(territory.township)
+    town_codes = np.array(territory.township)
+    town_county = np.array(territory.county)
+    town_city = np.array(territory.city)
+
+    # -- cadres -------------------------------------------------------------------------
+    n_city, n_county, n_township = _split(
+        n_cadres, [_LEVEL_SHARE["city"], _LEVEL_SHARE["county"], _LEVEL_SHARE["township"], 0.0]
+    )[:3]
+    n_village = n_cadres - n_city - n_county - n_township
+    if max(n_city, n_county, n_township, n_village) < 1 or n_village < n_town // 10:
+        raise ValueError(f"too few cadres ({n_cadres}) for {n_town} townships")
+    per_town = -(-n_village // n_town)
+    if per_town > 499:
+        raise ValueError("too many villages per township for synthetic village codes 501-999")
+    # round robin over a shuffled township order spreads every level over the territory
+    order = rng.permutation(n_town)
+    c_city_t = order[np.arange(n_city) % n_town]
+    c_county_t = order[np.arange(n_county) % n_town]
+    c_town_t = order[np.arange(n_township) % n_town]
+    c_vill_t = order[np.arange(n_village) % n_town]
+    vill_suffix = 501 + np.arange(n_village) // n_town
+    village_codes = np.char.add(town_codes[c_vill_t].astype("U9"), vill_suffix.astype("U3")).astype(
+        object
+    )
+    cadre_level = np.concatenate(
+        [
+            np.full(n_city, "city", dtype=object),
+            np.full(n_county, "county", dtype=object),
+            np.full(n_township, "township", dtype=object),
+            np.full(n_village, "village", dtype=object),
+        ]
+    )
+    cadre_juris = np.concatenate(
+        [
+            town_city[c_city_t].astype(object),
+            town_county[c_county_t].astype(object),
+            town_codes[c_town_t].astype(object),
+            village_codes,
+        ]
+    )
+    cadre_town = np.concatenate([c_city_t, c_county_t, c_town_t, c_vill_t])
+    cadre_ids = _Strings(_ids(pl, "SYN-C", 1, n_cadres, 7))
+    level_start = {"city": 0, "county": n_city, "township": n_city + n_county}
+    level_start["village"] = level_start["township"] + n_township
+    level_count = {"city": n_city, "county": n_county, "township": n_township}
+    level_count["village"] = n_village
+
+    # -- businesses ----------------------------------------------------------------------
+    kind_arr = np.concatenate([np.full(k, name_, dtype=object) for name_, k in kinds.items()])
+    n_bus = len(kind_arr)
+    kind_arr = kind_arr[rng.permutation(n_bus)]
+    tier_arr = np.empty(n_bus, dtype=object)
+    u = rng.random(n_bus)
+    for kind_name, probs in _TIER_P.items():
+        mask = kind_arr == kind_name
+        cum = np.cumsum(probs)
+        idx = np.searchsorted(cum, u[mask] * cum[-1], side="right")
+        tier_arr[mask] = np.array(_TIERS, dtype=object)[np.minimum(idx, 3)]
+    # pair each tier round robin over the cadres of its level: loads differ by at most one
+    bus_cadre = np.empty(n_bus, dtype=np.int64)
+    for tier, level in zip(_TIERS, _LEVELS, strict=True):
+        members = np.flatnonzero(tier_arr == tier)
+        members = members[rng.permutation(len(members))]
+        bus_cadre[members] = level_start[level] + np.arange(len(members)) % level_count[level]
+
+    # towns by county / city, villages by town, for placing businesses under their cadre
+    def grouped(keys: Any) -> tuple[dict[str, int], Any, Any, Any]:
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        sorter = np.argsort(inverse, kind="stable")
+        counts = np.bincount(inverse, minlength=len(uniq))
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        return {str(k): i for i, k in enumerate(uniq)}, sorter, starts, counts
+
+    def pick(
+        keys_of_items: Any, wanted: Any, ran: Any
+    ) -> Any:  # an item index whose key equals wanted[i], uniformly
+        index, sorter, starts, counts = grouped(keys_of_items)
+        g = np.array([index[str(w)] for w in wanted], dtype=np.int64) if len(wanted) else wanted
+        if len(wanted) == 0:
+            return np.zeros(0, dtype=np.int64)
+        return sorter[starts[g] + (ran * counts[g]).astype(np.int64)]
+
+    bus_level = cadre_level[bus_cadre]
+    bus_town = cadre_town[bus_cadre].copy()
+    # city/county cadres: the business sits in some township of the cadre's area
+    for level, area in (("city", town_city), ("county", town_county)):
+        m = np.flatnonzero(bus_level == level)
+        bus_town[m] = pick(area, cadre_juris[bus_cadre[m]], rng.random(len(m)))
+    bus_juris = town_codes[bus_town].astype(object)
+    # a business below township level pairs sits in a village when its town has one
+    village_town = c_vill_t
+    vill = np.flatnonzero(bus_level == "village")
+    bus_juris[vill] = cadre_juris[bus_cadre[vill]]
+    others = np.flatnonzero((bus_level != "village") & (rng.random(n_bus) < 0.6))
+    has_v = np.isin(bus_town[others], village_town)
+    others = others[has_v]
+    vi = pick(village_town, bus_town[others], rng.random(len(others)))
+    bus_juris[others] = village_codes[vi]
+
+    serial = rng.choice(10**8 - 10**7, size=n_bus, replace=False) + 10**7
+    bus_county = town_county[bus_town]
+    uscc_s = pl.Series("uscc", _uscc(np, bus_county, serial), dtype=pl.Utf8)
+    uscc = _Strings(uscc_s)
+    director = _ids(pl, "合成总监", 1, n_bus, 6).to_numpy().astype(object)
+    officer = _ids(pl, "合成安全员", 1, n_bus, 6).to_numpy().astype(object)
+    opened = _dates(np, dt.date(2005, 1, 1), rng.integers(0, 6200, n_bus))
+    status_changed = np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]")
+
+    # -- assignments: the current one, plus history -----------------------------------
+    a_from = _dates(np, since - dt.timedelta(days=365), rng.integers(0, 335, n_bus))
+    a_to = np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]")
+    fault_keys: dict[str, set[str]] = {k: set() for k in (*BUSINESS_FAULTS, *CADRE_FAULTS)}
+    fault_keys.update({k: set() for k in VISIT_FAULTS})
+
+    caps = {lv.code: cap for lv, cap in policy.load_cap.items()}
+    # overloaded cadres: take businesses of the same pool (level + jurisdiction) up to cap+1
+    pool_key = np.char.add(cadre_level.astype("U8"), cadre_juris.astype("U12"))
+    load = np.bincount(bus_cadre, minlength=n_cadres)
+    for level in _LEVELS:
+        if (
+            caps.get(level) is not None
+            and load[level_start[level] :][: level_count[level]].max(initial=0) > caps[level]
+        ):
+            raise ValueError(f"{n_bus} businesses overload {level} cadres under this policy's cap")
+    protected = np.zeros(n_bus, dtype=bool)  # businesses whose assignment must stay as it is
+    over_cadres: list[int] = []
+    if faults.cadre_overloaded > 0:
+        pools: dict[str, list[int]] = {}
+        for c in range(n_cadres):
+            if cadre_level[c] in caps:
+                pools.setdefault(str(pool_key[c]), []).append(c)
+        eligible = [
+            c
+            for members in pools.values()
+            if int(load[members].sum()) > caps[str(cadre_level[members[0]])] + len(members)
+            for c in members
+        ]
+        n_over = round(faults.cadre_overloaded * len(eligible))
+        taken_pools: set[str] = set()
+        by_cadre = np.argsort(bus_cadre, kind="stable")
+        cut = np.searchsorted(bus_cadre[by_cadre], np.arange(n_cadres + 1))
+        for c in rng.permutation(np.array(eligible, dtype=np.int64)).tolist():
+            if len(over_cadres) == n_over:
+                break
+            key = str(pool_key[c])
+            if key in taken_pools:  # one per pool keeps the donors' loads simple
+                continue
+            taken_pools.add(key)
+            cap = caps[str(cadre_level[c])]
+            donors = np.concatenate([by_cadre[cut[d] : cut[d + 1]] for d in pools[key] if d != c])
+            need = cap + 1 - int(load[c])
+            moved = rng.permutation(donors)[:need]
+            bus_cadre[moved] = c
+            over_cadres.append(c)
+            protected[moved] = True
+            protected[by_cadre[cut[c] : cut[c + 1]]] = True
+            fault_keys["cadre_overloaded"].add(str(cadre_ids[c]))
+        load = np.bincount(bus_cadre, minlength=n_cadres)
+
+    assign_ids = _Strings(_ids(pl, "SYN-A", 1, n_bus, 8))
+    free = np.ones(n_bus, dtype=bool)
+
+    def choose(kind: str, rate: float, eligible_mask: Any) -> Any:
+        cand = np.flatnonzero(free & eligible_mask)
+        k = round(rate * n_bus)
+        k = min(k, len(cand))
+        chosen = rng.choice(cand, size=k, replace=False) if k else np.zeros(0, dtype=np.int64)
+        free[chosen] = False
+        return np.sort(chosen)
+
+    everyone = np.ones(n_bus, dtype=bool)
+    # clean re-pairings: a status change re-confirmed within the deadline (same cadre)
+    repaired = choose("repaired", 0.02, ~protected)
+    s_off = rng.integers(31, 300, len(repaired))
+    s_dates = _dates(np, since, s_off)
+    status_changed[repaired] = s_dates
+
+    unpaired = choose("unpaired", faults.unpaired, ~protected)
+    fault_keys["unpaired"].update(uscc[unpaired].to_list())
+    mismatch = choose("tier_level_mismatch", faults.tier_level_mismatch, everyone)
+    for i in mismatch:
+        tier_arr[i] = rng.choice([t for t in _TIERS if t != tier_arr[i]])
+    fault_keys["tier_level_mismatch"].update(assign_ids[mismatch].to_list())
+    # outside: move the business to a township of another county (not for city cadres)
+    n_counties = len(set(territory.county))
+    outside = choose(
+        "cadre_outside_jurisdiction",
+        faults.cadre_outside_jurisdiction if n_counties > 1 else 0.0,
+        bus_level != "city",
+    )
+    for i in outside:
+        while True:
+            t = int(rng.integers(0, n_town))
+            if town_county[t] != town_county[bus_town[i]]:
+                break
+        bus_town[i] = t
+        bus_juris[i] = town_codes[t]
+    fault_keys["cadre_outside_jurisdiction"].update(assign_ids[outside].to_list())
+    overlap = choose("assignment_overlap", faults.assignment_overlap, everyone)
+    gap = choose("assignment_gap", faults.assignment_gap, everyone)
+    fault_keys["assignment_overlap"].update(assign_ids[overlap].to_list())
+    fault_keys["assignment_gap"].update(assign_ids[gap].to_list())
+    no_dir = choose("director_missing", faults.director_missing, everyone)
+    director[no_dir] = None
+    fault_keys["director_missing"].update(uscc[no_dir].to_list())
+    no_off = choose("officer_missing", faults.officer_missing, everyone)
+    fault_keys["officer_missing"].update(uscc[no_off].to_list())
+    repair_late = choose("repair_overdue", faults.repair_overdue, everyone)
+    status_changed[repair_late] = _dates(np, as_of, -rng.integers(30, 90, len(repair_late)))
+    fault_keys["repair_overdue"].update(uscc[repair_late].to_list())
+    overdue = choose("visit_overdue", faults.visit_overdue, everyone)
+
+    # -- assignment rows -------------------------------------------------------------
+    paired = np.ones(n_bus, dtype=bool)
+    paired[unpaired] = False
+    main_idx = np.flatnonzero(paired)
+    a_to_main = a_to.copy()
+    rep_change = _dates(np, since, s_off + 3)
+    a_to_main[repaired] = rep_change
+    rows_id = [assign_ids[main_idx]]
+    rows_cadre = [cadre_ids[bus_cadre[main_idx]]]
+    rows_bus = [uscc[main_idx]]
+    rows_from = [a_from[main_idx]]
+    rows_to = [a_to_main[main_idx]]
+    # the re-confirmed assignment after a clean status change
+    rows_id.append(_ids(pl, "SYN-AR", 1, len(repaired), 8))
+    rows_cadre.append(cadre_ids[bus_cadre[repaired]])
+    rows_bus.append(uscc[repaired])
+    rows_from.append(rep_change)
+    rows_to.append(np.full(len(repaired), np.datetime64("NaT"), dtype="datetime64[D]"))
+    # history before the main assignment: overlapping by 10 days, or leaving a 30-day gap
+    for tag, members, end_shift in (("SYN-AO", overlap, 10), ("SYN-AG", gap, -30)):
+        lvl = bus_level[members]
+        other = np.array(
+            [level_start[lv] + int(rng.integers(0, level_count[lv])) for lv in lvl], dtype=np.int64
+        )
+        rows_id.append(_ids(pl, tag, 1, len(members), 8))
+        rows_cadre.append(cadre_ids[other])
+        rows_bus.append(uscc[members])
+        rows_from.append(a_from[members] - np.timedelta64(200, "D"))
+        rows_to.append(a_from[members] + np.timedelta64(end_shift, "D"))
+    assignments = pl.DataFrame(
+        {
+            "assignment_id": pl.concat(rows_id),
+            "cadre_id": pl.concat(rows_cadre),
+            "uscc": pl.concat(rows_bus),
+            "valid_from": np.concatenate(rows_from),
+            "valid_to": np.concatenate(rows_to),
+        },
+        schema=polars_schema("assignments"),
+    )
+
+    officer[no_off] = None
+    kind_prefix = np.where(kind_arr == "production", "SC1", "JY2")
+    licences = np.char.add(
+        np.char.add(kind_prefix.astype("U3"), bus_county.astype("U6")),
+        np.char.zfill((serial % 10**5).astype("U5"), 5),
+    )
+    businesses = pl.DataFrame(
+        {
+            "uscc": uscc_s,
+            "name": _ids(pl, "合成样本企业", 1, n_bus, 6),
+            "kind": kind_arr.tolist(),
+            "licences": _lists(pl, licences.tolist()),
+            "jurisdiction": bus_juris.tolist(),
+            "tier": tier_arr.tolist(),
+            "risk_grade": np.array(_TIERS, dtype=object)[rng.integers(0, 4, n_bus)].tolist(),
+            "principal": _ids(pl, "合成负责人", 1, n_bus, 6),
+            "director": director.tolist(),
+            "officers": _lists(pl, officer.tolist()),
+            "opened": opened,
+            "closed": np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]"),
+            "status_changed": status_changed,
+        },
+        schema=polars_schema("businesses"),
+    )
+
+    cadres = pl.DataFrame(
+        {
+            "cadre_id": cadre_ids.s,
+            "name": _ids(pl, "合成样本干部", 1, n_cadres, 6),
+            "level": cadre_level.tolist(),
+            "jurisdiction": cadre_juris.tolist(),
+            "unit": (np.char.add("合成单位", cadre_level.astype("U8"))).tolist(),
+            "post": [None] * n_cadres,
+            "active_from": _dates(
+                np, since - dt.timedelta(days=400), rng.integers(0, 30, n_cadres)
+            ),
+            "active_to": np.full(n_cadres, np.datetime64("NaT"), dtype="datetime64[D]"),
+        },
+        schema=polars_schema("cadres"),
+    )
+
+    # -- pledges and lists -----------------------------------------------------------
+    p_cadre: list[Any] = []
+    p_doc: list[Any] = []
+    p_signed: list[Any] = []
+    cadre_free = np.ones(n_cadres, dtype=bool)
+    cadre_free[over_cadres] = False
+    for rule in policy.documents:
+        members = np.flatnonzero(np.isin(cadre_level, [lv.code for lv in rule.levels]))
+        p_cadre.append(members)
+        p_doc.append(np.full(len(members), rule.document.code, dtype=object))
+        p_signed.append(_dates(np, rule.due, -rng.integers(0, 30, len(members))))
+    pl_cadre = np.concatenate(p_cadre) if p_cadre else np.zeros(0, dtype=np.int64)
+    pl_doc = np.concatenate(p_doc) if p_doc else np.zeros(0, dtype=object)
+    pl_signed = np.concatenate(p_signed) if p_signed else np.zeros(0, dtype="datetime64[D]")
+    keep = np.ones(len(pl_cadre), dtype=bool)
+    due_by_row = {(r.document.code): r.due for r in policy.documents}
+    for kind, is_pledge, rate in (
+        ("pledge_missing", True, faults.pledge_missing),
+        ("list_missing", False, faults.list_missing),
+    ):
+        rows = np.flatnonzero(
+            ((pl_doc == PairingList.PLEDGE.code) == is_pledge)
+            & cadre_free[pl_cadre]
+            & np.isin(pl_doc, [d for d, due in due_by_row.items() if due < as_of])
+        )
+        # one document per cadre: pick cadres, then one of their rows
+        cand_cadres = np.unique(pl_cadre[rows])
+        k = min(round(rate * n_cadres), len(cand_cadres))
+        chosen = rng.choice(cand_cadres, size=k, replace=False) if k else []
+        cadre_free[chosen] = False
+        chosen_set = set(np.asarray(chosen).tolist())
+        picked: dict[int, int] = {}
+        for r in rng.permutation(rows).tolist():
+            c = int(pl_cadre[r])
+            if c in chosen_set and c not in picked:
+                picked[c] = r
+        for c, r in picked.items():
+            keep[r] = False
+            fault_keys[kind].add(f"{cadre_ids[c]}/{pl_doc[r]}")
+    pledges = pl.DataFrame(
+        {
+            "cadre_id": cadre_ids[pl_cadre[keep]],
+            "document": pl_doc[keep].tolist(),
+            "signed": pl_signed[keep],
+            "counterpart": [None] * int(keep.sum()),
+            "scan_ref": np.char.add("SYN-SCAN-", pl_cadre[keep].astype("U8")).tolist(),
+        },
+        schema=polars_schema("pledges"),
+    )
+
+    # -- visits: min_visits per closed period of the cadre's cadence ----------------
+    vis_bus: list[Any] = []
+    vis_date: list[Any] = []
+    due_periods: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for level in _LEVELS:
+        cad = policy.cadence_for(Level.parse(level))
+        starts = cad.period_starts(since, as_of)
+        periods = [(a, b) for a, b in itertools.pairwise(starts) if b <= as_of and b > since]
+        members = np.flatnonzero(paired & (cadre_level[bus_cadre] == level))
+        due_periods[_LEVELS.index(level)] = periods
+        for a, b in periods:
+            lo = max(a, since)
+            for _ in range(cad.min_visits):
+                vis_bus.append(members)
+                vis_date.append(_dates(np, lo, rng.integers(0, (b - lo).days, len(members))))
+    v_bus = np.concatenate(vis_bus) if vis_bus else np.zeros(0, dtype=np.int64)
+    v_date = np.concatenate(vis_date) if vis_date else np.zeros(0, dtype="datetime64[D]")
+    # overdue: drop every visit of one closed period that the assignment fully covers
+    drop = np.zeros(len(v_bus), dtype=bool)
+    if len(overdue):
+        v_order = np.argsort(v_bus, kind="stable")
+        v_sorted = v_bus[v_order]
+        for i in overdue.tolist():
+            lvl = _LEVELS.index(str(cadre_level[bus_cadre[i]]))
+            covered = [
+                (a, b)
+                for a, b in due_periods[lvl]
+                if a >= since and np.datetime64(a, "D") >= a_from[i]
+            ]
+            if not covered:
+                free[i] = True
+                continue
+            a, b = covered[int(rng.integers(0, len(covered)))]
+            lo_i, hi_i = np.searchsorted(v_sorted, [i, i + 1])
+            idx = v_order[lo_i:hi_i]
+            in_p = (v_date[idx] >= np.datetime64(a, "D")) & (v_date[idx] < np.datetime64(b, "D"))
+            drop[idx[in_p]] = True
+            fault_keys["visit_overdue"].add(f"{assign_ids[i]}@{a.isoformat()}")
+    v_bus = v_bus[~drop]
+    v_date = v_date[~drop]
+    n_vis = len(v_bus)
+    # problems: 10% of visits early enough to be followed up get one, solved by a follow-up
+    late_limit = np.datetime64(as_of - dt.timedelta(days=25), "D")
+    problem = (rng.random(n_vis) < 0.10) & (v_date <= late_limit)
+    no_problem_bus = np.zeros(n_bus, dtype=bool)
+    no_problem_bus[overdue] = True
+    problem &= ~no_problem_bus[v_bus]
+    fault_limit = np.datetime64(as_of - dt.timedelta(days=policy.follow_up_days + 1), "D")
+    cand = np.flatnonzero(~problem & ~no_problem_bus[v_bus] & (v_date <= fault_limit))
+    k = min(round(faults.problem_without_follow_up * n_vis), len(cand))
+    open_problem = np.zeros(n_vis, dtype=bool)
+    if k:
+        open_problem[rng.choice(cand, size=k, replace=False)] = True
+    visit_ids = _Strings(_ids(pl, "SYN-V", 1, n_vis, 9))
+    fault_keys["problem_without_follow_up"].update(visit_ids.keys(np.flatnonzero(open_problem)))
+    fu = np.flatnonzero(problem)
+    fu_date = v_date[fu] + rng.integers(3, 21, len(fu)).astype("timedelta64[D]")
+    has_problem = problem | open_problem
+    all_bus = np.concatenate([v_bus, v_bus[fu]])
+    n_all = len(all_bus)
+    flags = np.concatenate([has_problem, np.zeros(len(fu), dtype=bool)])
+    is_fu = np.zeros(n_all, dtype=bool)
+    is_fu[n_vis:] = True
+    on_site = (rng.random(n_all) < 0.85) & ~is_fu
+    flag, fu_col = pl.col("flag"), pl.col("is_fu")
+    visits = (
+        pl.DataFrame(
+            {
+                "visit_id": pl.concat([visit_ids.s, _ids(pl, "SYN-VF", 1, len(fu), 9)]),
+                "date": np.concatenate([v_date, fu_date]),
+                "cadre_id": cadre_ids[bus_cadre[all_bus]],
+                "uscc": uscc[all_bus],
+                "flag": flags,
+                "is_fu": is_fu,
+                "on_site": on_site,
+                "follow_up_of": pl.concat(
+                    [pl.repeat(None, n_vis, dtype=pl.Utf8, eager=True), visit_ids[fu]]
+                ),
+            }
+        )
+        .with_columns(
+            pl.when("on_site").then(pl.lit("on_site")).otherwise(pl.lit("video")).alias("mode"),
+            pl.lit("合成：任务清单已落实").alias("task_list_status"),
+            pl.lit(None, dtype=pl.Utf8).alias("results"),
+            pl.concat_list(pl.when(flag).then(pl.lit("合成问题：进货查验记录不全")))
+            .list.drop_nulls()
+            .alias("problems"),
+            pl.concat_list(pl.lit(None, dtype=pl.Utf8)).list.drop_nulls().alias("evidence"),
+            pl.when(flag).then(pl.lit("属地市场监管所")).alias("feedback_to"),
+            pl.when(fu_col).then(pl.lit(True)).alias("problems_resolved"),
+        )
+        .select(pl.col(col).cast(dtype) for col, dtype in polars_schema("visits").items())
+    )
+
+    # -- routines for a share of the businesses ----------------------------------
+    required = [r.code for r in policy.routines.required]
+    n_rt = round(routine_share * n_bus) if required else 0
+    rt_bus = np.sort(rng.choice(n_bus, size=n_rt, replace=False)) if n_rt else np.zeros(0, int)
+    rt_frames = []
+    gap_cand = rt_bus[free[rt_bus]]
+    k = min(round(faults.routine_gap * n_rt), len(gap_cand))
+    gap_bus = set(rng.choice(gap_cand, size=k, replace=False).tolist()) if k else set()
+    gap_routine = {b: required[int(rng.integers(0, len(required)))] for b in sorted(gap_bus)}
+    free[list(gap_bus)] = False
+    signer = {"daily": "food_safety_officer", "weekly": "food_safety_director"}
+    for routine in required:
+        starts = _routine_starts(routine, since, as_of)
+        n_p = len(starts)
+        bus_rep = np.repeat(rt_bus, n_p)
+        per = np.tile(np.array(starts, dtype="datetime64[D]"), len(rt_bus))
+        keep_r = np.ones(len(bus_rep), dtype=bool)
+        for j, b in enumerate(rt_bus.tolist()):
+            if gap_routine.get(b) == routine:
+                closed = [i for i, s in enumerate(starts) if _routine_end(routine, s) <= as_of]
+                missing = rng.choice(closed, size=min(len(closed), int(rng.integers(1, 4))))
+                keep_r[j * n_p + np.unique(missing)] = False
+                fault_keys["routine_gap"].add(f"{uscc[b]}/{routine}")
+        rt_frames.append(
+            pl.DataFrame(
+                {
+                    "uscc": uscc[bus_rep[keep_r]],
+                    "routine": [routine] * int(keep_r.sum()),
+                    "period_start": per[keep_r],
+                    "signed_by": "合成签字人",
+                    "signer_post": signer.get(routine, "principal"),
+                },
+                schema=polars_schema("routines"),
+            )
+        )
+    routines = pl.concat(rt_frames) if rt_frames else pl.DataFrame(schema=polars_schema("routines"))
+
+    tables = {
+        "businesses": businesses,
+        "cadres": cadres,
+        "assignments": assignments,
+        "pledges": pledges,
+        "visits": visits,
+        "routines": routines,
+    }
+    return Sample(
+        name=name,
+        seed=seed,
+        tables=tables,
+        faults={k: frozenset(v) for k, v in fault_keys.items()},
+        as_of=as_of,
+        since=since,
+        policy=policy,
+        description=description,
+    )
+
+
+def _routine_starts(routine: str, since: dt.date, as_of: dt.date) -> list[dt.date]:
+    if routine == Routine.DAILY.code:
+        return [since + dt.timedelta(days=i) for i in range((as_of - since).days)]
+    if routine == Routine.WEEKLY.code:
+        first = since + dt.timedelta(days=(7 - since.weekday()) % 7)
+        return [first + dt.timedelta(days=7 * i) for i in range(((as_of - first).days + 6) // 7)]
+    out = []
+    y, m = (since.year, since.month) if since.day == 1 else _next_month(since.year, since.month)
+    while dt.date(y, m, 1) < as_of:
+        out.append(dt.date(y, m, 1))
+        y, m = _next_month(y, m)
+    return out
+
+
+def _next_month(y: int, m: int) -> tuple[int, int]:
+    return (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def _routine_end(routine: str, start: dt.date) -> dt.date:
+    if routine == Routine.DAILY.code:
+        return start + dt.timedelta(days=1)
+    if routine == Routine.WEEKLY.code:
+        return start + dt.timedelta(days=7)
+    y, m = _next_month(start.year, start.month)
+    return dt.date(y, m, 1)
+
+
+def _policy(policy: PairingPolicy | str | None, default: str) -> PairingPolicy:
+    from foodsafety.presets import pairing_policy
+
+    if policy is None:
+        return pairing_policy(default)
+    if isinstance(policy, str):
+        return pairing_policy(policy)
+    return policy
+
+
+def anyang(
+    seed: int = 0,
+    *,
+    scale: float = 1.0,
+    faults: FaultRates | None = None,
+    policy: PairingPolicy | str | None = None,
+    as_of: dt.date = dt.date(2023, 1, 1),
+    routine_share: float = 0.05,
+) -> Sample:
+    """A synthetic pairing ledger at Anyang's published size and mix (seed 004).
+
+    16316 businesses (6234 catering, 9714 operating, 368 production) and 4806 cadres at city,
+    county, township and village level, times ``scale``, on Anyang's real county and township
+    codes, with a year of visits before ``as_of`` at the policy's cadence. **Synthetic**: no
+    row describes a real business or person.
+
+    Args:
+        seed: the random seed; the same seed gives the same sample.
+        scale: a factor on the numbers of businesses and cadres (``0.1`` for fast tests).
+        faults: injected fault rates (default :class:`FaultRates`; ``FaultRates.none()`` for a
+            clean ledger).
+        policy: the policy the sample follows (default the ``anyang_2022`` preset).
+        as_of: the audit date; the visits cover the year before it.
+        routine_share: the share of businesses given routine records.
+    """
+    kinds = {k: round(v * scale) for k, v in ANYANG_KINDS.items()}
+    return _generate(
+        name=f"anyang(seed={seed}, scale={scale})",
+        territory=_territory(ANYANG_CITY),
+        kinds=kinds,
+        n_cadres=round(ANYANG_CADRES * scale),
+        seed=seed,
+        faults=FaultRates() if faults is None else faults,
+        policy=_policy(policy, "anyang_2022"),
+        as_of=as_of,
+        since=_year_before(as_of),
+        routine_share=routine_share,
+        description="合成样本（安阳市规模）: synthetic pairing ledger at Anyang's size (seed 004)",
+    )
+
+
+def province(
+    seed: int = 0,
+    *,
+    code: str = "410000",
+    n_businesses: int = 1_000_000,
+    n_cadres: int = 300_000,
+    faults: FaultRates | None = None,
+    policy: PairingPolicy | str | None = None,
+    as_of: dt.date = dt.date(2023, 1, 1),
+    routine_share: float = 0.01,
+) -> Sample:
+    """A synthetic pairing ledger for a whole province (default Henan, 410000).
+
+    Businesses follow Anyang's mix of kinds, scaled to ``n_businesses``; cadres are spread over
+    the province's real cities, counties and townships. **Synthetic**, like :func:`anyang`.
+    """
+    total = sum(ANYANG_KINDS.values())
+    counts = _split(n_businesses, [v / total for v in ANYANG_KINDS.values()])
+    kinds = dict(zip(ANYANG_KINDS, counts, strict=True))
+    return _generate(
+        name=f"province({code}, seed={seed})",
+        territory=_territory(code),
+        kinds=kinds,
+        n_cadres=n_cadres,
+        seed=seed,
+        faults=FaultRates() if faults is None else faults,
+        policy=_policy(policy, "anyang_2022"),
+        as_of=as_of,
+        since=_year_before(as_of),
+        routine_share=routine_share,
+        description=f"合成样本（{code}全省规模）: synthetic province-wide pairing ledger",
+    )
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def fault_kinds() -> tuple[str, ...]:
+    """Every finding kind the generator can inject."""
+    return (*BUSINESS_FAULTS, *CADRE_FAULTS, *VISIT_FAULTS)
