@@ -201,35 +201,35 @@ class IssueLedger:
 
     def to_polars(self, as_of: dt.date, *, buckets: Sequence[int] = AGE_BUCKETS) -> pl.DataFrame:
         """The ledger as one row per finding, aged on ``as_of``."""
-        pl = _pl()
-        dtypes = {"Utf8": pl.Utf8, "Date": pl.Date, "Boolean": pl.Boolean, "Int64": pl.Int64}
+        plx = _pl()
+        dtypes = {"Utf8": plx.Utf8, "Date": plx.Date, "Boolean": plx.Boolean, "Int64": plx.Int64}
         schema = {c: dtypes[t] for c, t in FINDING_COLUMNS.items()}
-        frame: pl.DataFrame = pl.DataFrame(
+        frame: pl.DataFrame = plx.DataFrame(
             self.rows(as_of, buckets=buckets), schema=schema, orient="row"
         )
         return frame
 
     def events(self) -> pl.DataFrame:
         """Every event of every finding, one row each (the replayable history)."""
-        pl = _pl()
+        plx = _pl()
         rows = [
             {"finding_id": f.finding_id, "seq": i, **ev.to_row()}
             for f in self._findings.values()
             for i, ev in enumerate(f.events)
         ]
         schema = {
-            "finding_id": pl.Utf8,
-            "seq": pl.Int64,
-            "action": pl.Utf8,
-            "date": pl.Date,
-            "actor": pl.Utf8,
-            "source": pl.Utf8,
-            "target": pl.Utf8,
-            "outcome": pl.Utf8,
-            "deadline": pl.Date,
-            "note": pl.Utf8,
+            "finding_id": plx.Utf8,
+            "seq": plx.Int64,
+            "action": plx.Utf8,
+            "date": plx.Date,
+            "actor": plx.Utf8,
+            "source": plx.Utf8,
+            "target": plx.Utf8,
+            "outcome": plx.Utf8,
+            "deadline": plx.Date,
+            "note": plx.Utf8,
         }
-        frame: pl.DataFrame = pl.DataFrame(rows, schema=schema, orient="row")
+        frame: pl.DataFrame = plx.DataFrame(rows, schema=schema, orient="row")
         return frame
 
     def open_by_age(self, as_of: dt.date, *, buckets: Sequence[int] = AGE_BUCKETS) -> pl.DataFrame:
@@ -237,45 +237,46 @@ class IssueLedger:
 
         Every bucket appears, empty ones with zeros, youngest first.
         """
-        pl = _pl()
-        frame = self.to_polars(as_of, buckets=buckets).filter(pl.col("is_open"))
+        plx = _pl()
+        frame = self.to_polars(as_of, buckets=buckets).filter(plx.col("is_open"))
         labels = [_bucket(b, buckets) for b in buckets] + [f">{buckets[-1]}"]
         sev = [s.value for s in Severity]
         rows = []
         for label in labels:
-            part = frame.filter(pl.col("age_bucket") == label)
+            part = frame.filter(plx.col("age_bucket") == label)
             row: dict[str, Any] = {"age_bucket": label, "open": part.height}
             for s in sev:
-                row[s] = part.filter(pl.col("severity") == s).height
-            row["overdue"] = part.filter(pl.col("overdue")).height
+                row[s] = part.filter(plx.col("severity") == s).height
+            row["overdue"] = part.filter(plx.col("overdue")).height
             rows.append(row)
-        out: pl.DataFrame = pl.DataFrame(rows, orient="row")
+        out: pl.DataFrame = plx.DataFrame(rows, orient="row")
         return out
 
     def overdue(self, as_of: dt.date) -> pl.DataFrame:
         """Findings overdue on ``as_of`` (marked overdue, or rectifying past the deadline),
         most overdue first."""
-        pl = _pl()
+        plx = _pl()
         return (
             self.to_polars(as_of)
-            .filter(pl.col("overdue"))
+            .filter(plx.col("overdue"))
             .sort(["days_overdue", "finding_id"], descending=[True, False])
         )
 
     def _counts(self, frame: pl.DataFrame, by: str) -> pl.DataFrame:
-        pl = _pl()
+        plx = _pl()
         return (
             frame.group_by(by)
             .agg(
-                pl.len().alias("total"),
-                pl.col("is_open").sum().alias("open"),
-                pl.col("overdue").sum().alias("overdue"),
-                (pl.col("state") == FindingState.CLOSED.value).sum().alias("closed"),
-                (pl.col("reopened") > 0).sum().alias("reopened"),
-                pl.col("age_days").filter(pl.col("is_open")).max().alias("oldest_open_days"),
+                plx.len().alias("total"),
+                plx.col("is_open").sum().alias("open"),
+                plx.col("overdue").sum().alias("overdue"),
+                (plx.col("state") == FindingState.CLOSED.value).sum().alias("closed"),
+                (plx.col("reopened") > 0).sum().alias("reopened"),
+                plx.col("age_days").filter(plx.col("is_open")).max().alias("oldest_open_days"),
             )
             .with_columns(
-                pl.col(c).cast(pl.Int64) for c in ("total", "open", "overdue", "closed", "reopened")
+                plx.col(c).cast(plx.Int64)
+                for c in ("total", "open", "overdue", "closed", "reopened")
             )
             .sort(by, nulls_last=True)
         )
