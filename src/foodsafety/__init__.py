@@ -30,25 +30,57 @@ from foodsafety.errors import (
 )
 
 # name -> module that defines it; resolved on first attribute access (PEP 562).
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "DivisionCode": "foodsafety.ids",
+    "KnownDivisionCode": "foodsafety.ids",
+    "USCC": "foodsafety.ids",
+    "FoodProductionLicence": "foodsafety.ids",
+    "FoodBusinessLicence": "foodsafety.ids",
+    "Division": "foodsafety.registry",
+    "Registry": "foodsafety.registry",
+    "Jurisdiction": "foodsafety.models",
+    "JurisdictionTree": "foodsafety.models",
+    "Body": "foodsafety.models",
+    "Official": "foodsafety.models",
+    "Governance": "foodsafety.models",
+}
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from foodsafety.ids import (
+        USCC,
+        DivisionCode,
+        FoodBusinessLicence,
+        FoodProductionLicence,
+        KnownDivisionCode,
+    )
+    from foodsafety.models import Body, Governance, Jurisdiction, JurisdictionTree, Official
+    from foodsafety.registry import Division, Registry
 
 __all__ = [
+    "USCC",
+    "Body",
     "BulkValidationError",
+    "Division",
+    "DivisionCode",
+    "FoodBusinessLicence",
+    "FoodProductionLicence",
     "FoodSafetyError",
+    "Governance",
     "IdentifierError",
+    "Jurisdiction",
+    "JurisdictionTree",
+    "KnownDivisionCode",
     "LoadError",
     "MissingExtraError",
+    "Official",
     "Problem",
     "ProblemReport",
     "RecordValidationError",
+    "Registry",
     "RegistryError",
     "RuleError",
     "VocabularyError",
     "__version__",
-    *_LAZY,
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from foodsafety._version import __version__
+from foodsafety.cli import _divisions, _ids
 from foodsafety.cli._common import console
 
 app = typer.Typer(
@@ -30,6 +31,15 @@ def _root(
     ),
 ) -> None:
     """foodsafety command line."""
+
+
+app.add_typer(_divisions.app, name="divisions", help="The division registry (行政区划).")
+_ids_app = typer.Typer(help="Identifiers: division codes, USCC, SC/JY licences (标识码).")
+_ids_app.command("check")(_ids.check)
+app.add_typer(_ids_app, name="ids")
+app.command("check", help="Same as `ids check`: what a value is and whether it is valid.")(
+    _ids.check
+)
 
 
 def run() -> None:

@@ -133,7 +133,8 @@ class JurisdictionTree:
 
     Example:
         >>> tree = JurisdictionTree.from_registry("410500", depth=Level.COUNTY)
-        >>> [j.name for j in tree.children("410500")][:3]
+        >>> names = [j.name for j in tree.children("410500")]
+        >>> names[:3]
         ['文峰区', '北关区', '殷都区']
     """
 
