@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import runpy
 import subprocess
 import sys
@@ -436,3 +437,13 @@ def test_examples_run(script: str, expected: list[str]) -> None:
     ).stdout
     for text in expected:
         assert text in out
+
+
+def test_rubric_json_schema_describes_the_file_format() -> None:
+    from foodsafety.rules.loading import rubric_json_schema
+
+    schema = rubric_json_schema()
+    assert {"sections", "grading", "effective", "reference"} <= set(schema["properties"])
+    text = json.dumps(schema)
+    for method in ("yes_no", "rate", "bands", "deduction", "count_target", "manual"):
+        assert method in text
