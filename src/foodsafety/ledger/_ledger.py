@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from foodsafety.errors import FoodSafetyError, LoadError, ProblemReport, require
+from foodsafety.errors import FoodSafetyError, ProblemReport, require
 from foodsafety.ledger.schema import TABLES, polars_schema
+from foodsafety.vocab import Level
 
 if TYPE_CHECKING:
     import pandas
@@ -501,25 +502,14 @@ class Ledger:
 def division_prefix(code: str) -> str:
     """The code prefix shared by everything under a division (``410500`` -> ``4105``).
 
-    Six-digit codes drop their trailing zero pairs (province ``41``, city ``4105``, county
-    ``410522``); nine-digit township codes are their own prefix; a twelve-digit code ending in
-    ``000`` is the township form (``410522100000`` -> ``410522100``).
+    A province keeps 2 digits, a city 4, a county 6, a township 9 and a village all 12; any of
+    the 6/9/12-digit forms is accepted (``410522102000`` is the township ``410522102``).
+
+    Raises:
+        IdentifierError: ``code`` is not a division code.
     """
-    text = str(code).strip()
-    if not text.isdigit() or len(text) not in (2, 4, 6, 9, 12):
-        raise LoadError(
-            f"a jurisdiction code must be 6, 9 or 12 digits (got {text!r})",
-            code="division.format",
-            record="Ledger",
-            field="jurisdiction",
-            value=code,
-        )
-    if len(text) == 6:
-        if text.endswith("0000"):
-            return text[:2]
-        if text.endswith("00"):
-            return text[:4]
-        return text
-    if len(text) == 12 and text.endswith("000"):
-        return text[:9]
-    return text
+    from foodsafety.ids import DivisionCode
+
+    canon = DivisionCode(code)
+    width = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6}.get(canon.level, len(canon))
+    return str(canon)[:width]

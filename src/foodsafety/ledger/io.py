@@ -501,7 +501,8 @@ def load_ledger(
                 pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW)
             )
             sources[name] = source
-    total = len(files) + len(TABLES)
+    # one step per file read, one per table checked, one for the references
+    total = len(files) + (len(raw) + len(files)) + 1
     for i, (table, file) in enumerate(files.items(), start=1):
         raw[table] = read_table(file, format=format, encoding=encoding)
         sources[table] = str(file)
@@ -571,12 +572,20 @@ def write_csv(
 
 
 def write_json_lines(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, Path]:
-    """Write one JSON Lines file per table (``businesses.jsonl``...) into the directory ``path``."""
+    """Write one JSON Lines file per table (``businesses.jsonl``...) into the directory ``path``.
+
+    A JSON Lines file cannot say which columns an empty table has, and an empty file is a
+    load error, so an empty table is written as no file (an older file of that name is
+    removed); loading the directory gives the empty table back.
+    """
     _pl()
     out: dict[str, Path] = {}
     directory = _directory(path)
     for table, frame in ledger.tables.items():
         target = directory / f"{table}.jsonl"
+        if frame.height == 0:
+            target.unlink(missing_ok=True)
+            continue
         frame.write_ndjson(target)
         out[table] = target
     return out

@@ -66,8 +66,10 @@ def rule_error(
     """The error a record validator raises when a rule across fields fails.
 
     It is a ``ValueError``, so pydantic wraps it, and :class:`~foodsafety._record.Record`
-    unwraps it again keeping ``code`` and the Chinese message.
+    unwraps it again keeping ``code`` and the Chinese message. The problem's field is left
+    empty because pydantic's location of the validated field (``field``) fills it in.
     """
+    del field  # documented for the reader; the location comes from pydantic
     return RecordValidationError(
         record,
         [
@@ -76,7 +78,6 @@ def rule_error(
                 message=message,
                 message_zh=message_zh,
                 record=record,
-                field=field,
                 value=value,
             )
         ],
