@@ -13,6 +13,7 @@ them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -35,8 +36,11 @@ def campaign_presets() -> tuple[str, ...]:
     )
 
 
+@functools.lru_cache(maxsize=32)
 def campaign_rubric(name: str, *, as_of: dt.date | None = None) -> Rubric:
     """Load a shipped campaign rubric by name (``"key_risk_points_2018"``...).
+
+    Rubrics are immutable records, so each is read once and then shared.
 
     Raises:
         RuleError: no campaign preset has that name (the message lists them).
