@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
@@ -44,9 +45,21 @@ def test_the_two_rubrics_have_the_seeds_areas() -> None:
     assert len(matters.sections) == 11 and len(risks.sections) == 12
     assert matters.max_points == 100 and risks.max_points == 100
     names = " ".join(i.name_zh for i in risks.indicators())
-    for phrase in ("乳制品冷链", "出厂检验", "桶装饮用水", "一非两超", "中央厨房", "农家宴",
-                   "同标同质", "臭脚盐", "保健食品", "第二类精神药品", "挂证", "医疗器械",
-                   "美容美发"):  # fmt: skip
+    for phrase in (
+        "乳制品冷链",
+        "出厂检验",
+        "桶装饮用水",
+        "一非两超",
+        "中央厨房",
+        "农家宴",
+        "同标同质",
+        "臭脚盐",
+        "保健食品",
+        "第二类精神药品",
+        "挂证",
+        "医疗器械",
+        "美容美发",
+    ):
         assert phrase in names, phrase
     assert "食盐质量安全监管职能承接" in " ".join(i.name_zh for i in matters.indicators())
     # The seed lists 13 problems under "12 areas": all 13 kept, two drug problems in one area.
@@ -91,7 +104,7 @@ def campaign(**kw: Any) -> Campaign:
             InspectionGroup(
                 group_id="G2", name="第二督查组", leader="组长二", subjects=("320500",)
             ),
-        ),  # fmt: skip
+        ),
         "rubrics": (
             CampaignRubric(rubric=MATTERS, weight=1),
             CampaignRubric(rubric=RISKS, weight=3),
@@ -143,8 +156,11 @@ def full_progress(rate: float) -> dict[str, bool | int | float]:
     }
 
 
+INSPECTED = D(2018, 6, 26)
+
+
 def inspections(
-    progress: dict[str, float], problems: dict[str, int], day: dt.date = D(2018, 6, 26)
+    progress: dict[str, float], problems: dict[str, int], day: dt.date = INSPECTED
 ) -> list[Inspection]:
     groups = {"320100": "G1", "321100": "G1", "320500": "G2"}
     out = []
@@ -231,13 +247,19 @@ def test_run_ranks_by_weighted_percent_and_feeds_the_annual_rubric() -> None:
 def test_equal_scores_share_a_rank() -> None:
     run = run_campaign(
         campaign(),
-        inspections({"320100": 1.0, "321100": 1.0, "320500": 0.9}, {k: 0 for k in ("320100", "321100", "320500")}),
-    )  # fmt: skip
+        inspections(
+            {"320100": 1.0, "321100": 1.0, "320500": 0.9},
+            dict.fromkeys(("320100", "321100", "320500"), 0),
+        ),
+    )
     assert [r.rank for r in run.result.results] == [1, 1, 3]
 
 
 def test_every_bad_inspection_is_reported_at_once() -> None:
-    ins = inspections({"320100": 1.0, "321100": 1.0, "320500": 1.0}, dict.fromkeys(("320100", "321100", "320500"), 0))  # fmt: skip
+    ins = inspections(
+        {"320100": 1.0, "321100": 1.0, "320500": 1.0},
+        dict.fromkeys(("320100", "321100", "320500"), 0),
+    )
     bad = [
         ins[0].model_copy(update={"group_id": "G2"}),  # 320100 belongs to G1
         ins[1].model_copy(update={"date": D(2018, 7, 30)}),  # after the inspection phase
@@ -274,7 +296,7 @@ def test_combined_percent_stays_in_range_and_ranks_follow_it(
     )
     results = run.result.results
     assert all(0 <= r.combined_percent <= 100 for r in results)
-    for a, b in zip(results, results[1:], strict=False):
+    for a, b in itertools.pairwise(results):
         assert a.combined_percent >= b.combined_percent
         assert (a.rank == b.rank) == (a.combined_percent == b.combined_percent)
     assert len(campaign_findings(campaign(), [])) == 0
