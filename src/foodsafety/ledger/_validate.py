@@ -124,6 +124,7 @@ class _Collector:
         self.record = RECORD_NAMES[table]
         self.problems: list[tuple[int, int, Problem]] = []
         self.bad_rows: set[int] = set()
+        self._cells: set[tuple[int, str]] = set()
         self._order = {c: i for i, c in enumerate(TABLES[table])}
 
     def add(
@@ -137,6 +138,11 @@ class _Collector:
         message_zh: str | None = None,
         drop: bool = True,
     ) -> None:
+        # One problem per cell: a date that failed to parse is not also "missing".
+        if row is not None and column is not None:
+            if (row, column) in self._cells:
+                return
+            self._cells.add((row, column))
         self.problems.append(
             (
                 row if row is not None else 0,
