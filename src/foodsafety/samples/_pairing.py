@@ -242,9 +242,9 @@ def _uscc(np: Any, county6: np.ndarray, serial: np.ndarray) -> np.ndarray:
     check = (31 - total % 31) % 31
     alphabet = np.array(list(_USCC_ALPHABET))
     chars = np.ascontiguousarray(
-        np.concatenate([alphabet[digits], alphabet[check][:, None]], axis=1).astype("U1")
+        np.concatenate([alphabet[digits], alphabet[check][:, None]], axis=1).astype("S1")
     )
-    return chars.view("U18").ravel()  # type: ignore[no-any-return]
+    return chars.view("S18").ravel()
 
 
 def _ids(pl: Any, prefix: str, start: int, n: int, width: int) -> Any:
@@ -270,10 +270,18 @@ class _Strings:
         return self[idx].to_list()  # type: ignore[no-any-return]
 
 
-def _lists(pl: Any, values: Any) -> Any:
-    """A ``List[Utf8]`` series holding ``[v]`` for each value, ``[]`` for None (vectorised)."""
-    col = pl.Series("x", values, dtype=pl.Utf8)
-    return pl.select(pl.concat_list(col).list.drop_nulls().alias("x")).to_series()
+def _lists(pl: Any, np: Any, mask: Any, values: Any) -> Any:
+    """A ``List[Utf8]`` series: ``[v]`` where ``mask`` is true (values in order), else ``[]``.
+
+    Built from Arrow offsets: polars' per-row list construction is far slower at 10^6 rows.
+    """
+    pa = require("pyarrow", extra="data", feature="sample generation")
+    if isinstance(values, str):
+        values = pl.repeat(values, int(mask.sum()), dtype=pl.Utf8, eager=True)
+    offsets = np.zeros(len(mask) + 1, dtype=np.int64)
+    np.cumsum(mask, out=offsets[1:])
+    flat = values.cast(pl.Utf8).to_arrow().cast(pa.large_string())
+    return pl.Series("x", pa.LargeListArray.from_arrays(pa.array(offsets), flat))
 
 
 def _dates(np: Any, base: dt.date, offsets: Any) -> Any:
@@ -380,34 +388,35 @@ def _generate(
         bus_cadre[members] = level_start[level] + np.arange(len(members)) % level_count[level]
 
     # towns by county / city, villages by town, for placing businesses under their cadre
-    def grouped(keys: Any) -> tuple[dict[str, int], Any, Any, Any]:
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        sorter = np.argsort(inverse, kind="stable")
-        counts = np.bincount(inverse, minlength=len(uniq))
+    def pick(keys_of_items: Any, wanted: Any, ran: Any) -> Any:
+        """For each wanted key (a small int), a uniformly random item index with that key."""
+        sorter = np.argsort(keys_of_items, kind="stable")
+        counts = np.bincount(keys_of_items, minlength=int(keys_of_items.max(initial=0)) + 1)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        return {str(k): i for i, k in enumerate(uniq)}, sorter, starts, counts
-
-    def pick(
-        keys_of_items: Any, wanted: Any, ran: Any
-    ) -> Any:  # an item index whose key equals wanted[i], uniformly
-        index, sorter, starts, counts = grouped(keys_of_items)
-        g = np.array([index[str(w)] for w in wanted], dtype=np.int64) if len(wanted) else wanted
         if len(wanted) == 0:
             return np.zeros(0, dtype=np.int64)
-        return sorter[starts[g] + (ran * counts[g]).astype(np.int64)]
+        return sorter[starts[wanted] + (ran * counts[wanted]).astype(np.int64)]
 
-    bus_level = cadre_level[bus_cadre]
+    # integer ids of the city and county of each township
+    _, town_city_id = np.unique(town_city, return_inverse=True)
+    _, town_county_id = np.unique(town_county, return_inverse=True)
+    cadre_lv = np.concatenate(
+        [np.full(level_count[lv], i, dtype=np.int8) for i, lv in enumerate(_LEVELS)]
+    )
+
+    bus_lv = cadre_lv[bus_cadre]
+    bus_level = np.array(_LEVELS, dtype=object)[bus_lv]
     bus_town = cadre_town[bus_cadre].copy()
     # city/county cadres: the business sits in some township of the cadre's area
-    for level, area in (("city", town_city), ("county", town_county)):
-        m = np.flatnonzero(bus_level == level)
-        bus_town[m] = pick(area, cadre_juris[bus_cadre[m]], rng.random(len(m)))
+    for lv, area in ((0, town_city_id), (1, town_county_id)):
+        m = np.flatnonzero(bus_lv == lv)
+        bus_town[m] = pick(area, area[cadre_town[bus_cadre[m]]], rng.random(len(m)))
     bus_juris = town_codes[bus_town].astype(object)
     # a business below township level pairs sits in a village when its town has one
     village_town = c_vill_t
-    vill = np.flatnonzero(bus_level == "village")
+    vill = np.flatnonzero(bus_lv == 3)
     bus_juris[vill] = cadre_juris[bus_cadre[vill]]
-    others = np.flatnonzero((bus_level != "village") & (rng.random(n_bus) < 0.6))
+    others = np.flatnonzero((bus_lv != 3) & (rng.random(n_bus) < 0.6))
     has_v = np.isin(bus_town[others], village_town)
     others = others[has_v]
     vi = pick(village_town, bus_town[others], rng.random(len(others)))
@@ -415,10 +424,10 @@ def _generate(
 
     serial = rng.choice(10**8 - 10**7, size=n_bus, replace=False) + 10**7
     bus_county = town_county[bus_town]
-    uscc_s = pl.Series("uscc", _uscc(np, bus_county, serial), dtype=pl.Utf8)
+    uscc_s = pl.Series("uscc", _uscc(np, bus_county, serial)).cast(pl.Utf8)
     uscc = _Strings(uscc_s)
-    director = _ids(pl, "合成总监", 1, n_bus, 6).to_numpy().astype(object)
-    officer = _ids(pl, "合成安全员", 1, n_bus, 6).to_numpy().astype(object)
+    has_director = np.ones(n_bus, dtype=bool)
+    has_officer = np.ones(n_bus, dtype=bool)
     opened = _dates(np, dt.date(2005, 1, 1), rng.integers(0, 6200, n_bus))
     status_changed = np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]")
 
@@ -430,7 +439,15 @@ def _generate(
 
     caps = {lv.code: cap for lv, cap in policy.load_cap.items()}
     # overloaded cadres: take businesses of the same pool (level + jurisdiction) up to cap+1
-    pool_key = np.char.add(cadre_level.astype("U8"), cadre_juris.astype("U12"))
+    # pool id: level and jurisdiction (city, county, township, or the cadre's own village)
+    area_of = np.select(
+        [cadre_lv == 0, cadre_lv == 1, cadre_lv == 2],
+        [town_city_id[cadre_town], town_county_id[cadre_town], cadre_town],
+        np.arange(n_cadres),
+    )
+    _, pool_key = np.unique(
+        cadre_lv.astype(np.int64) * (n_cadres + n_town) + area_of, return_inverse=True
+    )
     load = np.bincount(bus_cadre, minlength=n_cadres)
     for level in _LEVELS:
         if (
@@ -441,29 +458,27 @@ def _generate(
     protected = np.zeros(n_bus, dtype=bool)  # businesses whose assignment must stay as it is
     over_cadres: list[int] = []
     if faults.cadre_overloaded > 0:
-        pools: dict[str, list[int]] = {}
-        for c in range(n_cadres):
-            if cadre_level[c] in caps:
-                pools.setdefault(str(pool_key[c]), []).append(c)
-        eligible = [
-            c
-            for members in pools.values()
-            if int(load[members].sum()) > caps[str(cadre_level[members[0]])] + len(members)
-            for c in members
-        ]
+        cap_of = np.array([caps.get(lv, -1) for lv in _LEVELS], dtype=np.int64)[cadre_lv]
+        pool_load = np.bincount(pool_key, weights=load)
+        pool_size = np.bincount(pool_key)
+        elig_mask = (cap_of > 0) & (pool_load[pool_key] > cap_of + pool_size[pool_key])
+        eligible = np.flatnonzero(elig_mask)
         n_over = round(faults.cadre_overloaded * len(eligible))
-        taken_pools: set[str] = set()
+        taken_pools: set[int] = set()
+        pool_order = np.argsort(pool_key, kind="stable")
+        pool_cut = np.searchsorted(pool_key[pool_order], np.arange(len(pool_size) + 1))
         by_cadre = np.argsort(bus_cadre, kind="stable")
         cut = np.searchsorted(bus_cadre[by_cadre], np.arange(n_cadres + 1))
         for c in rng.permutation(np.array(eligible, dtype=np.int64)).tolist():
             if len(over_cadres) == n_over:
                 break
-            key = str(pool_key[c])
+            key = int(pool_key[c])
             if key in taken_pools:  # one per pool keeps the donors' loads simple
                 continue
             taken_pools.add(key)
             cap = caps[str(cadre_level[c])]
-            donors = np.concatenate([by_cadre[cut[d] : cut[d + 1]] for d in pools[key] if d != c])
+            members = pool_order[pool_cut[key] : pool_cut[key + 1]]
+            donors = np.concatenate([by_cadre[cut[d] : cut[d + 1]] for d in members if d != c])
             need = cap + 1 - int(load[c])
             moved = rng.permutation(donors)[:need]
             bus_cadre[moved] = c
@@ -517,7 +532,7 @@ def _generate(
     fault_keys["assignment_overlap"].update(assign_ids[overlap].to_list())
     fault_keys["assignment_gap"].update(assign_ids[gap].to_list())
     no_dir = choose("director_missing", faults.director_missing, everyone)
-    director[no_dir] = None
+    has_director[no_dir] = False
     fault_keys["director_missing"].update(uscc[no_dir].to_list())
     no_off = choose("officer_missing", faults.officer_missing, everyone)
     fault_keys["officer_missing"].update(uscc[no_off].to_list())
@@ -566,24 +581,28 @@ def _generate(
         schema=polars_schema("assignments"),
     )
 
-    officer[no_off] = None
-    kind_prefix = np.where(kind_arr == "production", "SC1", "JY2")
-    licences = np.char.add(
-        np.char.add(kind_prefix.astype("U3"), bus_county.astype("U6")),
-        np.char.zfill((serial % 10**5).astype("U5"), 5),
-    )
+    has_officer[no_off] = False
+    licences = pl.select(
+        pl.when(pl.Series(kind_arr == "production")).then(pl.lit("SC1")).otherwise(pl.lit("JY2"))
+        + pl.Series(bus_county.astype("U6"))
+        + pl.Series(serial % 10**5).cast(pl.Utf8).str.zfill(5)
+    ).to_series()
+    directors = pl.select(
+        pl.when(pl.Series(has_director)).then(_ids(pl, "合成总监", 1, n_bus, 6))
+    ).to_series()
+    officers = _ids(pl, "合成安全员", 1, n_bus, 6).filter(pl.Series(has_officer))
     businesses = pl.DataFrame(
         {
             "uscc": uscc_s,
             "name": _ids(pl, "合成样本企业", 1, n_bus, 6),
-            "kind": kind_arr.tolist(),
-            "licences": _lists(pl, licences.tolist()),
-            "jurisdiction": bus_juris.tolist(),
-            "tier": tier_arr.tolist(),
-            "risk_grade": np.array(_TIERS, dtype=object)[rng.integers(0, 4, n_bus)].tolist(),
+            "kind": pl.Series(kind_arr.astype("U16")),
+            "licences": _lists(pl, np, np.ones(n_bus, dtype=bool), licences),
+            "jurisdiction": pl.Series(bus_juris.astype("U12")),
+            "tier": pl.Series(tier_arr.astype("U1")),
+            "risk_grade": pl.Series(np.array(_TIERS)[rng.integers(0, 4, n_bus)]),
             "principal": _ids(pl, "合成负责人", 1, n_bus, 6),
-            "director": director.tolist(),
-            "officers": _lists(pl, officer.tolist()),
+            "director": directors,
+            "officers": _lists(pl, np, has_officer, officers),
             "opened": opened,
             "closed": np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]"),
             "status_changed": status_changed,
@@ -637,22 +656,24 @@ def _generate(
         k = min(round(rate * n_cadres), len(cand_cadres))
         chosen = rng.choice(cand_cadres, size=k, replace=False) if k else []
         cadre_free[chosen] = False
-        chosen_set = set(np.asarray(chosen).tolist())
-        picked: dict[int, int] = {}
-        for r in rng.permutation(rows).tolist():
-            c = int(pl_cadre[r])
-            if c in chosen_set and c not in picked:
-                picked[c] = r
-        for c, r in picked.items():
-            keep[r] = False
-            fault_keys[kind].add(f"{cadre_ids[c]}/{pl_doc[r]}")
+        in_chosen = rows[np.isin(pl_cadre[rows], np.asarray(chosen, dtype=np.int64))]
+        shuffled = rng.permutation(in_chosen)
+        _, first = np.unique(pl_cadre[shuffled], return_index=True)
+        picked = shuffled[first]
+        keep[picked] = False
+        keys = pl.select(
+            cadre_ids[pl_cadre[picked]] + pl.lit("/") + pl.Series(pl_doc[picked].astype("U16"))
+        ).to_series()
+        fault_keys[kind].update(keys.to_list())
     pledges = pl.DataFrame(
         {
             "cadre_id": cadre_ids[pl_cadre[keep]],
-            "document": pl_doc[keep].tolist(),
+            "document": pl.Series(pl_doc[keep].astype("U16")),
             "signed": pl_signed[keep],
-            "counterpart": [None] * int(keep.sum()),
-            "scan_ref": np.char.add("SYN-SCAN-", pl_cadre[keep].astype("U8")).tolist(),
+            "counterpart": pl.repeat(None, int(keep.sum()), dtype=pl.Utf8, eager=True),
+            "scan_ref": pl.select(
+                pl.lit("SYN-SCAN-") + pl.Series(pl_cadre[keep]).cast(pl.Utf8)
+            ).to_series(),
         },
         schema=polars_schema("pledges"),
     )
@@ -665,7 +686,7 @@ def _generate(
         cad = policy.cadence_for(Level.parse(level))
         starts = cad.period_starts(since, as_of)
         periods = [(a, b) for a, b in itertools.pairwise(starts) if b <= as_of and b > since]
-        members = np.flatnonzero(paired & (cadre_level[bus_cadre] == level))
+        members = np.flatnonzero(paired & (bus_lv == _LEVELS.index(level)))
         due_periods[_LEVELS.index(level)] = periods
         for a, b in periods:
             lo = max(a, since)
@@ -677,24 +698,25 @@ def _generate(
     # overdue: drop every visit of one closed period that the assignment fully covers
     drop = np.zeros(len(v_bus), dtype=bool)
     if len(overdue):
-        v_order = np.argsort(v_bus, kind="stable")
-        v_sorted = v_bus[v_order]
-        for i in overdue.tolist():
-            lvl = _LEVELS.index(str(cadre_level[bus_cadre[i]]))
-            covered = [
-                (a, b)
-                for a, b in due_periods[lvl]
-                if a >= since and np.datetime64(a, "D") >= a_from[i]
-            ]
-            if not covered:
-                free[i] = True
+        # every main assignment starts before `since`, so each closed period in the window
+        # is fully covered; pick one per business
+        p_lo = np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]")
+        p_hi = p_lo.copy()
+        for lv in range(4):
+            closed = [(a, b) for a, b in due_periods[lv] if a >= since]
+            members = overdue[bus_lv[overdue] == lv]
+            if not closed:
+                free[members] = True
                 continue
-            a, b = covered[int(rng.integers(0, len(covered)))]
-            lo_i, hi_i = np.searchsorted(v_sorted, [i, i + 1])
-            idx = v_order[lo_i:hi_i]
-            in_p = (v_date[idx] >= np.datetime64(a, "D")) & (v_date[idx] < np.datetime64(b, "D"))
-            drop[idx[in_p]] = True
-            fault_keys["visit_overdue"].add(f"{assign_ids[i]}@{a.isoformat()}")
+            which = rng.integers(0, len(closed), len(members))
+            p_lo[members] = np.array([a for a, _ in closed], dtype="datetime64[D]")[which]
+            p_hi[members] = np.array([b for _, b in closed], dtype="datetime64[D]")[which]
+            keys = pl.select(
+                assign_ids[members] + pl.lit("@") + pl.Series(p_lo[members]).dt.strftime("%Y-%m-%d")
+            ).to_series()
+            fault_keys["visit_overdue"].update(keys.to_list())
+        drop = (v_date >= p_lo[v_bus]) & (v_date < p_hi[v_bus])
+        overdue = overdue[~np.isnat(p_lo[overdue])]
     v_bus = v_bus[~drop]
     v_date = v_date[~drop]
     n_vis = len(v_bus)
@@ -741,10 +763,8 @@ def _generate(
             pl.when("on_site").then(pl.lit("on_site")).otherwise(pl.lit("video")).alias("mode"),
             pl.lit("合成：任务清单已落实").alias("task_list_status"),
             pl.lit(None, dtype=pl.Utf8).alias("results"),
-            pl.concat_list(pl.when(flag).then(pl.lit("合成问题：进货查验记录不全")))
-            .list.drop_nulls()
-            .alias("problems"),
-            pl.concat_list(pl.lit(None, dtype=pl.Utf8)).list.drop_nulls().alias("evidence"),
+            _lists(pl, np, flags, "合成问题：进货查验记录不全").alias("problems"),
+            _lists(pl, np, np.zeros(n_all, dtype=bool), "").alias("evidence"),
             pl.when(flag).then(pl.lit("属地市场监管所")).alias("feedback_to"),
             pl.when(fu_col).then(pl.lit(True)).alias("problems_resolved"),
         )
@@ -768,9 +788,9 @@ def _generate(
         bus_rep = np.repeat(rt_bus, n_p)
         per = np.tile(np.array(starts, dtype="datetime64[D]"), len(rt_bus))
         keep_r = np.ones(len(bus_rep), dtype=bool)
+        closed = [i for i, s in enumerate(starts) if _routine_end(routine, s) <= as_of]
         for j, b in enumerate(rt_bus.tolist()):
             if gap_routine.get(b) == routine:
-                closed = [i for i, s in enumerate(starts) if _routine_end(routine, s) <= as_of]
                 missing = rng.choice(closed, size=min(len(closed), int(rng.integers(1, 4))))
                 keep_r[j * n_p + np.unique(missing)] = False
                 fault_keys["routine_gap"].add(f"{uscc[b]}/{routine}")
