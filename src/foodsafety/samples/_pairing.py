@@ -36,7 +36,6 @@ from foodsafety.rules.pairing_policy import PairingPolicy
 from foodsafety.vocab import Level, PairingList, Routine
 
 if TYPE_CHECKING:
-    import numpy as np
     import polars as pl
 
 __all__ = ["FaultRates", "Sample", "anyang", "province"]
@@ -219,7 +218,7 @@ def _territory(code: str) -> _Territory:
 # -- vectorised helpers ------------------------------------------------------------------
 
 
-def _uscc(np: Any, county6: np.ndarray, serial: np.ndarray) -> np.ndarray:
+def _uscc(np: Any, county6: Any, serial: Any) -> Any:
     """Valid USCCs ``91`` + county + organisation code (GB 11714 check) + GB 32100 check.
 
     The check characters are computed with numpy by the same weighted sums as
@@ -788,10 +787,10 @@ def _generate(
         bus_rep = np.repeat(rt_bus, n_p)
         per = np.tile(np.array(starts, dtype="datetime64[D]"), len(rt_bus))
         keep_r = np.ones(len(bus_rep), dtype=bool)
-        closed = [i for i, s in enumerate(starts) if _routine_end(routine, s) <= as_of]
+        closed_idx = [i for i, d in enumerate(starts) if _routine_end(routine, d) <= as_of]
         for j, b in enumerate(rt_bus.tolist()):
             if gap_routine.get(b) == routine:
-                missing = rng.choice(closed, size=min(len(closed), int(rng.integers(1, 4))))
+                missing = rng.choice(closed_idx, size=min(len(closed_idx), int(rng.integers(1, 4))))
                 keep_r[j * n_p + np.unique(missing)] = False
                 fault_keys["routine_gap"].add(f"{uscc[b]}/{routine}")
         rt_frames.append(
