@@ -118,7 +118,9 @@ def _conform(table: str, frame: Any) -> pl.DataFrame:
         return _empty(table)
     if not isinstance(frame, pl.DataFrame):
         if type(frame).__module__.startswith("pandas"):
-            frame = pl.from_pandas(frame)
+            # an all-empty object column (dates, text) has no dtype of its own: take the schema's
+            known = {c: d for c, d in polars_schema(table).items() if c in frame.columns}
+            frame = pl.from_pandas(frame, schema_overrides=known)
         else:
             raise FoodSafetyError(
                 f"Ledger table {table!r} must be a polars or pandas DataFrame "
