@@ -1,7 +1,24 @@
 """Hypothesis strategies for every record, and invariant checks for rubric authors (测试工具).
 
+Rule authors write rubrics (评分细则) as data and want to know that they behave: a veto always
+gives the lowest grade, a bonus never exceeds its cap, a downgrade never raises a grade
+(DESIGN.md, user 3). This package gives them, and the developers of systems built on
+foodsafety, three things:
+
+- **strategies** (hypothesis) for every public record, valid by construction and shrinking to
+  small readable examples: identifiers on real division codes, jurisdiction trees, businesses,
+  cadres, assignments, visits, routine records, whole ledgers with consistent references,
+  findings, campaigns, rubrics and evidence that fits a rubric; and ``invalid_*`` strategies
+  that reproduce the typical mistakes of real ledgers, for testing loaders;
+- :func:`check_rubric`, which runs the invariants every rubric must satisfy and reports a
+  minimal counterexample in domain terms;
+- a pytest plugin (fixture ``rubric_checker``) so that a rule author's test is one line per
+  rubric file.
+
 Needs the optional extra ``foodsafety[testing]`` (hypothesis); ``import foodsafety`` does not
-import this package. See ``docs/testing-your-rules.md``.
+import this package. Every argument is keyword-only; a bad one raises :class:`InvalidArgument`
+(a :class:`~foodsafety.errors.RuleError`) when the strategy is built. See
+``docs/testing-your-rules.md``.
 """
 
 from foodsafety.testing._common import InvalidArgument
@@ -17,18 +34,56 @@ from foodsafety.testing._ids import (
     village_codes,
 )
 from foodsafety.testing._jurisdictions import jurisdiction_trees, jurisdictions
+from foodsafety.testing._ledgers import (
+    LEDGER_MISTAKES,
+    BadRow,
+    invalid_rows,
+    ledger_records,
+    ledgers,
+    record_row,
+)
+from foodsafety.testing._records import (
+    assignments,
+    businesses,
+    cadres,
+    campaigns,
+    dates,
+    finding_histories,
+    findings,
+    pairing_documents,
+    person_names,
+    routine_records,
+    visits,
+)
 
 __all__ = [
     "DIVISION_MISTAKES",
+    "LEDGER_MISTAKES",
     "USCC_MISTAKES",
+    "BadRow",
     "InvalidArgument",
+    "assignments",
     "business_licences",
+    "businesses",
+    "cadres",
+    "campaigns",
+    "dates",
     "division_codes",
+    "finding_histories",
+    "findings",
     "invalid_division_codes",
+    "invalid_rows",
     "invalid_usccs",
     "jurisdiction_trees",
     "jurisdictions",
+    "ledger_records",
+    "ledgers",
+    "pairing_documents",
+    "person_names",
     "production_licences",
+    "record_row",
+    "routine_records",
     "usccs",
     "village_codes",
+    "visits",
 ]
