@@ -47,6 +47,7 @@ periods (visits, routines) are the closed ones inside the window ``[since, as_of
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
 from collections.abc import Iterator, Mapping
@@ -289,7 +290,9 @@ class AuditResult:
         from rich.console import Console
         from rich.table import Table
 
-        console = Console(record=True, width=width, force_terminal=False, color_system=None)
+        console = Console(
+            file=io.StringIO(), record=True, width=width, force_terminal=False, color_system=None
+        )
         t = self.totals()
         console.print(
             f"包保台账核查 pairing ledger audit — policy {self.policy.name} "

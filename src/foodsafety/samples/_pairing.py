@@ -581,10 +581,19 @@ def _generate(
     )
 
     has_officer[no_off] = False
+    # SC 1 06 <county> <serial 4> <check>, JY <1 retail | 2 catering> <county> <serial 6>
+    # <check>; the check digit's algorithm is not published, so a synthetic 0 stands in
+    production = pl.Series(kind_arr == "production")
+    catering = pl.Series(kind_arr == "catering")
     licences = pl.select(
-        pl.when(pl.Series(kind_arr == "production")).then(pl.lit("SC1")).otherwise(pl.lit("JY2"))
+        pl.when(production)
+        .then(pl.lit("SC106"))
+        .otherwise(pl.when(catering).then(pl.lit("JY2")).otherwise(pl.lit("JY1")))
         + pl.Series(bus_county.astype("U6"))
-        + pl.Series(serial % 10**5).cast(pl.Utf8).str.zfill(5)
+        + pl.when(production)
+        .then(pl.Series(serial % 10**4).cast(pl.Utf8).str.zfill(4))
+        .otherwise(pl.Series(serial % 10**6).cast(pl.Utf8).str.zfill(6))
+        + pl.lit("0")
     ).to_series()
     directors = pl.select(
         pl.when(pl.Series(has_director)).then(_ids(pl, "合成总监", 1, n_bus, 6))
