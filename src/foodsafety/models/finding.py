@@ -609,4 +609,3 @@ def sweep_overdue(
 ) -> list[Finding]:
     """Mark every finding that is past its deadline overdue (see :meth:`Finding.mark_overdue_if_due`)."""
     return [f.mark_overdue_if_due(as_of, actor=actor) for f in findings]
-
