@@ -567,7 +567,9 @@ class Tracer:
 
     def resolve(self, subject: object) -> str:
         """The node id of a subject: a node id, a USCC, a division code, a cadre id, or a
-        finding (an object with ``uscc``, ``cadre_id``, ``jurisdiction`` or ``subject``)."""
+        finding (an :class:`~foodsafety.engines.audit.AuditFinding`, whose ``subject_ids``
+        name the business first, or any object with ``uscc``, ``cadre_id`` or ``jurisdiction``).
+        """
         nodes = adjacency(self.graph)[0]
         if isinstance(subject, str):
             if subject in nodes:
@@ -584,8 +586,16 @@ class Tracer:
                 field="subject",
                 value=subject,
             )
-        for attr in ("uscc", "business", "cadre_id", "jurisdiction", "subject", "key"):
-            value = getattr(subject, attr, None)
+        # An audit finding names its subjects (business first, then cadre) in subject_ids.
+        candidates: list[object] = [
+            getattr(subject, "uscc", None),
+            getattr(subject, "business", None),
+        ]
+        candidates.extend(getattr(subject, "subject_ids", None) or ())
+        candidates.extend(
+            getattr(subject, attr, None) for attr in ("cadre_id", "subject", "key", "jurisdiction")
+        )
+        for value in candidates:
             if isinstance(value, str) and value:
                 try:
                     return self.resolve(value)
