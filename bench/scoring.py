@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from foodsafety import presets
-from foodsafety.engines.scoring import score, score_frame
+from foodsafety.engines.scoring import rank_frame, score, score_frame
 
 
 def evidence(rng: random.Random) -> dict[str, Any]:
@@ -68,6 +68,11 @@ def main() -> None:
     assert out.height == n
 
     t0 = time.perf_counter()
+    ranked = rank_frame(rubric, frame)
+    rank_s = time.perf_counter() - t0
+    assert ranked.height == n
+
+    t0 = time.perf_counter()
     totals = [score(rubric, r, subject=r["subject"]).total for r in rows[:m]]
     loop_s = time.perf_counter() - t0
 
@@ -77,6 +82,9 @@ def main() -> None:
     loop_rate = m / loop_s
     print(f"subjects: {n:,} (loop over {m:,})")
     print(f"batch score_frame: {batch_s:8.3f} s  {batch_rate:12,.0f} subjects/s")
+    print(
+        f"batch rank_frame:  {rank_s:8.3f} s  {n / rank_s:12,.0f} subjects/s (score, rank, grade)"
+    )
     print(f"loop of score():   {loop_s:8.3f} s  {loop_rate:12,.0f} subjects/s")
     print(f"ratio batch/loop:  {batch_rate / loop_rate:8.1f}x")
     print(

@@ -193,3 +193,26 @@ def test_batch_path_agrees_with_score(case: tuple[Rubric, dict[str, dict[str, An
         for ln in a.lines:
             if ln.kind in ("indicator", "section"):
                 assert abs(row[f"score.{ln.id}"] - ln.earned) < 1e-6, ln.id
+
+
+@settings(max_examples=40)
+@given(rubric_and_cohort())
+def test_batch_ranking_agrees_with_assess_cohort(
+    case: tuple[Rubric, dict[str, dict[str, Any]]],
+) -> None:
+    import polars as pl
+
+    from foodsafety.engines.scoring import rank_frame
+
+    rubric, cohort = case
+    frame = pl.DataFrame(
+        [{"subject": s, **ev} for s, ev in cohort.items()], infer_schema_length=None
+    )
+    batch = rank_frame(rubric, frame)
+    loop = assess_cohort(rubric, cohort)
+    assert batch.get_column("subject").to_list() == [a.subject for a in loop.assessments]
+    assert batch.get_column("rank").to_list() == [a.rank for a in loop.assessments]
+    assert batch.get_column("grade").to_list() == [a.grade for a in loop.assessments]
+    assert batch.get_column("grade_reason_en").to_list() == [
+        a.grade_reason_en for a in loop.assessments
+    ]

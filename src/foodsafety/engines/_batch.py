@@ -39,7 +39,7 @@ from foodsafety.rules.rubric import (
     YesNo,
 )
 
-__all__ = ["score_frame"]
+__all__ = ["rank_frame", "score_frame"]
 
 _NUMERIC = (
     pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64,
@@ -371,4 +371,71 @@ def score_frame(rubric: Rubric, frame: Any, *, subject: str = "subject") -> pl.D
         "deduction_total",
         "total",
         *extra,
+    )
+
+
+def rank_frame(rubric: Rubric, frame: Any, *, subject: str = "subject") -> pl.DataFrame:
+    """Score and rank a cohort held in a DataFrame, with the rules of ``assess_cohort``.
+
+    Returns the columns of :func:`score_frame` sorted by rank, with ``rank``, ``grade``,
+    ``grade_reason_zh`` and ``grade_reason_en`` (the same grades and reasons
+    :func:`~foodsafety.engines.scoring.assess_cohort` gives).
+
+    Raises:
+        EvidenceError: as :func:`score_frame`; also when the subject column is missing or
+            holds duplicates.
+    """
+    from foodsafety.engines.scoring import _Entry, _grade_cohort, _rank
+
+    df = frame if isinstance(frame, pl.DataFrame) else pl.DataFrame(frame)
+    if subject not in df.columns:
+        raise EvidenceError(
+            f"ranking needs a {subject!r} column naming each subject",
+            code="evidence.missing",
+            evidence=subject,
+            record=rubric.id,
+            column=subject,
+        )
+    dup = df.get_column(subject).is_duplicated()
+    if dup.any():
+        row = int(dup.arg_true()[0])
+        raise EvidenceError(
+            f"subject {df.get_column(subject)[row]!r} appears more than once",
+            code="evidence.duplicate",
+            evidence=subject,
+            record=rubric.id,
+            column=subject,
+            row=row,
+            value=df.get_column(subject)[row],
+        )
+    scored = score_frame(rubric, df.with_columns(pl.col(subject).cast(pl.Utf8)), subject=subject)
+    rule = rubric.grading
+    breaks = [] if rule is None else [f"score.{i}" for i in rule.ties.break_by]
+    ordered = scored.sort(
+        ["total", *breaks, subject],
+        descending=[True] * (1 + len(breaks)) + [False],
+    )
+    subjects = ordered.get_column(subject).to_list()
+    key_cols = [ordered.get_column(c).to_list() for c in ("total", *breaks)]
+    keys = [(tuple(-col[i] for col in key_cols), subjects[i]) for i in range(len(subjects))]
+    ranks = _rank(keys)
+    ordered = ordered.with_columns(pl.Series("rank", ranks, dtype=pl.Int64))
+    if rule is None:
+        return ordered
+    rank_of = dict(zip(subjects, ranks, strict=True))
+    entries = [
+        _Entry(subject=s, total=t, steps=st, vetoed=v)
+        for s, t, st, v in zip(
+            subjects,
+            ordered.get_column("total").to_list(),
+            ordered.get_column("downgrade_steps").to_list(),
+            ordered.get_column("vetoed").to_list(),
+            strict=True,
+        )
+    ]
+    graded = _grade_cohort(rule, entries, rank_of)
+    return ordered.with_columns(
+        pl.Series("grade", [rule.grades[graded.idx[s]].code for s in subjects], dtype=pl.Utf8),
+        pl.Series("grade_reason_zh", ["；".join(graded.zh[s]) for s in subjects], dtype=pl.Utf8),
+        pl.Series("grade_reason_en", ["; ".join(graded.en[s]) for s in subjects], dtype=pl.Utf8),
     )

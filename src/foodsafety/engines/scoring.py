@@ -47,6 +47,7 @@ __all__ = [
     "ScoreLine",
     "assess_cohort",
     "compare",
+    "rank_frame",
     "score",
     "score_frame",
 ]
@@ -660,58 +661,32 @@ class Cohort(Record):
         ]
 
 
-def _rank_key(rubric: Rubric, a: Assessment) -> tuple[float, ...]:
-    rule = rubric.grading
-    earned = a.earned()
-    keys = [-a.total]
-    if rule is not None:
-        keys += [-earned.get(i, 0.0) for i in rule.ties.break_by]
-    return tuple(keys)
+@attrs.frozen(slots=True)
+class _Entry:
+    """What grading needs of one subject: its total, ranking key and the rules that fired."""
+
+    subject: str
+    total: float
+    steps: int
+    vetoed: bool
 
 
-def assess_cohort(
-    rubric: Rubric,
-    evidences: Mapping[str, Mapping[str, Any]] | Iterable[tuple[str, Mapping[str, Any]]],
-) -> Cohort:
-    """Score and rank a cohort, then apply rank quotas, downgrades and vetoes.
+@attrs.frozen(slots=True)
+class _Graded:
+    idx: dict[str, int]
+    zh: dict[str, list[str]]
+    en: dict[str, list[str]]
+    pushed: dict[str, list[tuple[str, int]]]
 
-    Order of the rules: (1) band grade from the total; (2) rank quotas in grade order, giving a
-    quota grade only to subjects with no downgrade or veto; (3) downgrades by their steps;
-    (4) vetoes to the lowest grade; (5) a last pass keeps every quota (a subject pushed into
-    a full grade falls one more). Equal totals are ranked by the rubric's tie rule.
 
-    Args:
-        rubric: a rubric with ``grading``.
-        evidences: evidence per subject, as a mapping or (subject, evidence) pairs.
-
-    Raises:
-        EvidenceError: evidence is missing or ill-typed (the error names subject and indicator).
-    """
-    pairs = list(evidences.items()) if isinstance(evidences, Mapping) else list(evidences)
-    scored: list[Assessment] = []
-    for subject, ev in pairs:
-        try:
-            scored.append(score(rubric, ev, subject=subject))
-        except EvidenceError as exc:
-            exc.message = f"subject {subject!r}: {exc.message}"
-            raise
-    rule = rubric.grading
-    keyed = sorted(scored, key=lambda a: (_rank_key(rubric, a), a.subject))
-    ranks: dict[str, int] = {}
-    for i, a in enumerate(keyed):
-        prev = keyed[i - 1] if i else None
-        same = prev is not None and _rank_key(rubric, prev) == _rank_key(rubric, a)
-        ranks[a.subject] = ranks[prev.subject] if same and prev else i + 1
+def _grade_cohort(rule: GradeRule, keyed: Sequence[_Entry], ranks: Mapping[str, int]) -> _Graded:
+    """Bands, quotas, downgrades, vetoes and the final quota pass over a ranked cohort."""
     n = len(keyed)
-    if rule is None:
-        out = [a.model_copy(update={"rank": ranks[a.subject], "cohort_size": n}) for a in keyed]
-        return Cohort(rubric_id=rubric.id, rubric_version=rubric.version, assessments=out)
-
     lowest = len(rule.grades) - 1
     idx: dict[str, int] = {}
     zh: dict[str, list[str]] = {}
     en: dict[str, list[str]] = {}
-    extra: dict[str, list[FiredRule]] = {a.subject: [] for a in keyed}
+    pushed: dict[str, list[tuple[str, int]]] = {a.subject: [] for a in keyed}
     blocked: dict[str, bool] = {}
     steps_of: dict[str, int] = {}
     for a in keyed:
@@ -723,11 +698,11 @@ def assess_cohort(
         en[a.subject] = [
             f"total {_fmt(a.total)}, rank {ranks[a.subject]} of {n}, band {rule.grades[b].en}"
         ]
-        steps_of[a.subject] = sum(f.steps for f in a.fired if f.kind == "downgrade")
-        blocked[a.subject] = any(f.kind in ("downgrade", "veto") for f in a.fired)
+        steps_of[a.subject] = a.steps
+        blocked[a.subject] = a.steps > 0 or a.vetoed
 
-    def groups() -> list[list[Assessment]]:
-        out: list[list[Assessment]] = []
+    def groups() -> list[list[_Entry]]:
+        out: list[list[_Entry]] = []
         for a in keyed:
             if out and ranks[out[-1][0].subject] == ranks[a.subject]:
                 out[-1].append(a)
@@ -792,7 +767,7 @@ def assess_cohort(
             zh[a.subject].append(f"降{s}级为{rule.grades[new].zh}")
             en[a.subject].append(f"downgraded {s} to {rule.grades[new].en}")
             idx[a.subject] = new
-        if any(f.kind == "veto" for f in a.fired):
+        if a.vetoed:
             idx[a.subject] = lowest
             zh[a.subject].append(f"一票否决，定为{rule.grades[lowest].zh}")
             en[a.subject].append(f"vetoed: {rule.grades[lowest].en}")
@@ -812,17 +787,91 @@ def assess_cohort(
             )
             if g + 1 > lowest:  # pragma: no cover - a quota on the lowest grade is refused
                 break
-            extra[a.subject].append(
-                FiredRule(
-                    id=f"quota.{q.grade}",
-                    kind="quota",
-                    name_zh=f"{rule.grades[g].zh}名额",
-                    name_en=f"quota for {rule.grades[g].en}",
-                    reason_zh=f"{rule.grades[g].zh}名额({size}个)已满",
-                    reason_en=f"quota of {size} for {rule.grades[g].en} is full",
-                )
-            )
+            pushed[a.subject].append((q.grade, size))
 
+    return _Graded(idx=idx, zh=zh, en=en, pushed=pushed)
+
+
+def _rank(keys: Sequence[tuple[tuple[float, ...], str]]) -> list[int]:
+    """Competition ranks (1, 2, 2, 4) of entries already sorted by key."""
+    ranks: list[int] = []
+    for i, (key, _) in enumerate(keys):
+        ranks.append(ranks[-1] if i and keys[i - 1][0] == key else i + 1)
+    return ranks
+
+
+def _rank_key(rubric: Rubric, a: Assessment) -> tuple[float, ...]:
+    rule = rubric.grading
+    earned = a.earned()
+    keys = [-a.total]
+    if rule is not None:
+        keys += [-earned.get(i, 0.0) for i in rule.ties.break_by]
+    return tuple(keys)
+
+
+def assess_cohort(
+    rubric: Rubric,
+    evidences: Mapping[str, Mapping[str, Any]] | Iterable[tuple[str, Mapping[str, Any]]],
+) -> Cohort:
+    """Score and rank a cohort, then apply rank quotas, downgrades and vetoes.
+
+    Order of the rules: (1) band grade from the total; (2) rank quotas in grade order, giving a
+    quota grade only to subjects with no downgrade or veto; (3) downgrades by their steps;
+    (4) vetoes to the lowest grade; (5) a last pass keeps every quota (a subject pushed into
+    a full grade falls one more). Equal totals are ranked by the rubric's tie rule.
+
+    Args:
+        rubric: a rubric with ``grading``.
+        evidences: evidence per subject, as a mapping or (subject, evidence) pairs.
+
+    Raises:
+        EvidenceError: evidence is missing or ill-typed (the error names subject and indicator).
+    """
+    pairs = list(evidences.items()) if isinstance(evidences, Mapping) else list(evidences)
+    scored: list[Assessment] = []
+    for subject, ev in pairs:
+        try:
+            scored.append(score(rubric, ev, subject=subject))
+        except EvidenceError as exc:
+            exc.message = f"subject {subject!r}: {exc.message}"
+            raise
+    rule = rubric.grading
+    keyed = sorted(scored, key=lambda a: (_rank_key(rubric, a), a.subject))
+    ranks: dict[str, int] = {}
+    for i, a in enumerate(keyed):
+        prev = keyed[i - 1] if i else None
+        same = prev is not None and _rank_key(rubric, prev) == _rank_key(rubric, a)
+        ranks[a.subject] = ranks[prev.subject] if same and prev else i + 1
+    n = len(keyed)
+    if rule is None:
+        out = [a.model_copy(update={"rank": ranks[a.subject], "cohort_size": n}) for a in keyed]
+        return Cohort(rubric_id=rubric.id, rubric_version=rubric.version, assessments=out)
+
+    entries = [
+        _Entry(
+            subject=a.subject,
+            total=a.total,
+            steps=sum(f.steps for f in a.fired if f.kind == "downgrade"),
+            vetoed=any(f.kind == "veto" for f in a.fired),
+        )
+        for a in keyed
+    ]
+    graded = _grade_cohort(rule, entries, ranks)
+    idx, zh, en = graded.idx, graded.zh, graded.en
+    extra: dict[str, list[FiredRule]] = {
+        s: [
+            FiredRule(
+                id=f"quota.{code}",
+                kind="quota",
+                name_zh=f"{rule.grades[rule.index(code)].zh}名额",
+                name_en=f"quota for {rule.grades[rule.index(code)].en}",
+                reason_zh=f"{rule.grades[rule.index(code)].zh}名额({size}个)已满",
+                reason_en=f"quota of {size} for {rule.grades[rule.index(code)].en} is full",
+            )
+            for code, size in pushes
+        ]
+        for s, pushes in graded.pushed.items()
+    }
     out = []
     for a in keyed:
         out.append(
@@ -1004,5 +1053,15 @@ def score_frame(rubric: Rubric, frame: Any, *, subject: str = "subject") -> Any:
     See :mod:`foodsafety.engines._batch`; imported lazily because it needs polars.
     """
     from foodsafety.engines._batch import score_frame as _impl
+
+    return _impl(rubric, frame, subject=subject)
+
+
+def rank_frame(rubric: Rubric, frame: Any, *, subject: str = "subject") -> Any:
+    """Score and rank a cohort held in a polars DataFrame (the batch form of assess_cohort).
+
+    See :func:`foodsafety.engines._batch.rank_frame`; imported lazily because it needs polars.
+    """
+    from foodsafety.engines._batch import rank_frame as _impl
 
     return _impl(rubric, frame, subject=subject)
