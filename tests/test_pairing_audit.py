@@ -1,0 +1,266 @@
+"""The pairing audit against samples with known injected faults, and its invariants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pl = pytest.importorskip("polars")
+
+from foodsafety.engines.audit import FINDING_KINDS, AuditFinding, AuditResult, audit  # noqa: E402
+from foodsafety.errors import RuleError  # noqa: E402
+from foodsafety.presets import pairing_policy  # noqa: E402
+from foodsafety.samples import FaultRates, Sample, anyang, fault_kinds  # noqa: E402
+from foodsafety.vocab import Severity  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def full() -> Sample:
+    return anyang(seed=0)
+
+
+@pytest.fixture(scope="module")
+def full_result(full: Sample) -> AuditResult:
+    return audit(full.tables, full.policy, full.as_of)
+
+
+@pytest.fixture(scope="module")
+def small_clean() -> Sample:
+    return anyang(seed=7, scale=0.05, faults=FaultRates.none(), routine_share=0.2)
+
+
+def _assert_exact(sample: Sample, result: AuditResult) -> None:
+    counts = result.counts()
+    for kind in FINDING_KINDS:
+        expected = sample.faults.get(kind, frozenset())
+        assert result.keys(kind) == expected, kind
+        assert counts[kind] == len(expected), kind
+
+
+def test_full_anyang_audit_finds_exactly_the_injected_faults(
+    full: Sample, full_result: AuditResult
+) -> None:
+    _assert_exact(full, full_result)
+    # every kind the generator knows was injected at least once at Anyang's size
+    assert all(full.faults[k] for k in fault_kinds())
+    assert set(fault_kinds()) == set(FINDING_KINDS)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_small_samples_audit_exactly(seed: int) -> None:
+    sample = anyang(seed=seed, scale=0.1, routine_share=0.3)
+    _assert_exact(sample, audit(sample.tables, sample.policy, sample.as_of))
+
+
+def test_clean_full_sample_audits_to_zero_findings() -> None:
+    sample = anyang(seed=3, faults=FaultRates.none())
+    result = audit(sample.tables, sample.policy, sample.as_of)
+    assert len(result) == 0
+    assert result.totals()["coverage_rate"] == 1.0
+    assert sample.fault_counts() == dict.fromkeys(sample.faults, 0)
+
+
+def test_audit_of_the_ledger_object_equals_audit_of_the_frames(full: Sample) -> None:
+    ledger = full.ledger()
+    a = audit(ledger, full.policy, full.as_of).frame
+    b = audit(full.tables, full.policy, full.as_of).frame
+    assert a.equals(b)
+
+
+def test_monthly_village_cadence_is_honoured_by_sample_and_audit() -> None:
+    base = pairing_policy("anyang_2022")
+    data = base.model_dump(mode="json")
+    data["name"] = "monthly_villages"
+    data["cadence"]["village"] = {"freq": "monthly", "interval": 1, "min_visits": 1}
+    policy = type(base).model_validate(data)
+    sample = anyang(seed=5, scale=0.05, policy=policy)
+    result = audit(sample.tables, policy, sample.as_of)
+    _assert_exact(sample, result)
+    village_periods = {
+        f.period_start
+        for f in result.findings("visit_overdue")
+        if f.level and f.level.code == "village"
+    }
+    assert all(d.day == 1 for d in village_periods)
+    # the same ledger under the quarterly preset misses no quarter for those businesses
+    quarterly = audit(sample.tables, base, sample.as_of)
+    assert quarterly.counts()["visit_overdue"] <= result.counts()["visit_overdue"]
+
+
+def test_totals_and_summary_agree_with_findings(full: Sample, full_result: AuditResult) -> None:
+    totals = full_result.totals()
+    n = full.businesses.height
+    assert totals["businesses"] == n == 16316
+    assert totals["paired"] == n - len(full.faults["unpaired"])
+    summary = full_result.summary("county")
+    assert set(summary["county"]) == {
+        "410502", "410503", "410505", "410506", "410522", "410523", "410526", "410527", "410581"
+    }  # fmt: skip
+    assert summary["businesses"].sum() == n
+    assert summary["paired"].sum() == totals["paired"]
+    assert dict(zip(summary["county"], summary["name"], strict=True))["410526"] == "滑县"
+    township = full_result.summary("township")
+    assert township["businesses"].sum() == n
+    assert township["township"].str.len_chars().min() == 9
+
+
+def test_findings_are_attrs_values_with_rule_and_bilingual_messages(
+    full_result: AuditResult,
+) -> None:
+    seen = set()
+    for finding in full_result.findings():
+        assert isinstance(finding, AuditFinding)
+        assert finding.severity is FINDING_KINDS[finding.kind][0]
+        assert finding.rule == "anyang_2022"
+        assert finding.rule_id.startswith("anyang_2022:") and finding.rule_id.endswith(
+            "@2022-11-11"
+        )
+        assert finding.message_zh and finding.message_en.isascii()
+        assert finding.subject_ids
+        seen.add(finding.kind)
+        json.dumps(finding.to_dict(), ensure_ascii=False)
+    assert seen == set(FINDING_KINDS)
+    unpaired = next(full_result.findings("unpaired"))
+    assert unpaired.severity is Severity.CRITICAL
+
+
+def test_report_is_readable_text(full_result: AuditResult) -> None:
+    text = full_result.report()
+    assert "滑县" in text and "coverage" in text
+    assert "未落实包保" in text
+    assert "\x1b[" not in text
+
+
+def test_exports_round_trip(full_result: AuditResult, tmp_path: Path) -> None:
+    n = len(full_result)
+    csv = full_result.export(tmp_path / "f.csv")
+    assert pl.read_csv(csv).height == n
+    js = full_result.export(tmp_path / "f.json")
+    rows = json.loads(js.read_text(encoding="utf-8"))
+    assert len(rows) == n and {r["kind"] for r in rows} == set(FINDING_KINDS)
+    xlsx = full_result.export(tmp_path / "f.xlsx")
+    assert pl.read_excel(xlsx, sheet_name="findings").height == n
+    with pytest.raises(ValueError, match=r"\.csv"):
+        full_result.export(tmp_path / "f.txt")
+
+
+def test_window_must_precede_as_of(small_clean: Sample) -> None:
+    with pytest.raises(RuleError, match="window"):
+        audit(
+            small_clean.tables, small_clean.policy, dt.date(2022, 1, 1), since=dt.date(2022, 6, 1)
+        )
+
+
+# -- invariants on a small clean ledger -----------------------------------------------------
+
+
+_CACHE: dict[str, Sample] = {}
+
+
+def _visits_overdue(sample: Sample, tables: dict[str, pl.DataFrame]) -> int:
+    return audit(tables, sample.policy, sample.as_of).counts()["visit_overdue"]
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_removing_the_assignment_makes_the_business_unpaired(
+    small_clean: Sample, data: st.DataObject
+) -> None:
+    a = small_clean.assignments
+    single = a.group_by("uscc").len().filter(pl.col("len") == 1)["uscc"].sort()
+    uscc = data.draw(st.sampled_from(single.to_list()))
+    tables = dict(small_clean.tables)
+    tables["assignments"] = a.filter(pl.col("uscc") != uscc)
+    result = audit(tables, small_clean.policy, small_clean.as_of)
+    assert result.keys("unpaired") == {uscc}
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_adding_a_valid_visit_never_increases_overdue_visits(
+    data: st.DataObject,
+) -> None:
+    if "v" not in _CACHE:
+        _CACHE["v"] = anyang(seed=11, scale=0.05, faults=FaultRates(visit_overdue=0.2))
+    sample = _CACHE["v"]
+    before = _visits_overdue(sample, sample.tables)
+    cur = sample.assignments.filter(pl.col("valid_to").is_null())
+    row = data.draw(st.integers(0, cur.height - 1))
+    uscc, cadre = cur["uscc"][row], cur["cadre_id"][row]
+    day = data.draw(st.dates(sample.since, sample.as_of - dt.timedelta(days=1)))
+    extra = pl.DataFrame(
+        {"visit_id": ["TEST-V1"], "date": [day], "cadre_id": [cadre], "uscc": [uscc]}
+    )
+    tables = dict(sample.tables)
+    tables["visits"] = pl.concat([sample.visits, extra], how="diagonal")
+    after = _visits_overdue(sample, tables)
+    assert after <= before
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_findings_do_not_depend_on_row_order(seed: int) -> None:
+    sample = _faulty_small()
+    shuffled = {
+        name: frame.sample(fraction=1.0, shuffle=True, seed=seed)
+        for name, frame in sample.tables.items()
+    }
+    a = audit(sample.tables, sample.policy, sample.as_of).frame
+    b = audit(shuffled, sample.policy, sample.as_of).frame
+    assert a.equals(b)
+
+
+def _faulty_small() -> Sample:
+    if "s" not in _CACHE:
+        _CACHE["s"] = anyang(seed=4, scale=0.05, routine_share=0.3)
+    return _CACHE["s"]
+
+
+def test_a_missing_daily_record_is_one_routine_gap(small_clean: Sample) -> None:
+    r = small_clean.routines
+    daily = r.filter(pl.col("routine") == "daily").sort("uscc", "period_start")
+    victim = daily.row(100, named=True)
+    tables = dict(small_clean.tables)
+    tables["routines"] = r.filter(
+        ~(
+            (pl.col("uscc") == victim["uscc"])
+            & (pl.col("routine") == "daily")
+            & (pl.col("period_start") == victim["period_start"])
+        )
+    )
+    result = audit(tables, small_clean.policy, small_clean.as_of)
+    assert result.keys("routine_gap") == {f"{victim['uscc']}/daily"}
+    assert len(result) == 1
+
+
+def test_a_late_problem_without_follow_up_is_found(small_clean: Sample) -> None:
+    v = small_clean.visits
+    first = v.filter(pl.col("follow_up_of").is_null()).row(0, named=True)
+    old = small_clean.as_of - dt.timedelta(days=small_clean.policy.follow_up_days + 1)
+    fresh = small_clean.as_of - dt.timedelta(days=small_clean.policy.follow_up_days)
+    extra = pl.DataFrame(
+        {
+            "visit_id": ["TEST-OLD", "TEST-FRESH"],
+            "date": [old, fresh],
+            "cadre_id": [first["cadre_id"]] * 2,
+            "uscc": [first["uscc"]] * 2,
+            "problems": [["过期食品"], ["过期食品"]],
+        }
+    )
+    tables = dict(small_clean.tables)
+    tables["visits"] = pl.concat([v, extra], how="diagonal")
+    result = audit(tables, small_clean.policy, small_clean.as_of)
+    # the fresh one's deadline has not passed yet
+    assert result.keys("problem_without_follow_up") == {"TEST-OLD"}
+
+
+def test_no_cap_means_no_overload_findings(full: Sample) -> None:
+    data = full.policy.model_dump(mode="json")
+    data["load_cap"] = {}
+    uncapped = type(full.policy).model_validate(data)
+    assert audit(full.tables, uncapped, full.as_of).counts()["cadre_overloaded"] == 0
