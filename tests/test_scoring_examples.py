@@ -447,3 +447,38 @@ def test_rubric_json_schema_describes_the_file_format() -> None:
     text = json.dumps(schema)
     for method in ("yes_no", "rate", "bands", "deduction", "count_target", "manual"):
         assert method in text
+
+
+# -- scenario tests as data --------------------------------------------------------------------
+
+
+def test_shipped_scenarios_pass() -> None:
+    from foodsafety.engines.scenarios import run_scenarios
+
+    files = presets.assessment_scenarios()
+    assert {"national_annual_2023", "provincial_member_units"} <= set(files)
+    for path in files.values():
+        outcomes = run_scenarios(path)
+        assert outcomes and all(o.passed for o in outcomes), [o for o in outcomes if not o.passed]
+
+
+def test_a_wrong_expectation_fails_with_the_reason(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from foodsafety.cli._scoring import app
+    from foodsafety.engines.scenarios import run_scenarios
+
+    src = Path(presets.assessment_scenarios()["national_annual_2023"]).read_text("utf-8")
+    wrong = src.replace(
+        "expect: {lines: {sampling_on_time: 9.6866}}", "expect: {lines: {sampling_on_time: 9}}"
+    )
+    wrong = wrong.replace("grades: {a: A, b: A", "grades: {a: B, b: A")
+    path = tmp_path / "wrong.yaml"
+    path.write_text(wrong, "utf-8")
+    outcomes = run_scenarios(path)
+    failed = [o for o in outcomes if not o.passed]
+    assert len(failed) == 2
+    assert "line sampling_on_time: expected 9.0, got 9.6866" in failed[0].failures[0]
+    assert "grade of a: expected B, got A" in failed[1].failures
+    result = CliRunner().invoke(app, ["rubric", "test", str(path)])
+    assert result.exit_code == 1 and "FAIL" in result.output and "2 failed" in result.output

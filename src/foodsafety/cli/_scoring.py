@@ -3,7 +3,8 @@
 - ``score RUBRIC EVIDENCE``: score one subject and explain every line;
 - ``rank RUBRIC EVIDENCES``: score and rank a cohort (e.g. 16 cities, 27 member units), apply
   rank quotas, downgrades and vetoes, and print ranks, grades and reasons;
-- ``rubric check FILE``: validate a rubric (or star/demonstration scheme) and print its tree.
+- ``rubric check FILE``: validate a rubric (or star/demonstration scheme) and print its tree;
+- ``rubric test FILE``: run a rubric's scenario tests (:mod:`foodsafety.engines.scenarios`).
 
 ``RUBRIC`` is a YAML/JSON file or the name of a shipped preset (``national_annual_2023``).
 Evidence is a JSON or YAML mapping (one subject), a mapping of subject to evidence, or a
@@ -279,6 +280,26 @@ def check_command(
     console.print("evidence: " + ", ".join(rubric.evidence_names()))
     for note in rule.notes:
         console.print(f"note: {note}")
+
+
+@rubric_app.command("test")
+@guarded
+def scenarios_command(
+    file: Path = typer.Argument(..., help="Scenario file (YAML/JSON) naming a rubric."),
+) -> None:
+    """Run a rubric's scenario tests (a sentence, evidence, expected result) and report."""
+    from foodsafety.engines.scenarios import run_scenarios
+
+    outcomes = run_scenarios(file)
+    for o in outcomes:
+        mark = "[green]pass[/green]" if o.passed else "[red]FAIL[/red]"
+        console.print(f"{mark} {o.name}")
+        for f in o.failures:
+            console.print(f"     {f}")
+    failed = sum(not o.passed for o in outcomes)
+    console.print(f"{len(outcomes) - failed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(code=1)
 
 
 app.command("score")(score_command)

@@ -2,6 +2,7 @@
 
 from foodsafety.presets._assessment import (
     assessment_presets,
+    assessment_scenarios,
     demonstration_scheme,
     load,
     rubric,
@@ -11,6 +12,7 @@ from foodsafety.presets._pairing import pairing_policies, pairing_policy
 
 __all__ = [
     "assessment_presets",
+    "assessment_scenarios",
     "demonstration_scheme",
     "load",
     "pairing_policies",

@@ -23,6 +23,7 @@ from foodsafety.rules.rubric import DemonstrationScheme, Rubric, StarScheme
 
 __all__ = [
     "assessment_presets",
+    "assessment_scenarios",
     "demonstration_scheme",
     "load",
     "rubric",
@@ -36,6 +37,20 @@ def assessment_presets() -> tuple[str, ...]:
     return tuple(
         sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
     )
+
+
+def assessment_scenarios() -> dict[str, str]:
+    """The scenario files shipped with the presets, by preset name (paths inside the package).
+
+    Run one with :func:`foodsafety.engines.scenarios.run_scenarios` or
+    ``foodsafety rubric test PATH``.
+    """
+    folder = resources.files("foodsafety.presets").joinpath("assessment", "scenarios")
+    return {
+        p.name.removesuffix(".yaml"): str(p)
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".yaml")
+    }
 
 
 def load(name: str, *, as_of: dt.date | None = None) -> RuleRecord:
