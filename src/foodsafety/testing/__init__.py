@@ -21,6 +21,16 @@ import this package. Every argument is keyword-only; a bad one raises :class:`In
 ``docs/testing-your-rules.md``.
 """
 
+from foodsafety.testing._checks import (
+    INVARIANTS,
+    Counterexample,
+    InvariantResult,
+    RubricCheckReport,
+    RubricPropertyError,
+    check_rubric,
+    check_rubric_file,
+    run_properties,
+)
 from foodsafety.testing._common import InvalidArgument
 from foodsafety.testing._ids import (
     DIVISION_MISTAKES,
@@ -55,20 +65,42 @@ from foodsafety.testing._records import (
     routine_records,
     visits,
 )
+from foodsafety.testing._rubrics import (
+    METHODS,
+    EvidenceSpec,
+    cohort_evidence,
+    conditions,
+    evidence_for,
+    evidence_specs,
+    rubrics,
+)
 
 __all__ = [
     "DIVISION_MISTAKES",
+    "INVARIANTS",
     "LEDGER_MISTAKES",
+    "METHODS",
     "USCC_MISTAKES",
     "BadRow",
+    "Counterexample",
+    "EvidenceSpec",
     "InvalidArgument",
+    "InvariantResult",
+    "RubricCheckReport",
+    "RubricPropertyError",
     "assignments",
     "business_licences",
     "businesses",
     "cadres",
     "campaigns",
+    "check_rubric",
+    "check_rubric_file",
+    "cohort_evidence",
+    "conditions",
     "dates",
     "division_codes",
+    "evidence_for",
+    "evidence_specs",
     "finding_histories",
     "findings",
     "invalid_division_codes",
@@ -83,6 +115,8 @@ __all__ = [
     "production_licences",
     "record_row",
     "routine_records",
+    "rubrics",
+    "run_properties",
     "usccs",
     "village_codes",
     "visits",
