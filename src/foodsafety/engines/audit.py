@@ -461,6 +461,12 @@ def polars_dtype(name: str) -> Any:
     return {"Utf8": pl.Utf8, "Date": pl.Date, "Boolean": pl.Boolean, "Int64": pl.Int64}[name]
 
 
+def _zh(col: Any, term: Any) -> Any:
+    """The zh-Hans label of a column of vocabulary codes (unknown codes kept as they are)."""
+    pl = _pl()
+    return col.replace_strict({m.code: m.zh for m in term}, default=col, return_dtype=pl.Utf8)
+
+
 def _prefix(col: Any) -> Any:
     """The significant prefix of a division code: what its descendants' codes start with."""
     pl = _pl()
@@ -634,12 +640,12 @@ def audit(
                 pl.col("want").alias("level"),
                 pl.format("tier {} wants {}, cadre is {}", "tier", "want", "level").alias("detail"),
                 pl.format(
-                    "{}级主体{}由{}级干部{}包保，应为{}级",
+                    "{}级主体{}由{}级干部{}包保，应为{}级干部",
                     "tier",
                     "uscc",
-                    "level",
+                    _zh(pl.col("level"), Level),
                     "cadre_id",
-                    "want",
+                    _zh(pl.col("want"), Level),
                 ).alias("message_zh"),
                 pl.format(
                     "tier {} business {} is paired by {}-level cadre {}, policy wants {}",
@@ -815,7 +821,11 @@ def audit(
                         "level",
                         pl.format("due {}", "due").alias("detail"),
                         pl.format(
-                            "干部{}的{}逾期未签（应于{}前）", "cadre_id", "document", "due"
+                            "{}级干部{}的{}逾期未签（应于{}前）",
+                            _zh(pl.col("level"), Level),
+                            "cadre_id",
+                            _zh(pl.col("document"), PairingList),
+                            "due",
                         ).alias("message_zh"),
                         pl.format(
                             "cadre {} has no signed {} (due {})", "cadre_id", "document", "due"

@@ -314,6 +314,7 @@ def _generate(
     since: dt.date,
     routine_share: float,
     description: str,
+    document_fault_levels: tuple[str, ...] = _LEVELS,
 ) -> Sample:
     np = require("numpy", extra="data", feature="sample generation")
     pl = require("polars", extra="data", feature="sample generation")
@@ -657,6 +658,7 @@ def _generate(
         rows = np.flatnonzero(
             ((pl_doc == PairingList.PLEDGE.code) == is_pledge)
             & cadre_free[pl_cadre]
+            & np.isin(cadre_lv[pl_cadre], [_LEVELS.index(lv) for lv in document_fault_levels])
             & np.isin(pl_doc, [d for d, due in due_by_row.items() if due < as_of])
         )
         # one document per cadre: pick cadres, then one of their rows
@@ -911,6 +913,8 @@ def anyang(
         since=_year_before(as_of),
         routine_share=routine_share,
         description="合成样本（安阳市规模）: synthetic pairing ledger at Anyang's size (seed 004)",
+        # seed 004: city and county cadres had all signed; township and village ones lag
+        document_fault_levels=("township", "village"),
     )
 
 
