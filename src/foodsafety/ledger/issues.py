@@ -194,7 +194,12 @@ class IssueLedger:
                     "last_action": None if last is None else last.action.value,
                     "last_date": f.last_date,
                     "events": len(f.events),
-                    "reopened": f.rectification.reopened,
+                    "reopened": sum(
+                        1
+                        for ev in f.events
+                        if ev.target is FindingState.REOPENED
+                        and ev.source is not FindingState.REOPENED
+                    ),
                 }
             )
         return out
@@ -449,7 +454,13 @@ def _visit_rows(visits: Any) -> list[dict[str, Any]]:
     if hasattr(visits, "visits") and not callable(visits.visits):
         visits = visits.visits  # a Sample or Ledger
     if hasattr(visits, "to_dicts"):
-        return list(visits.to_dicts())
+        plx = _pl()
+        # Only visits with problems and follow-ups matter; filtering first keeps large
+        # ledgers (tens of thousands of visits) cheap to convert.
+        wanted = visits.filter(
+            (plx.col("problems").list.len() > 0) | plx.col("follow_up_of").is_not_null()
+        )
+        return list(wanted.to_dicts())
     rows = []
     for v in visits:
         if isinstance(v, Visit):
@@ -520,6 +531,7 @@ def from_visits(
             follow.setdefault(str(r["follow_up_of"]), []).append(r)
     days = pol.days_for(severity)
     hol = tuple(holidays)
+    due: dict[dt.date, dt.date] = {}  # visits share days; the rrule walk is the costly part
     out: list[Finding] = []
     for r in rows:
         if r.get("follow_up_of") or not r.get("problems"):
@@ -543,9 +555,11 @@ def from_visits(
             )
             if r.get("feedback_to"):
                 f = f.notify(on=day, actor=cadre, note=f"反馈至{r['feedback_to']}")
-                deadline = rectification_deadline(
-                    day, days, working_days=pol.working_days, holidays=hol
-                )
+                deadline = due.get(day)
+                if deadline is None:
+                    deadline = due[day] = rectification_deadline(
+                        day, days, working_days=pol.working_days, holidays=hol
+                    )
                 f = f.order_rectification(on=day, deadline=deadline, actor=cadre)
             for c in checks:
                 cday: dt.date = c["date"]

@@ -529,9 +529,19 @@ class Finding(FrozenRecord):
             outcome=outcome,
             deadline=deadline,
         )
-        return self.model_validate(
-            {**self.model_dump(), "events": (*self.events, event), "state": target}
-        )
+        if on < self.last_date:
+            raise rule_error(
+                "Finding",
+                "events",
+                "finding.event_order",
+                f"events must be in date order, none before the day found ({self.found_on}): "
+                f"{act.value} is dated {on}, after {self.last_date}",
+                "整改过程记录须按日期先后排列，且不早于发现日期",
+                on,
+            )
+        # The new event was checked against the table and the last date above, which is all
+        # the record validator would re-check; copying avoids replaying the whole history.
+        return self.model_copy(update={"events": (*self.events, event), "state": target})
 
     def notify(self, *, on: dt.date, actor: str, note: str | None = None) -> Finding:
         """Feed the problem back to whoever must rectify it (情况反馈)."""
