@@ -138,6 +138,9 @@ def test_missing_evidence_names_the_indicator() -> None:
         ("overdue_findings", -1),
         ("site_review_score", 16),
         ("pairing_coverage", float("nan")),
+        ("pairing_coverage", 97.6),  # a percentage where a fraction is expected
+        ("workshop_upgrade_rate", 1.5),
+        ("sampling_handled_on_time", 1800),  # more handled than sampled
         ("major_accident_covered_up", None),
     ],
 )
@@ -482,3 +485,35 @@ def test_a_wrong_expectation_fails_with_the_reason(tmp_path: Path) -> None:
     assert "grade of a: expected B, got A" in failed[1].failures
     result = CliRunner().invoke(app, ["rubric", "test", str(path)])
     assert result.exit_code == 1 and "FAIL" in result.output and "2 failed" in result.output
+
+
+# -- batch path errors -------------------------------------------------------------------------
+
+
+def test_batch_path_names_indicator_column_and_row() -> None:
+    import polars as pl
+
+    from foodsafety.engines.scoring import rank_frame, score_frame
+
+    rows = [{"subject": f"c{i}", **national_evidence()} for i in range(4)]
+    frame = pl.DataFrame(rows)
+    assert score_frame(presets.rubric(), frame).get_column("total").to_list() == [100.0] * 4
+    cases = [
+        (frame.drop("sampling_batches"), "sampling_batches", "evidence.missing", None),
+        (frame.with_columns(pl.col("letters_signed").cast(pl.Int64)), "letters_signed",
+         "evidence.type", None),
+        (frame.with_columns(pl.when(pl.col("subject") == "c2").then(None)
+                            .otherwise(pl.col("incidents")).alias("incidents")),
+         "incidents", "evidence.missing", 2),
+        (frame.with_columns(pl.when(pl.col("subject") == "c3").then(97.6)
+                            .otherwise(pl.col("pairing_coverage")).alias("pairing_coverage")),
+         "pairing_coverage", "evidence.range", 3),
+        (frame.with_columns(pl.lit(-1).alias("overdue_findings")), "overdue_findings",
+         "evidence.type", 0),
+    ]  # fmt: skip
+    for bad, column, code, row in cases:
+        with pytest.raises(EvidenceError) as info:
+            score_frame(presets.rubric(), bad)
+        assert (info.value.column, info.value.code, info.value.row) == (column, code, row)
+    with pytest.raises(EvidenceError, match="more than once"):
+        rank_frame(presets.rubric(), pl.concat([frame, frame.head(1)]))

@@ -151,6 +151,8 @@ def test_more_evidence_never_lowers_a_monotone_indicator(
             else data.draw(st.integers(0, 50))
         )
         more = ev[name] + step
+        if m.method == "rate":  # a rate is a fraction: at most 1
+            more = min(1.0, more)
     before = score(rubric, ev)
     after = score(rubric, {**ev, name: more})
     if m.monotone:

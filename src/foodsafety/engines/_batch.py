@@ -119,10 +119,12 @@ def _indicator(ind: Indicator, chk: _Checker) -> pl.Expr:
         if m.evidence is not None:
             chk.column(w, m.evidence, "number")
             s = chk.frame.get_column(m.evidence)
-            if (s < 0).any():
-                row = chk._first_bad(s < 0)
-                raise chk._error(w, m.evidence, "to hold rates of at least 0", "evidence.range",
-                                 row, s[row])  # fmt: skip
+            top = max(1.0, m.target) + 1e-9
+            bad = (s < 0) | (s > top)
+            if bad.any():
+                row = chk._first_bad(bad)
+                raise chk._error(w, m.evidence, f"to hold rates between 0 and {max(1.0, m.target):g} "
+                                 "(fractions: 0.976 for 97.6%)", "evidence.range", row, s[row])  # fmt: skip
             rate = _num(m.evidence)
         else:
             assert m.numerator is not None and m.denominator is not None
@@ -133,6 +135,11 @@ def _indicator(ind: Indicator, chk: _Checker) -> pl.Expr:
                 row = chk._first_bad(den == 0)
                 raise chk._error(w, m.denominator, "to be above 0 to form a rate",
                                  "evidence.zero_denominator", row, 0)  # fmt: skip
+            over = chk.frame.get_column(m.numerator) > den * max(1.0, m.target)
+            if over.any():
+                row = chk._first_bad(over)
+                raise chk._error(w, m.numerator, f"not to exceed {m.denominator!r} (a rate above "
+                                 "100%)", "evidence.range", row, chk.frame.get_column(m.numerator)[row])  # fmt: skip
             rate = _num(m.numerator) / _num(m.denominator)
         share = ((rate - m.floor) / (m.target - m.floor)).clip(0.0, 1.0)
         return share * pts

@@ -263,10 +263,15 @@ def _score_indicator(
             rate = num / den
             used = {m.numerator: num, m.denominator: den}
             shown = f"{_fmt(num)}/{_fmt(den)} = {_pct(rate)}"
-        if rate < 0:
+        if rate < 0 or rate > max(1.0, m.target) + 1e-9:
+            # A rate of 97.6 is almost always 97.6% typed as a percentage: refuse it rather
+            # than give full points.
             raise EvidenceError(
-                f"indicator {w} needs a rate of at least 0 (got {rate!r})",
+                f"indicator {w} needs a rate between 0 and {_fmt(max(1.0, m.target))} "
+                f"(a fraction: 0.976 for 97.6%; got {rate!r})",
                 code="evidence.range",
+                message_zh=f"指标 {w} 的比率应为0至{_fmt(max(1.0, m.target))}之间的小数"
+                f"(97.6%写作0.976；实际为 {rate!r})",
                 evidence=m.evidence or str(m.numerator),
                 record=rubric.id,
                 field=w,
