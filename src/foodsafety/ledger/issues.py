@@ -102,7 +102,7 @@ class IssueLedger:
         RuleError: two findings share an id.
     """
 
-    __slots__ = ("_findings",)
+    __slots__ = ("_findings", "_frames")
 
     def __init__(self, findings: Iterable[Finding] = ()) -> None:
         items: dict[str, Finding] = {}
@@ -117,6 +117,8 @@ class IssueLedger:
                 )
             items[f.finding_id] = f
         self._findings = items
+        # The ledger never changes, so an aged frame can be reused by every summary.
+        self._frames: dict[tuple[dt.date, tuple[int, ...]], Any] = {}
 
     # -- collection ------------------------------------------------------------------------
 
@@ -206,12 +208,18 @@ class IssueLedger:
 
     def to_polars(self, as_of: dt.date, *, buckets: Sequence[int] = AGE_BUCKETS) -> pl.DataFrame:
         """The ledger as one row per finding, aged on ``as_of``."""
+        key = (as_of, tuple(buckets))
+        cached = self._frames.get(key)
+        if cached is not None:
+            hit: pl.DataFrame = cached
+            return hit
         plx = _pl()
         dtypes = {"Utf8": plx.Utf8, "Date": plx.Date, "Boolean": plx.Boolean, "Int64": plx.Int64}
         schema = {c: dtypes[t] for c, t in FINDING_COLUMNS.items()}
         frame: pl.DataFrame = plx.DataFrame(
             self.rows(as_of, buckets=buckets), schema=schema, orient="row"
         )
+        self._frames[key] = frame
         return frame
 
     def events(self) -> pl.DataFrame:
