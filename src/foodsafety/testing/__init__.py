@@ -21,59 +21,65 @@ import this package. Every argument is keyword-only; a bad one raises :class:`In
 ``docs/testing-your-rules.md``.
 """
 
-from foodsafety.testing._checks import (
-    INVARIANTS,
-    Counterexample,
-    InvariantResult,
-    RubricCheckReport,
-    RubricPropertyError,
-    check_rubric,
-    check_rubric_file,
-    run_properties,
-)
-from foodsafety.testing._common import InvalidArgument
-from foodsafety.testing._ids import (
-    DIVISION_MISTAKES,
-    USCC_MISTAKES,
-    business_licences,
-    division_codes,
-    invalid_division_codes,
-    invalid_usccs,
-    production_licences,
-    usccs,
-    village_codes,
-)
-from foodsafety.testing._jurisdictions import jurisdiction_trees, jurisdictions
-from foodsafety.testing._ledgers import (
-    LEDGER_MISTAKES,
-    BadRow,
-    invalid_rows,
-    ledger_records,
-    ledgers,
-    record_row,
-)
-from foodsafety.testing._records import (
-    assignments,
-    businesses,
-    cadres,
-    campaigns,
-    dates,
-    finding_histories,
-    findings,
-    pairing_documents,
-    person_names,
-    routine_records,
-    visits,
-)
-from foodsafety.testing._rubrics import (
-    METHODS,
-    EvidenceSpec,
-    cohort_evidence,
-    conditions,
-    evidence_for,
-    evidence_specs,
-    rubrics,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from foodsafety.testing._checks import (
+        INVARIANTS,
+        Counterexample,
+        InvariantResult,
+        RubricCheckReport,
+        RubricPropertyError,
+        check_rubric,
+        check_rubric_file,
+        run_properties,
+    )
+    from foodsafety.testing._common import InvalidArgument
+    from foodsafety.testing._ids import (
+        DIVISION_MISTAKES,
+        USCC_MISTAKES,
+        business_licences,
+        division_codes,
+        invalid_division_codes,
+        invalid_usccs,
+        production_licences,
+        usccs,
+        village_codes,
+    )
+    from foodsafety.testing._jurisdictions import jurisdiction_trees, jurisdictions
+    from foodsafety.testing._ledgers import (
+        LEDGER_MISTAKES,
+        BadRow,
+        invalid_rows,
+        ledger_records,
+        ledgers,
+        record_row,
+    )
+    from foodsafety.testing._records import (
+        assignments,
+        businesses,
+        cadres,
+        campaigns,
+        dates,
+        finding_histories,
+        findings,
+        pairing_documents,
+        person_names,
+        routine_records,
+        visits,
+    )
+    from foodsafety.testing._rubrics import (
+        METHODS,
+        EvidenceSpec,
+        cohort_evidence,
+        conditions,
+        evidence_for,
+        evidence_specs,
+        rubrics,
+    )
 
 __all__ = [
     "DIVISION_MISTAKES",
@@ -121,3 +127,68 @@ __all__ = [
     "village_codes",
     "visits",
 ]
+
+#: public name -> the private module that defines it (imported on first use, PEP 562), so that
+#: ``import foodsafety.testing`` (and the hypothesis entry point below it) stays cheap.
+_EXPORTS: dict[str, str] = {
+    "BadRow": "foodsafety.testing._ledgers",
+    "Counterexample": "foodsafety.testing._checks",
+    "DIVISION_MISTAKES": "foodsafety.testing._ids",
+    "EvidenceSpec": "foodsafety.testing._rubrics",
+    "INVARIANTS": "foodsafety.testing._checks",
+    "InvalidArgument": "foodsafety.testing._common",
+    "InvariantResult": "foodsafety.testing._checks",
+    "LEDGER_MISTAKES": "foodsafety.testing._ledgers",
+    "METHODS": "foodsafety.testing._rubrics",
+    "RubricCheckReport": "foodsafety.testing._checks",
+    "RubricPropertyError": "foodsafety.testing._checks",
+    "USCC_MISTAKES": "foodsafety.testing._ids",
+    "assignments": "foodsafety.testing._records",
+    "business_licences": "foodsafety.testing._ids",
+    "businesses": "foodsafety.testing._records",
+    "cadres": "foodsafety.testing._records",
+    "campaigns": "foodsafety.testing._records",
+    "check_rubric": "foodsafety.testing._checks",
+    "check_rubric_file": "foodsafety.testing._checks",
+    "cohort_evidence": "foodsafety.testing._rubrics",
+    "conditions": "foodsafety.testing._rubrics",
+    "dates": "foodsafety.testing._records",
+    "division_codes": "foodsafety.testing._ids",
+    "evidence_for": "foodsafety.testing._rubrics",
+    "evidence_specs": "foodsafety.testing._rubrics",
+    "finding_histories": "foodsafety.testing._records",
+    "findings": "foodsafety.testing._records",
+    "invalid_division_codes": "foodsafety.testing._ids",
+    "invalid_rows": "foodsafety.testing._ledgers",
+    "invalid_usccs": "foodsafety.testing._ids",
+    "jurisdiction_trees": "foodsafety.testing._jurisdictions",
+    "jurisdictions": "foodsafety.testing._jurisdictions",
+    "ledger_records": "foodsafety.testing._ledgers",
+    "ledgers": "foodsafety.testing._ledgers",
+    "pairing_documents": "foodsafety.testing._records",
+    "person_names": "foodsafety.testing._records",
+    "production_licences": "foodsafety.testing._ids",
+    "record_row": "foodsafety.testing._ledgers",
+    "routine_records": "foodsafety.testing._records",
+    "rubrics": "foodsafety.testing._rubrics",
+    "run_properties": "foodsafety.testing._checks",
+    "usccs": "foodsafety.testing._ids",
+    "village_codes": "foodsafety.testing._ids",
+    "visits": "foodsafety.testing._records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'foodsafety.testing' has no attribute {name!r}")
+    from foodsafety.testing._hypothesis_plugin import register_all
+
+    register_all()  # st.from_type(Business) works once the strategies are in use
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
