@@ -739,8 +739,10 @@ def audit(
 
     # assignment history: overlaps and gaps between consecutive assignments of a business
     far = pl.lit(_FAR, dtype=pl.Date)
+    started = a.filter(pl.col("valid_from") <= as_of_l)
+    several = started.group_by("uscc").len().filter(pl.col("len") > 1).select("uscc")
     hist = (
-        a.filter(pl.col("valid_from") <= as_of_l)
+        started.join(several, on="uscc")  # most businesses have one assignment: skip them
         .with_columns(pl.col("valid_to").fill_null(far).alias("end"))
         .sort("uscc", "valid_from", "end", "assignment_id")
         .with_columns(pl.col("end").cum_max().shift(1).over("uscc").alias("prev_end"))
@@ -872,21 +874,42 @@ def audit(
                 & (pl.col("opened").is_null() | (pl.col("opened") <= pl.col("period_start")))
             )
         )
-        vis = (
-            v.filter(pl.col("date") < as_of_l)
+        # each visit's period: a binary search in its level's sorted period starts
+        vis_lv = (
+            v.filter((pl.col("date") < as_of_l) & (pl.col("date") >= pl.lit(since, dtype=pl.Date)))
             .select("uscc", "cadre_id", "date")
             .join(c.select("cadre_id", "level"), on="cadre_id")
-            .sort("date")
-            .join_asof(
-                periods.select("level", "period_start", "period_end"),
-                left_on="date",
-                right_on="period_start",
-                by="level",
-                check_sortedness=False,  # sorted by date above, so within each level too
+        )
+        counted = []
+        for level, frame in vis_lv.partition_by("level", as_dict=True).items():
+            lv = periods.filter(pl.col("level") == level[0])
+            if lv.height == 0:
+                continue
+            idx = lv["period_start"].search_sorted(frame["date"], side="right").cast(pl.Int64) - 1
+            bounds = (
+                lv.select("period_start", "period_end")
+                .with_row_index("i")
+                .with_columns(pl.col("i").cast(pl.Int64))
             )
-            .filter(pl.col("date") < pl.col("period_end"))
-            .group_by("uscc", "cadre_id", "period_start")
-            .agg(pl.len().alias("visits"))
+            counted.append(
+                frame.with_columns(idx.alias("i"))
+                .filter(pl.col("i") >= 0)
+                .join(bounds, on="i")
+                .filter(pl.col("date") < pl.col("period_end"))
+                .group_by("uscc", "cadre_id", "period_start")
+                .agg(pl.len().alias("visits"))
+            )
+        vis = (
+            pl.concat(counted)
+            if counted
+            else pl.DataFrame(
+                schema={
+                    "uscc": pl.Utf8,
+                    "cadre_id": pl.Utf8,
+                    "period_start": pl.Date,
+                    "visits": pl.UInt32,
+                }
+            )
         )
         over = (
             covered.join(vis, on=["uscc", "cadre_id", "period_start"], how="left")
