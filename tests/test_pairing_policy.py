@@ -83,7 +83,7 @@ def test_invalid_value_names_file_line_and_key(
     with pytest.raises(RuleError) as info:
         load_pairing_policy(path)
     text = str(info.value)
-    assert f"bad.yaml:{bad_line}" in text
+    assert f"bad.yaml, row {bad_line}: PairingPolicy.{key}" in text
     assert key in text
     assert "A valid policy looks like" in text
     assert info.value.row == bad_line
@@ -92,9 +92,22 @@ def test_invalid_value_names_file_line_and_key(
 def test_yaml_syntax_error_points_to_the_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("name: x\ndescription: y\ntier_levels: {A: city\neffective: 2023-01-01\n")
-    with pytest.raises(RuleError, match=r"broken\.yaml:\d") as info:
+    with pytest.raises(RuleError, match=r"broken\.yaml, row \d") as info:
         load_pairing_policy(path)
     assert info.value.code == "rule.syntax"
+
+
+def test_every_problem_is_listed_with_its_line(tmp_path: Path) -> None:
+    lines = GOOD.splitlines()
+    lines[2] = "effective: someday"
+    lines[6] = "  village: {freq: fortnightly}"
+    path = tmp_path / "two.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_pairing_policy(path)
+    text = str(info.value)
+    assert text.startswith(f"{path}, row 3: PairingPolicy.effective")
+    assert f"{path}:7: cadence.village" in text
 
 
 def test_non_mapping_and_json_are_handled(tmp_path: Path) -> None:

@@ -354,9 +354,8 @@ def load_pairing_policy(path: str | Path, *, text: str | None = None) -> Pairing
             line = mark.line + 1
         elif isinstance(exc, json.JSONDecodeError):
             line = exc.lineno
-        where = f"{source}:{line}" if line else source
         raise RuleError(
-            f"{where}: not valid YAML/JSON ({str(exc).splitlines()[0]})\n"
+            f"not valid YAML/JSON ({str(exc).splitlines()[0]})\n"
             "A valid policy looks like:\n" + _EXAMPLE,
             code="rule.syntax",
             source=source,
@@ -364,7 +363,7 @@ def load_pairing_policy(path: str | Path, *, text: str | None = None) -> Pairing
         ) from None
     if not isinstance(data, dict):
         raise RuleError(
-            f"{source}:1: a pairing policy must be a mapping of keys such as name, tier_levels, "
+            "a pairing policy must be a mapping of keys such as name, tier_levels, "
             "cadence\nA valid policy looks like:\n" + _EXAMPLE,
             code="rule.shape",
             source=source,
@@ -373,20 +372,21 @@ def load_pairing_policy(path: str | Path, *, text: str | None = None) -> Pairing
     try:
         return PairingPolicy.model_validate(data)
     except RecordValidationError as exc:
-        details = []
-        first_line: int | None = None
-        first_field: str | None = None
-        for problem in exc.problems:
+        # the error's location ("file, row N: PairingPolicy.key") names the first problem;
+        # every further problem is listed as "file:line: key: reason"
+        first = exc.problems[0] if exc.problems else None
+        first_line = _line_for(lines, first.field) if first else None
+        details = [first.message if first else exc.message]
+        for problem in exc.problems[1:]:
             line = _line_for(lines, problem.field)
-            if first_line is None:
-                first_line, first_field = line, problem.field
             where = f"{source}:{line}" if line else source
             details.append(f"{where}: {problem.field or '(top)'}: {problem.message}")
         raise RuleError(
             "\n".join(details) + "\nA valid policy looks like:\n" + _EXAMPLE,
             code="rule.invalid",
             record="PairingPolicy",
-            field=first_field,
+            field=first.field if first else None,
+            value=first.value if first else None,
             source=source,
             row=first_line,
         ) from None
