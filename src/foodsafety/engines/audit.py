@@ -14,31 +14,29 @@ joins and group-bys (no per-row Python) and returns an :class:`AuditResult`: the
 DataFrame (:data:`FINDING_SCHEMA`), :class:`AuditFinding` values on demand, summaries per
 county or township and level (coverage, mismatch and overdue rates) and a readable report.
 
-Finding kinds and their keys (the ``key`` column identifies a finding within its kind):
+Finding kinds, each with its key (what identifies a finding within its kind) and rule:
 
-=============================  =====================  ===========================================
-kind                           key                    rule
-=============================  =====================  ===========================================
-unpaired                       uscc                   open business, no assignment valid at as_of
-                                                      (outside a running re-pairing window)
-tier_level_mismatch            assignment_id          current cadre's level ≠ policy level of tier
-cadre_outside_jurisdiction     assignment_id          cadre's jurisdiction not an ancestor-or-self
-                                                      of the business's jurisdiction
-cadre_overloaded               cadre_id               current businesses > ``load_cap`` of level
-assignment_overlap             assignment_id (later)  starts before an earlier assignment ends
-assignment_gap                 assignment_id (later)  starts after every earlier one has ended
-pledge_missing / list_missing  cadre_id/document      no signed document by as_of, due date passed
-visit_overdue                  assignment_id@start    closed period, fewer visits by the current
-                                                      cadre than the cadence's ``min_visits``
-problem_without_follow_up      visit_id               problems found, no follow-up visit within
-                                                      ``follow_up_days``, deadline passed
-director_missing               uscc                   no food safety director (staffing rule)
-officer_missing                uscc                   fewer officers than ``min_officers``
-routine_gap                    uscc/routine           fewer records than closed periods (only for
-                                                      businesses with routine records)
-repair_overdue                 uscc                   status changed, no assignment starting within
-                                                      the working-day deadline, deadline passed
-=============================  =====================  ===========================================
+- ``unpaired`` (uscc): an open business has no assignment in force at ``as_of``, outside a
+  running re-pairing window;
+- ``tier_level_mismatch`` (assignment_id): the cadre's level is not the policy's level for the
+  business's tier;
+- ``cadre_outside_jurisdiction`` (assignment_id): the cadre's jurisdiction is not an
+  ancestor-or-self of the business's jurisdiction;
+- ``cadre_overloaded`` (cadre_id): more businesses in force than ``load_cap`` of the level;
+- ``assignment_overlap`` / ``assignment_gap`` (the later assignment_id): sorted by start, an
+  assignment starts before / after every earlier one has ended;
+- ``pledge_missing`` / ``list_missing`` (``cadre_id/document``): no signed document by
+  ``as_of`` and the due date has passed;
+- ``visit_overdue`` (``assignment_id@period_start``): a closed period of the cadre level's
+  cadence, fully covered by the assignment, with fewer visits by that cadre than
+  ``min_visits``;
+- ``problem_without_follow_up`` (visit_id): problems found, no follow-up visit within
+  ``follow_up_days``, and those days have passed;
+- ``director_missing`` / ``officer_missing`` (uscc): the staffing rule is not met;
+- ``routine_gap`` (``uscc/routine``): fewer records than closed days, weeks or months (only
+  for businesses the ledger holds routine records for);
+- ``repair_overdue`` (uscc): the status changed and no assignment started within the
+  working-day deadline, which has passed.
 
 Checks on assignments (mismatch, jurisdiction, load) look at the assignments valid at ``as_of``;
 periods (visits, routines) are the closed ones inside the window ``[since, as_of)``.
