@@ -363,6 +363,13 @@ class _Context:
         self.division = _Distinct(_check_division)
         self.licence = _Distinct(_check_licence)
         self.registry_bad: dict[str, FoodSafetyError | None] = {}
+        #: canonical USCCs already judged good (the businesses' keys): later tables that name
+        #: them (assignments, visits, routines) need not judge them again.
+        self.known_usccs: pl.Series | None = None
+
+    def remember(self, table: str, kept: pl.DataFrame) -> None:
+        if table == "businesses":
+            self.known_usccs = kept.get_column("uscc")
 
 
 def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
@@ -422,9 +429,25 @@ def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
         elif kind == "Boolean" and dtype == pl.Boolean:
             pass
         else:
-            e = _strip(e.cast(pl.Utf8))
+            e = e.cast(pl.Utf8)
         exprs.append(e.alias(c))
     out: pl.DataFrame = frame.select(exprs)
+    # Strip spaces and turn blank cells into nulls, but only in the columns that need it:
+    # rewriting every text column of a clean multi-million-row file costs memory and time.
+    text = [c for c, d in out.schema.items() if d == pl.Utf8]
+    if text and out.height:
+        untidy = out.select(
+            [pl.col(c).str.contains(r"^\s|\s$").fill_null(False).any().alias(c) for c in text]
+        ).row(0, named=True)
+        fix = [c for c in text if untidy[c]]
+        if fix:
+            out = out.with_columns([_strip(pl.col(c)).alias(c) for c in fix])
+        blank = out.select([(pl.col(c) == "").any().alias(c) for c in text]).row(0, named=True)
+        fix = [c for c in text if blank[c]]
+        if fix:
+            out = out.with_columns(
+                [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in fix]
+            )
     return out
 
 
@@ -475,6 +498,32 @@ def _parse_booleans(table: str, frame: pl.DataFrame, col: _Collector) -> pl.Data
     return frame
 
 
+def _decode_list_column(frame: pl.DataFrame, c: str) -> pl.DataFrame | None:
+    """Text cells to lists, vectorised: JSON arrays, or items separated by ``;``/``；``.
+
+    Returns ``None`` when some JSON cell is malformed (the caller then locates it).
+    """
+    import polars as pl
+
+    is_json = pl.col(c).str.starts_with("[")
+    try:
+        if frame.select((is_json | pl.col(c).is_null()).all()).item():
+            # the form the writers use: decode in one pass
+            return frame.with_columns(pl.col(c).str.json_decode(pl.List(pl.Utf8)))
+        decoded = frame.select(
+            pl.when(is_json).then(pl.col(c)).otherwise(None).str.json_decode(pl.List(pl.Utf8))
+        ).to_series()
+    except Exception:  # polars reports a malformed cell without saying which
+        return None
+    split = frame.select(
+        pl.when(is_json)
+        .then(None)
+        .otherwise(pl.col(c).str.replace_all("；", ";").str.split(";"))
+        .list.eval(pl.element().str.strip_chars())
+    ).to_series()
+    return frame.with_columns(decoded.zip_with(decoded.is_not_null(), split).alias(c))
+
+
 def _parse_list_cell(text: str) -> list[str]:
     if text.startswith("["):
         data = json.loads(text)
@@ -491,23 +540,10 @@ def _parse_lists(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFra
         if kind != "List[Utf8]":
             continue
         if frame.schema[c] == pl.Utf8:
-            is_json = pl.col(c).str.starts_with("[")
-            try:
-                decoded = frame.select(
-                    pl.when(is_json)
-                    .then(pl.col(c))
-                    .otherwise(None)
-                    .str.json_decode(pl.List(pl.Utf8))
-                ).to_series()
-                split = frame.select(
-                    pl.when(is_json)
-                    .then(None)
-                    .otherwise(pl.col(c).str.replace_all("；", ";").str.split(";"))
-                    .list.eval(pl.element().str.strip_chars())
-                ).to_series()
-                values = decoded.zip_with(decoded.is_not_null(), split)
-                frame = frame.with_columns(values.alias(c))
-            except Exception:  # a malformed JSON cell: locate it the slow way, row by row
+            fast = _decode_list_column(frame, c)
+            if fast is not None:
+                frame = fast
+            else:  # a malformed JSON cell: locate it the slow way, row by row
                 cells: list[list[str] | None] = []
                 for row, text in frame.select(ROW, c).iter_rows():
                     if text is None:
@@ -530,7 +566,7 @@ def _parse_lists(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFra
         frame = frame.with_columns(pl.col(c).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
         blank = (
             pl.col(c)
-            .list.eval(pl.element().is_null() | (pl.element().str.strip_chars() == ""))
+            .list.eval(pl.element().is_null() | ~pl.element().str.contains(r"\S"))
             .list.any()
         )
         col.flag(
@@ -541,7 +577,11 @@ def _parse_lists(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFra
             lambda v: f"must not hold empty items (got {v!r})",
             message_zh=lambda v: f"列表中有空项（收到 {v!r}）",
         )
-        frame = frame.with_columns(pl.col(c).list.eval(pl.element().str.strip_chars()))
+        untidy = frame.select(
+            pl.col(c).list.eval(pl.element().str.contains(r"^\s|\s$")).list.any().any()
+        ).item()
+        if untidy:
+            frame = frame.with_columns(pl.col(c).list.eval(pl.element().str.strip_chars()))
     return frame
 
 
@@ -622,9 +662,10 @@ def _apply_vocab(frame: pl.DataFrame, c: str, term: type[Term], col: _Collector)
 def _apply_uscc(frame: pl.DataFrame, c: str, ctx: _Context, col: _Collector) -> pl.DataFrame:
     import polars as pl
 
-    bad, changed = _judge(
-        frame.get_column(c), ctx.uscc, uscc_checksum_mask, lambda e: e.str.slice(0, 8)
-    )
+    values = frame.get_column(c)
+    if ctx.known_usccs is not None and ctx.known_usccs.len():
+        values = values.filter(~values.is_in(ctx.known_usccs.implode()))
+    bad, changed = _judge(values, ctx.uscc, uscc_checksum_mask, lambda e: e.str.slice(0, 8))
     if bad:
         hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
         for row, value in hits.iter_rows():
@@ -904,6 +945,15 @@ def _references(
             break
 
 
+def _without(frame: pl.DataFrame, rows: set[int]) -> pl.DataFrame:
+    """``frame`` without the given data rows (no copy when there are none)."""
+    import polars as pl
+
+    if not rows:
+        return frame
+    return frame.filter(~pl.col(ROW).is_in(pl.Series(sorted(rows), dtype=pl.Int64).implode()))
+
+
 def validate_tables(
     raw: Mapping[str, pl.DataFrame | None],
     *,
@@ -967,13 +1017,15 @@ def validate_tables(
                 )
         if table == "businesses":
             work = _apply_licences(work, ctx, col)
-        clean = work.filter(~pl.col(ROW).is_in(list(col.bad_rows)))
+        clean = _without(work, col.bad_rows)
         _cross_field(table, clean, col)
         _future(table, clean, col, ctx.as_of)
-        clean = work.filter(~pl.col(ROW).is_in(list(col.bad_rows)))
+        clean = _without(work, col.bad_rows)
         for p in duplicate_key_problems(table, clean, source=col.source, rows=clean[ROW]):
             col.add(p.row, p.column, p.code, p.message, p.value, message_zh=p.message_zh)
-        kept[table] = work.filter(~pl.col(ROW).is_in(list(col.bad_rows)))
+        kept[table] = _without(work, col.bad_rows)
+        if kept[table].height:
+            ctx.remember(table, kept[table])
         done += 1
         if progress is not None:
             progress(f"validated {table}", done, total)

@@ -185,19 +185,34 @@ def _empty_error(source: str) -> LoadError:
     )
 
 
+def _is_blank(path: Path) -> bool:
+    """True for a file with no content but whitespace and a byte-order mark."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    return len(head) < 4096 and not head.lstrip(b"\xef\xbb\xbf").strip()
+
+
 def _read_csv(path: Path, source: str, encoding: str | None) -> pl.DataFrame:
     import polars as pl
 
-    data = path.read_bytes()
-    if not data.strip().lstrip(b"\xef\xbb\xbf").strip():
+    if _is_blank(path):
         raise _empty_error(source)
-    text = _decode(data, source, encoding)
+    utf8 = encoding is None or encoding.replace("-", "").replace("_", "").lower() in (
+        "utf8",
+        "utf8sig",
+    )
     try:
-        frame: pl.DataFrame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            infer_schema=False,
-        )
+        if utf8:
+            # polars reads UTF-8 (BOM or not) straight from the file; other bytes make it fail
+            frame: pl.DataFrame = pl.read_csv(path, infer_schema=False)
+        else:
+            text = _decode(path.read_bytes(), source, encoding)
+            frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False)
+    except LoadError:
+        raise
     except Exception as exc:  # polars raises several types for malformed CSV
+        if utf8 and "utf-8" in str(exc).lower():
+            _decode(path.read_bytes(), source, None)  # raises the located encoding error
         raise LoadError(
             f"the file is not a readable CSV table: {exc}",
             code="load.format",
