@@ -176,7 +176,7 @@ def evidence_for(draw: st.DrawFn, rubric: Rubric) -> dict[str, Any]:
             ev[m.evidence] = draw(st.booleans())
         elif m.method == "rate":
             if m.evidence is not None:
-                ev[m.evidence] = draw(st.floats(0, 1))
+                ev[m.evidence] = draw(st.floats(0, 1.2))
             else:
                 d = draw(st.integers(1, 2000))
                 ev[m.numerator] = draw(st.integers(0, d))

@@ -139,8 +139,7 @@ def test_missing_evidence_names_the_indicator() -> None:
         ("site_review_score", 16),
         ("pairing_coverage", float("nan")),
         ("pairing_coverage", 97.6),  # a percentage where a fraction is expected
-        ("workshop_upgrade_rate", 1.5),
-        ("sampling_handled_on_time", 1800),  # more handled than sampled
+        ("workshop_upgrade_rate", 1.6),
         ("major_accident_covered_up", None),
     ],
 )

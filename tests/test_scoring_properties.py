@@ -151,8 +151,8 @@ def test_more_evidence_never_lowers_a_monotone_indicator(
             else data.draw(st.integers(0, 50))
         )
         more = ev[name] + step
-        if m.method == "rate":  # a rate is a fraction: at most 1
-            more = min(1.0, more)
+        if m.method == "rate":  # above 1.5 a rate is refused as a likely percentage
+            more = min(1.5, more)
     before = score(rubric, ev)
     after = score(rubric, {**ev, name: more})
     if m.monotone:

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from foodsafety.engines.scoring import DIGITS
+from foodsafety.engines.scoring import DIGITS, PERCENT_GUARD
 from foodsafety.rules.conditions import (
     AllOf,
     AnyOf,
@@ -119,11 +119,11 @@ def _indicator(ind: Indicator, chk: _Checker) -> pl.Expr:
         if m.evidence is not None:
             chk.column(w, m.evidence, "number")
             s = chk.frame.get_column(m.evidence)
-            top = max(1.0, m.target) + 1e-9
+            top = PERCENT_GUARD * max(1.0, m.target)
             bad = (s < 0) | (s > top)
             if bad.any():
                 row = chk._first_bad(bad)
-                raise chk._error(w, m.evidence, f"to hold rates between 0 and {max(1.0, m.target):g} "
+                raise chk._error(w, m.evidence, f"to hold rates between 0 and {top:g} "
                                  "(fractions: 0.976 for 97.6%)", "evidence.range", row, s[row])  # fmt: skip
             rate = _num(m.evidence)
         else:
@@ -135,11 +135,6 @@ def _indicator(ind: Indicator, chk: _Checker) -> pl.Expr:
                 row = chk._first_bad(den == 0)
                 raise chk._error(w, m.denominator, "to be above 0 to form a rate",
                                  "evidence.zero_denominator", row, 0)  # fmt: skip
-            over = chk.frame.get_column(m.numerator) > den * max(1.0, m.target)
-            if over.any():
-                row = chk._first_bad(over)
-                raise chk._error(w, m.numerator, f"not to exceed {m.denominator!r} (a rate above "
-                                 "100%)", "evidence.range", row, chk.frame.get_column(m.numerator)[row])  # fmt: skip
             rate = _num(m.numerator) / _num(m.denominator)
         share = ((rate - m.floor) / (m.target - m.floor)).clip(0.0, 1.0)
         return share * pts

@@ -54,6 +54,10 @@ __all__ = [
 
 Scalar = bool | int | float | str | None
 
+#: A single rate evidence above this many times ``max(1, target)`` is refused as a likely
+#: percentage typed where a fraction is expected (97.6 for 0.976).
+PERCENT_GUARD = 1.5
+
 #: Places totals are rounded to, so that equal work gets equal totals despite float noise.
 DIGITS = 6
 
@@ -263,14 +267,15 @@ def _score_indicator(
             rate = num / den
             used = {m.numerator: num, m.denominator: den}
             shown = f"{_fmt(num)}/{_fmt(den)} = {_pct(rate)}"
-        if rate < 0 or rate > max(1.0, m.target) + 1e-9:
-            # A rate of 97.6 is almost always 97.6% typed as a percentage: refuse it rather
-            # than give full points.
+        limit = PERCENT_GUARD * max(1.0, m.target)
+        if rate < 0 or (m.evidence is not None and rate > limit):
+            # A single rate of 97.6 is almost always 97.6% typed as a percentage: refuse it
+            # rather than give full points. Rates a little above the target are clipped.
             raise EvidenceError(
-                f"indicator {w} needs a rate between 0 and {_fmt(max(1.0, m.target))} "
+                f"indicator {w} needs a rate between 0 and {_fmt(limit)} "
                 f"(a fraction: 0.976 for 97.6%; got {rate!r})",
                 code="evidence.range",
-                message_zh=f"指标 {w} 的比率应为0至{_fmt(max(1.0, m.target))}之间的小数"
+                message_zh=f"指标 {w} 的比率应为0至{_fmt(limit)}之间的小数"
                 f"(97.6%写作0.976；实际为 {rate!r})",
                 evidence=m.evidence or str(m.numerator),
                 record=rubric.id,
