@@ -11,7 +11,7 @@ from foodsafety.engines.scoring import Assessment, assess_cohort, score
 from foodsafety.rules.rubric import Rubric
 from scoring_strategies import evidence_for, rubrics
 
-FAST = settings(max_examples=60)
+FAST = settings(max_examples=40)
 
 
 @st.composite
