@@ -426,37 +426,35 @@ def _add_ledger(g: nx.MultiDiGraph[str], tree: JurisdictionTree, ledger: LedgerL
             continue
         seen[uscc] = (opened, closed)
         level = level_of(code)
-        bnode = business_node(uscc)
-        nodes.append(
-            (
-                bnode,
-                _plain(
-                    type="business",
-                    name=name,
-                    level=level,
-                    jurisdiction=code,
-                    uscc=uscc,
-                    business_kind=kind,
-                    tier=tier,
-                    risk_grade=risk,
-                    anchor=None if home == code else home,
-                    valid_from=opened,
-                    valid_to=closed,
-                ),
-            )
-        )
-        period = _plain(valid_from=opened, valid_to=closed)
+        bnode = f"business:{uscc}"
+        # Plain dict literals, not _plain(): this loop runs a million times for a province.
+        battrs: dict[str, Any] = {
+            "type": "business",
+            "name": name,
+            "level": level,
+            "jurisdiction": code,
+            "uscc": uscc,
+            "business_kind": kind,
+        }
+        if tier is not None:
+            battrs["tier"] = tier
+        if risk is not None:
+            battrs["risk_grade"] = risk
+        if home != code:
+            battrs["anchor"] = home
+        period: dict[str, dt.date] = {}
+        if opened is not None:
+            period["valid_from"] = opened
+        if closed is not None:
+            period["valid_to"] = closed
+        battrs.update(period)
+        nodes.append((bnode, battrs))
         edges.append(
             (
-                jurisdiction_node(home),
+                "jurisdiction:" + home,
                 bnode,
                 territorial,
-                {
-                    "kind": territorial,
-                    "level": tree[home].level.value,
-                    "role": _JUR_ROLE,
-                    **period,
-                },
+                {"kind": territorial, "level": level_of(home), "role": _JUR_ROLE, **period},
             )
         )
         for post, person in ((principal, head), (director, chief)):
