@@ -496,6 +496,11 @@ def _check_monotone(
     rubric: Rubric, case: tuple[Indicator, str, int], ev: dict[str, Any], other: Any
 ) -> Counterexample | None:
     ind, name, direction = case
+    m = ind.method
+    if isinstance(m, Rate) and m.denominator is not None:
+        # A counted rate cannot exceed the whole (the engine refuses it): keep both within.
+        whole = math.floor(ev[m.denominator] * max(1.0, m.target))
+        other = min(other, whole)
     lo, hi = sorted([ev[name], other])
     if lo == hi:
         return None

@@ -96,7 +96,8 @@ def _method_specs(ind: Indicator) -> Iterator[tuple[str, Kind, float, float, tup
         yield m.evidence, "bool", 0, 1, ()
     elif isinstance(m, Rate):
         if m.evidence is not None:
-            yield m.evidence, "rate", 0.0, m.target * 1.2, (m.floor, m.target)
+            # The engine refuses rates above max(1, target): a percentage typed as 97.6.
+            yield m.evidence, "rate", 0.0, max(1.0, m.target), (m.floor, m.target)
         else:
             assert m.numerator is not None and m.denominator is not None
             yield m.numerator, "count", 0, 200, ()
@@ -212,8 +213,7 @@ def evidence_specs(rubric: Rubric | StarScheme) -> dict[str, EvidenceSpec]:
         for name, kind, low, high, edges in _method_specs(ind):
             if kind in ("rate", "manual"):
                 lo, hi = hard.get(name, (-math.inf, math.inf))
-                lo, hi = (max(lo, low), min(hi, high)) if kind == "manual" else (max(lo, 0.0), hi)
-                hard[name] = (lo, hi)
+                hard[name] = (max(lo, low), min(hi, high))
             add(
                 name,
                 "number" if kind in ("rate", "manual") else kind,
@@ -283,14 +283,30 @@ def _value(spec: EvidenceSpec) -> st.SearchStrategy[Any]:
     return st.one_of(numbers, st.sampled_from(near)) if near else numbers
 
 
+def _rate_pairs(rubric: Rubric) -> tuple[tuple[str, str, float], ...]:
+    """(numerator, denominator, highest rate the engine accepts) of every counted rate."""
+    out = []
+    for ind in rubric.indicators():
+        m = ind.method
+        if isinstance(m, Rate) and m.numerator is not None and m.denominator is not None:
+            out.append((m.numerator, m.denominator, max(1.0, m.target)))
+    return tuple(out)
+
+
 @st.composite
 def _evidence(
-    draw: st.DrawFn, specs: tuple[EvidenceSpec, ...], fixed: tuple[tuple[str, Any], ...]
+    draw: st.DrawFn,
+    specs: tuple[EvidenceSpec, ...],
+    fixed: tuple[tuple[str, Any], ...],
+    pairs: tuple[tuple[str, str, float], ...] = (),
 ) -> dict[str, Any]:
     ev: dict[str, Any] = {}
     for spec in specs:
         ev[spec.name] = draw(_value(spec))
-    # A rate of numerator/denominator counts: at most one whole (100%) most of the time.
+    for num, den, limit in pairs:
+        # A counted rate cannot exceed the whole: 1755 handled of 1755 sampled at most.
+        if isinstance(ev.get(num), int) and isinstance(ev.get(den), int):
+            ev[num] = min(ev[num], math.floor(ev[den] * limit))
     ev.update(dict(fixed))
     return ev
 
@@ -324,7 +340,7 @@ def evidence_for(
                 f"names evidence the rubric does not read: {unknown}",
                 fixed,
             )
-    return _evidence(tuple(specs.values()), tuple(sorted((fixed or {}).items())))
+    return _evidence(tuple(specs.values()), tuple(sorted((fixed or {}).items())), _rate_pairs(rub))
 
 
 def cohort_evidence(
