@@ -664,7 +664,8 @@ def _apply_uscc(frame: pl.DataFrame, c: str, ctx: _Context, col: _Collector) -> 
 
     values = frame.get_column(c)
     if ctx.known_usccs is not None and ctx.known_usccs.len():
-        values = values.filter(~values.is_in(ctx.known_usccs.implode()))
+        known = ctx.known_usccs.alias(c).to_frame()
+        values = frame.select(c).join(known, on=c, how="anti").get_column(c)
     bad, changed = _judge(values, ctx.uscc, uscc_checksum_mask, lambda e: e.str.slice(0, 8))
     if bad:
         hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
@@ -858,6 +859,9 @@ def duplicate_key_problems(
     import polars as pl
 
     keys = list(KEYS[table])
+    key = pl.col(keys[0]) if len(keys) == 1 else pl.struct(keys)
+    if frame.select(key.is_first_distinct().all()).item():
+        return []
     work = frame.select(keys)
     work = work.with_columns(
         (rows if rows is not None else pl.int_range(1, frame.height + 1, eager=True)).alias(ROW)
