@@ -429,34 +429,77 @@ def _sort_key(link: TraceLink) -> tuple[int, int, int, int, str]:
 class Trace:
     """The responsible parties of one subject on one date, in the order of responsibility.
 
-    ``own`` are the links on the subject's own edges; ``above`` the memoised links above the
-    jurisdiction the subject lies in, reached through ``via`` (the edge from that jurisdiction
-    to the subject). :attr:`links` joins them with full paths; building a trace does not.
+    A trace is cheap to make and complete: ``own_edges`` are the subject's own edges valid on
+    the day (party, key, edge attributes, party attributes — read from the graph, not copied),
+    ``own_links`` links made directly, ``above`` the memoised links above the jurisdiction the
+    subject lies in, reached through ``via`` (the edge from that jurisdiction to the subject).
+    :attr:`own` and :attr:`links` turn them into :class:`TraceLink` values with full paths
+    when asked.
     """
 
     subject: str
     name: str
     as_of: dt.date
-    own: tuple[TraceLink, ...]
+    own_links: tuple[TraceLink, ...] = ()
     via: Step | None = None
     above: tuple[TraceLink, ...] = ()
+    own_edges: tuple[tuple[str, str, Mapping[str, Any], Mapping[str, Any]], ...] = ()
+
+    @property
+    def own(self) -> tuple[TraceLink, ...]:
+        """The links on the subject's own edges (principal, director, cadre...), ordered."""
+        if not self.own_edges:
+            return self.own_links
+        principal: list[TraceLink] = []
+        cadres: list[TraceLink] = []
+        other: list[TraceLink] = list(self.own_links)
+        subject, name = self.subject, self.name
+        for u, key, d, party in self.own_edges:
+            level = d.get("level")
+            kind = d["kind"]
+            role = d["role"]
+            pname = party.get("name", u)
+            link = TraceLink(
+                u,
+                pname,
+                party.get("type", ""),
+                _KINDS[kind],
+                None if level is None else _LEVELS[level],
+                role,
+                (Step(u, subject, key, kind, level, role, pname, name),),
+            )
+            if role == "principal" or role == "food_safety_director":
+                principal.append(link)
+            elif role == "cadre":
+                cadres.append(link)
+            else:
+                other.append(link)
+        # The usual case needs no sort: principal before director, then the cadre(s).
+        if len(principal) == 2 and principal[0].role != "principal":
+            principal.reverse()
+        if len(cadres) > 1:
+            cadres.sort(key=_sort_key)
+        if other:
+            return tuple(sorted(principal + cadres + other, key=_sort_key))
+        return (*principal, *cadres)
 
     @property
     def links(self) -> tuple[TraceLink, ...]:
         """Every link, ordered: primary, pairing, leaders nearest level first, regulators, committees."""
+        own = self.own
         if self.via is None:
-            return self.own
+            return own + self.above
         via = self.via
         rest = tuple(link.via(via) for link in self.above)
-        if all(_GROUP.get(link.kind.value, 9) <= 1 for link in self.own):
-            return self.own + rest
-        return tuple(sorted(self.own + rest, key=_sort_key))
+        if all(_GROUP.get(link.kind.value, 9) <= 1 for link in own):
+            return own + rest
+        return tuple(sorted(own + rest, key=_sort_key))
 
     def __iter__(self) -> Iterator[TraceLink]:
         return iter(self.links)
 
     def __len__(self) -> int:
-        return len(self.own) + len(self.above)
+        return len(self.own_links) + len(self.own_edges) + len(self.above)
 
     def parties(self) -> list[str]:
         """The party node ids, in order."""
@@ -625,9 +668,7 @@ class Tracer:
         """The fast path: the business's own edges, then the memoised chain of its township."""
         nodes = self._nodes
         name = attrs_.get("name", node)
-        principal: list[TraceLink] = []
-        cadres: list[TraceLink] = []
-        other: list[TraceLink] = []
+        own: list[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]] = []
         via: Step | None = None
         anchor = ""
         for u, keydict in self._pred[node].items():
@@ -642,49 +683,14 @@ class Tracer:
                 role = d["role"]
                 if role == _JUR_ROLE:
                     if via is None:
-                        via = Step(
-                            u,
-                            node,
-                            key,
-                            d["kind"],
-                            d.get("level"),
-                            role,
-                            nodes[u].get("name", u),
-                            name,
-                        )
+                        uname = nodes[u].get("name", u)
+                        via = Step(u, node, key, d["kind"], d.get("level"), role, uname, name)
                         anchor = u
-                    break
-                kind = d["kind"]
-                if kk is not None and kind not in kk:
-                    break
-                party = nodes[u]
-                level = d.get("level")
-                link = TraceLink(
-                    u,
-                    party.get("name", u),
-                    party.get("type", ""),
-                    _KINDS[kind],
-                    None if level is None else _LEVELS[level],
-                    role,
-                    (Step(u, node, key, kind, level, role, party.get("name", u), name),),
-                )
-                if role == "principal" or role == "food_safety_director":
-                    principal.append(link)
-                elif role == "cadre":
-                    cadres.append(link)
-                else:
-                    other.append(link)
+                elif kk is None or d["kind"] in kk:
+                    own.append((u, key, d, nodes[u]))
                 break
-        # The usual case needs no sort: principal before director, then the cadre(s).
-        if len(principal) == 2 and principal[0].role != "principal":
-            principal.reverse()
-        if len(cadres) > 1:
-            cadres.sort(key=_sort_key)
-        own = principal + cadres
-        if other:
-            own = sorted(own + other, key=_sort_key)
         above = self.chain(anchor, day, kk, members) if via is not None else ()
-        return Trace(node, name, day, tuple(own), via, above)
+        return Trace(node, name, day, (), via, above, tuple(own))
 
     def chain(
         self,
