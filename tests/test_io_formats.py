@@ -182,3 +182,19 @@ def test_excel_file_per_table(tmp_path: Path) -> None:
             frame.write_excel(tmp_path / "per" / f"{name}.xlsx"),
         )
     assert load_ledger(tmp_path / "per", as_of=AS_OF).ledger == ledger
+
+
+def test_rich_progress_bar(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from foodsafety.ledger import rich_progress
+
+    write_parquet(Ledger.from_records(small_ledger_records()), tmp_path)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    with rich_progress("Loading Anyang", console=console) as progress:
+        result = load_ledger(tmp_path, as_of=AS_OF, progress=progress)
+    assert result.ok
+    assert "Loading Anyang" in out.getvalue()

@@ -24,6 +24,7 @@ hold items separated by ``;`` (or the full-width ``；``), as people type them. 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -41,12 +42,14 @@ from foodsafety.ledger.schema import TABLES
 
 if TYPE_CHECKING:
     import polars as pl
+    from rich.console import Console
 
 __all__ = [
     "FORMATS",
     "LoadResult",
     "load_ledger",
     "read_table",
+    "rich_progress",
     "write_csv",
     "write_excel",
     "write_json_lines",
@@ -539,6 +542,41 @@ def load_ledger(
     if strict and report:
         raise BulkValidationError("the ledger " + ", ".join(sources.values()), report)
     return LoadResult(ledger=Ledger(tables), report=report, sources=sources)
+
+
+@contextlib.contextmanager
+def rich_progress(
+    description: str = "Loading ledger", *, console: Console | None = None
+) -> Iterator[Progress]:
+    """A ``progress`` callback that draws a rich progress bar while the block runs.
+
+    Example::
+
+        with rich_progress("Loading Anyang") as progress:
+            ledger, report = load_ledger("anyang/", progress=progress)
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.progress import Progress as RichProgress
+
+    with RichProgress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{description}: {stage}", completed=done, total=total)
+
+        yield update
 
 
 # -- writing -----------------------------------------------------------------------------
