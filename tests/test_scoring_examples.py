@@ -426,7 +426,15 @@ def test_demonstration_needs_all_three_standards_and_revokes_on_reevaluation() -
     [
         ("assessment_cohort.py", ["excellent: 10 of 27", "一票否决", "16 cities"]),
         ("star_offices.py", ["新增五星级1个(目标1个)", "offices must improve", "140万元"]),
-        ("demonstration_cities.py", ["named: 15 of 18", "kept: 13, revoked: 2"]),
+        (
+            "demonstration_cities.py",
+            [
+                "named: 15 of 18",
+                "kept: 13, revoked: 2",
+                "follow-up check (回头看) of 18 first-batch counties",
+                "re-evaluation (复评) of 5 counties",
+            ],
+        ),
     ],
 )
 def test_examples_run(script: str, expected: list[str]) -> None:
