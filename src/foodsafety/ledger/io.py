@@ -237,7 +237,10 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
     lines = text.split("\n")
     if all(line.strip() for line in lines[:-1]) and not lines[0].lstrip().startswith("["):
         try:
-            frame: pl.DataFrame = pl.read_ndjson(io.BytesIO(text.encode("utf-8")))
+            # infer from every line: a column that is empty in the first hundred is common
+            frame: pl.DataFrame = pl.read_ndjson(
+                io.BytesIO(text.encode("utf-8")), infer_schema_length=None
+            )
             return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
         except Exception:  # mixed types or a bad line: take the slow, locating path
             pass
