@@ -10,6 +10,10 @@ it applies (``effective``); where the published rules leave numbers to the local
   (优秀/良好/合格/不合格), seed 000 (27 member units, 10 excellent).
 - ``star_office``: a star scheme for township food-safety offices (星级食安办), seed 003.
 - ``demonstration_city``: demonstration city evaluation by the three standards, seeds 000, 001.
+- ``demonstration_county``: demonstration county evaluation (回头看, 复评), seed 000.
+
+Scenario tests for the presets (OpenFisca style) are shipped under ``assessment/scenarios``
+(:func:`assessment_scenarios`).
 """
 
 from __future__ import annotations
