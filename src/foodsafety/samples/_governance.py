@@ -13,12 +13,13 @@ describes a real person (seed 004 does name Anyang's leaders; they are deliberat
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from foodsafety.models.bodies import Governance, Official, body_id
 from foodsafety.models.jurisdiction import Jurisdiction, JurisdictionTree
 from foodsafety.vocab import BodyKind, Level, OfficialPost
 
-__all__ = ["SYNTHETIC_MARK", "synthetic_governance"]
+__all__ = ["SYNTHETIC_MARK", "sample_graph", "synthetic_governance"]
 
 #: Appended to every synthetic name.
 SYNTHETIC_MARK = "（合成）"
@@ -147,3 +148,22 @@ def synthetic_governance(
             )
         )
     return Governance.standard(tree, officials)
+
+
+def sample_graph(sample: Any, *, root: str = "410500", since: dt.date = dt.date(2021, 1, 1)) -> Any:
+    """The responsibility graph of a generated sample: its territory, synthetic officials, ledger.
+
+    Args:
+        sample: a :class:`~foodsafety.samples.Sample` (``anyang()``, ``province()``).
+        root: the code of the sample's territory (``"410500"`` Anyang, ``"410000"`` Henan).
+        since: when the synthetic officials took office.
+
+    Returns:
+        A :class:`networkx.MultiDiGraph` from :func:`foodsafety.engines.graph.build_graph`.
+    """
+    from foodsafety.engines.graph import build_graph
+
+    tree = JurisdictionTree.from_registry(root, depth="township")
+    return build_graph(
+        synthetic_governance(tree, since=since), sample, name=f"{sample.name} (synthetic)"
+    )
