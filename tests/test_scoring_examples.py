@@ -524,3 +524,31 @@ def test_batch_path_names_indicator_column_and_row() -> None:
         assert (info.value.column, info.value.code, info.value.row) == (column, code, row)
     with pytest.raises(EvidenceError, match="more than once"):
         rank_frame(presets.rubric(), pl.concat([frame, frame.head(1)]))
+
+
+def test_compare_across_rubric_versions_lists_added_and_removed_lines() -> None:
+    rubric = presets.rubric()
+    data = rubric.model_dump(by_alias=True)
+    data["version"] = "2024.1"
+    data["sections"][0]["children"] = data["sections"][0]["children"][:3]  # drop an indicator
+    data["sections"][0]["children"].append(
+        {
+            "id": "food_safety_director",
+            "name_zh": "企业配备食品安全总监",
+            "name_en": "Businesses with a food safety director",
+            "points": 5,
+            "method": {"method": "rate", "evidence": "director_rate"},
+        }
+    )
+    newer = Rubric.model_validate(data)
+    before = score(rubric, national_evidence(), subject="2023")
+    after = score(newer, national_evidence(director_rate=0.4), subject="2024")
+    cmp = compare(before, after)
+    by_id = {c.id: c for c in cmp.changes}
+    assert by_id["leader_inspections"].after is None and by_id["leader_inspections"].before == 5
+    assert by_id["food_safety_director"].before is None
+    assert by_id["food_safety_director"].after == pytest.approx(2)
+    assert cmp.delta == pytest.approx(-3)
+    assert cmp.main_cause is not None and cmp.main_cause.id == "leader_inspections"
+    assert "等次" not in cmp.explain("zh")  # neither side is graded alone (rank quotas)
+    assert "grade -" in before.explain()

@@ -155,9 +155,9 @@ class Assessment(Record):
             f" / {_fmt(self.max_points)}"
             + (f" (+{_fmt(self.bonus_cap)})" if self.bonus_cap else "")
         ]
-        if self.grade is not None:
+        if self.grade is not None or self.band_grade is not None:
             out.append(
-                f"{'等次' if zh else 'grade'} {self.grade}"
+                f"{'等次' if zh else 'grade'} {self.grade or '-'}"
                 + (
                     f", {'排名' if zh else 'rank'} {self.rank}/{self.cohort_size}"
                     if self.rank
