@@ -260,3 +260,12 @@ def test_unknown_file_name_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         load_ledger({"nonsense": tmp_path / "stuff.csv"})
     assert info.value.code == "load.unknown_table"
+
+
+def test_gbk_json_lines_are_detected(tmp_path: Path) -> None:
+    (tmp_path / "pledges.jsonl").write_bytes(
+        '{"cadre_id": "C1", "document": "承诺书"}\n'.encode("gbk")
+    )
+    with pytest.raises(LoadError) as info:
+        load_ledger(tmp_path, as_of=AS_OF)
+    assert (info.value.code, info.value.row) == ("load.encoding_gbk", 1)

@@ -233,17 +233,16 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
         data = data[3:]
     if not data.strip():
         raise _empty_error(source)
-    text = _decode(data, source, None)
-    lines = text.split("\n")
-    if all(line.strip() for line in lines[:-1]) and not lines[0].lstrip().startswith("["):
+    body = data.rstrip(b"\r\n")
+    no_blank_lines = b"\n\n" not in body and b"\n\r\n" not in body and not body[:1].isspace()
+    if no_blank_lines and not body.lstrip().startswith(b"["):
         try:
             # infer from every line: a column that is empty in the first hundred is common
-            frame: pl.DataFrame = pl.read_ndjson(
-                io.BytesIO(text.encode("utf-8")), infer_schema_length=None
-            )
+            frame: pl.DataFrame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
             return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
-        except Exception:  # mixed types or a bad line: take the slow, locating path
+        except Exception:  # mixed types, a bad line, bad bytes: take the slow, locating path
             pass
+    lines = _decode(data, source, None).split("\n")
     rows: list[dict[str, Any]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
