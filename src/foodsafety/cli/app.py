@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from foodsafety._version import __version__
-from foodsafety.cli import _divisions, _ids
+from foodsafety.cli import _audit, _demo, _divisions, _findings, _ids, _scoring, _trace
 from foodsafety.cli._common import console
 
 app = typer.Typer(
@@ -40,6 +40,25 @@ app.add_typer(_ids_app, name="ids")
 app.command("check", help="Same as `ids check`: what a value is and whether it is valid.")(
     _ids.check
 )
+
+app.command("demo")(_demo.demo)
+app.command("audit", help="Audit a pairing ledger (包保台账核查) and summarise per county.")(
+    _audit.audit_command
+)
+app.command("score", help="Score one subject against a rubric, with reasons (评分).")(
+    _scoring.score_command
+)
+app.command("rank", help="Score and rank a cohort with quotas, downgrades and vetoes (排名).")(
+    _scoring.rank_command
+)
+app.add_typer(_scoring.rubric_app, name="rubric")
+app.command("trace", help="Who answers for this business, and by which path (责任追溯).")(
+    _trace.trace_command
+)
+app.command("findings", help="List, age and export the issue ledger (问题台账).")(
+    _findings.findings
+)
+app.add_typer(_findings.campaign_app, name="campaign")
 
 
 def run() -> None:
