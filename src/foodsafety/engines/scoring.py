@@ -175,6 +175,36 @@ class Assessment(Record):
         return "\n".join(out)
 
 
+@attrs.frozen(slots=True)
+class _Shape:
+    """Sums that depend only on the rubric, computed once per rubric object."""
+
+    rubric: Rubric
+    raw_possible: dict[str, float]
+    max_points: float
+    max_total: float
+
+
+_SHAPES: dict[int, _Shape] = {}
+
+
+def _shape(rubric: Rubric) -> _Shape:
+    found = _SHAPES.get(id(rubric))
+    # The entry keeps its rubric alive, so the id cannot be reused while it is cached.
+    if found is not None and found.rubric is rubric:
+        return found
+    if len(_SHAPES) > 64:
+        _SHAPES.clear()
+    shape = _Shape(
+        rubric=rubric,
+        raw_possible={n.id: n.raw_possible for n, _ in rubric.walk() if isinstance(n, Section)},
+        max_points=rubric.max_points,
+        max_total=rubric.max_total,
+    )
+    _SHAPES[id(rubric)] = shape
+    return shape
+
+
 # -- one indicator -----------------------------------------------------------------------------
 
 
@@ -399,7 +429,7 @@ def _walk(
         else:
             at = len(lines)
             raw = _walk(rubric, node.children, node.id, evidence, lines, scores)
-            raw_possible = node.raw_possible
+            raw_possible = _shape(rubric).raw_possible[node.id]
             if node.weight is not None:
                 earned = round(node.weight * raw / raw_possible, DIGITS)
                 zh = f"小计{_fmt(raw)}/{_fmt(raw_possible)}，按权重折合{_fmt(earned)}分"
@@ -566,9 +596,10 @@ def score(rubric: Rubric, evidence: Mapping[str, Any], *, subject: str = "subjec
     base = round(_walk(rubric, rubric.sections, None, evidence, lines, scores), DIGITS)
     bonus = _adjust(rubric, rubric.bonuses, rubric.bonus_cap, "bonus", evidence, lines)
     minus = _adjust(rubric, rubric.deductions, rubric.deduction_cap, "deduction", evidence, lines)
-    total = round(min(rubric.max_total, max(0.0, base + bonus - minus)), DIGITS)
+    shape = _shape(rubric)
+    total = round(min(shape.max_total, max(0.0, base + bonus - minus)), DIGITS)
     failed = [ln.id for ln in lines if ln.met is False]
-    ctx = _context(evidence, scores, total, base, rubric.max_points, len(failed))
+    ctx = _context(evidence, scores, total, base, shape.max_points, len(failed))
     fired, steps, vetoed = _rule_fired(rubric, ctx)
     for ln in lines:
         if ln.met is False:
@@ -610,7 +641,7 @@ def score(rubric: Rubric, evidence: Mapping[str, Any], *, subject: str = "subjec
         subject=subject,
         total=total,
         base_total=base,
-        max_points=rubric.max_points,
+        max_points=shape.max_points,
         bonus_total=round(bonus, DIGITS),
         bonus_cap=rubric.bonus_cap,
         deduction_total=round(minus, DIGITS),
