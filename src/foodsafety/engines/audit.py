@@ -861,56 +861,60 @@ def audit(
                 "min_visits": pl.Int64,
             },
         ).sort("period_start")
-        covered = (
-            a.join(b.select("uscc", "opened", "closed", "jurisdiction"), on="uscc")
-            .filter(pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
+        periods = periods.with_row_index("pid").with_columns(pl.col("pid").cast(pl.Int64))
+        n_p = periods.height
+        # integer keys: one id per (business, cadre) pair of the assignments, so that visits
+        # are counted per pair and period with an integer group-by instead of string keys
+        pairs = (
+            a.select("uscc", "cadre_id")
+            .unique()
             .join(c.select("cadre_id", "level"), on="cadre_id")
+            .with_row_index("pair")
+            .with_columns(pl.col("pair").cast(pl.Int64))
+        )
+        in_window = (pl.col("date") < as_of_l) & (pl.col("date") >= pl.lit(since, dtype=pl.Date))
+        vis_pairs = (
+            v.filter(in_window)
+            .select("uscc", "cadre_id", "date")
+            .join(pairs, on=["uscc", "cadre_id"])
+            .select("pair", "level", "date")
+        )
+        keys = []
+        for (level,), frame in vis_pairs.partition_by("level", as_dict=True).items():
+            lv = periods.filter(pl.col("level") == level)  # sorted by period_start
+            if lv.height == 0:
+                continue
+            # each visit's period: a binary search in the level's sorted period starts
+            i = lv["period_start"].search_sorted(frame["date"], side="right").cast(pl.Int64) - 1
+            at = i.clip(0, None)
+            keys.append(
+                frame.with_columns(
+                    i.alias("i"),
+                    lv["period_end"].gather(at).alias("end"),
+                    lv["pid"].gather(at).alias("pid"),
+                )
+                .filter((pl.col("i") >= 0) & (pl.col("date") < pl.col("end")))
+                .select((pl.col("pair") * n_p + pl.col("pid")).alias("k"))
+            )
+        counts = (
+            pl.concat(keys).group_by("k").agg(pl.len().alias("visits"))
+            if keys
+            else pl.DataFrame(schema={"k": pl.Int64, "visits": pl.UInt32})
+        )
+        covered = (
+            a.join(pairs.select("uscc", "cadre_id", "pair", "level"), on=["uscc", "cadre_id"])
+            .join(b.select("uscc", "opened", "closed", "jurisdiction"), on="uscc")
+            .filter(pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
             .join(periods, on="level")
             .filter(
                 (pl.col("valid_from") <= pl.col("period_start"))
                 & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("period_end")))
                 & (pl.col("opened").is_null() | (pl.col("opened") <= pl.col("period_start")))
             )
-        )
-        # each visit's period: a binary search in its level's sorted period starts
-        vis_lv = (
-            v.filter((pl.col("date") < as_of_l) & (pl.col("date") >= pl.lit(since, dtype=pl.Date)))
-            .select("uscc", "cadre_id", "date")
-            .join(c.select("cadre_id", "level"), on="cadre_id")
-        )
-        counted = []
-        for level, frame in vis_lv.partition_by("level", as_dict=True).items():
-            lv = periods.filter(pl.col("level") == level[0])
-            if lv.height == 0:
-                continue
-            idx = lv["period_start"].search_sorted(frame["date"], side="right").cast(pl.Int64) - 1
-            bounds = (
-                lv.select("period_start", "period_end")
-                .with_row_index("i")
-                .with_columns(pl.col("i").cast(pl.Int64))
-            )
-            counted.append(
-                frame.with_columns(idx.alias("i"))
-                .filter(pl.col("i") >= 0)
-                .join(bounds, on="i")
-                .filter(pl.col("date") < pl.col("period_end"))
-                .group_by("uscc", "cadre_id", "period_start")
-                .agg(pl.len().alias("visits"))
-            )
-        vis = (
-            pl.concat(counted)
-            if counted
-            else pl.DataFrame(
-                schema={
-                    "uscc": pl.Utf8,
-                    "cadre_id": pl.Utf8,
-                    "period_start": pl.Date,
-                    "visits": pl.UInt32,
-                }
-            )
+            .with_columns((pl.col("pair") * n_p + pl.col("pid")).alias("k"))
         )
         over = (
-            covered.join(vis, on=["uscc", "cadre_id", "period_start"], how="left")
+            covered.join(counts, on="k", how="left")
             .with_columns(pl.col("visits").fill_null(0))
             .filter(pl.col("visits") < pl.col("min_visits"))
         )
