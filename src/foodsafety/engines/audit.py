@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
+    "AUDIT_COLUMNS",
     "FINDING_KINDS",
     "FINDING_SCHEMA",
     "AuditFinding",
@@ -118,6 +119,27 @@ FINDING_SCHEMA: Final[dict[str, str]] = {
 }
 
 _FAR: Final = dt.date(9999, 12, 31)
+
+#: The columns of each ledger table that the audit reads (a loader may read only these).
+AUDIT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "businesses": (
+        "uscc",
+        "name",
+        "kind",
+        "jurisdiction",
+        "tier",
+        "director",
+        "officers",
+        "opened",
+        "closed",
+        "status_changed",
+    ),
+    "cadres": ("cadre_id", "level", "jurisdiction", "active_from", "active_to"),
+    "assignments": ("assignment_id", "cadre_id", "uscc", "valid_from", "valid_to"),
+    "pledges": ("cadre_id", "document", "signed"),
+    "visits": ("visit_id", "date", "cadre_id", "uscc", "problems", "follow_up_of"),
+    "routines": ("uscc", "routine", "period_start"),
+}
 
 
 @attrs.frozen(slots=True)
@@ -409,17 +431,18 @@ def _area(col: Any, by: str) -> Any:
 
 
 def _tables(ledger: Any) -> dict[str, Any]:
-    """The six tables of a Ledger, a Sample or a mapping, cast to the ledger schema."""
+    """The columns the audit reads (:data:`AUDIT_COLUMNS`) of a Ledger, Sample or mapping."""
     pl = _pl()
     out: dict[str, Any] = {}
     for name in TABLES:
         frame = ledger.get(name) if isinstance(ledger, Mapping) else getattr(ledger, name, None)
         schema = polars_schema(name)
+        wanted = {c: schema[c] for c in AUDIT_COLUMNS[name]}
         if frame is None:
-            frame = pl.DataFrame(schema=schema)
-        missing = [c for c in schema if c not in frame.columns]
-        frame = frame.with_columns(pl.lit(None, dtype=schema[c]).alias(c) for c in missing)
-        out[name] = frame.select(pl.col(c).cast(t) for c, t in schema.items())
+            frame = pl.DataFrame(schema=wanted)
+        missing = [c for c in wanted if c not in frame.columns]
+        frame = frame.with_columns(pl.lit(None, dtype=wanted[c]).alias(c) for c in missing)
+        out[name] = frame.select(pl.col(c).cast(t) for c, t in wanted.items())
     return out
 
 
@@ -901,6 +924,7 @@ def audit(
             if keys
             else pl.DataFrame(schema={"k": pl.Int64, "visits": pl.UInt32})
         )
+        del vis_pairs, keys  # free the per-visit frames before the next large join
         covered = (
             a.join(pairs.select("uscc", "cadre_id", "pair", "level"), on=["uscc", "cadre_id"])
             .join(b.select("uscc", "opened", "closed", "jurisdiction"), on="uscc")
@@ -918,6 +942,7 @@ def audit(
             .with_columns(pl.col("visits").fill_null(0))
             .filter(pl.col("visits") < pl.col("min_visits"))
         )
+        del covered, counts, pairs
         parts.append(
             _finish(
                 over.select(
@@ -1127,6 +1152,7 @@ def audit(
             .group_by("uscc", "routine")
             .agg(pl.col("idx").n_unique().alias("kept"))
         )
+        del recs
         gaps = (
             win.join(got, on=["uscc", "routine"], how="left")
             .with_columns(pl.col("kept").fill_null(0))
