@@ -131,6 +131,9 @@ class InvariantResult:
     invariant: str
     examples: int
     counterexample: Counterexample | None = None
+    unit: str = "examples"
+    """What ``examples`` counts: drawn ``examples``, or the ``evidence names`` or ``indicators``
+    a static invariant looked at."""
 
     @property
     def passed(self) -> bool:
@@ -144,6 +147,7 @@ class InvariantResult:
             "description": INVARIANTS[self.invariant][0],
             "passed": self.passed,
             "examples": self.examples,
+            "unit": self.unit,
             "counterexample": None
             if self.counterexample is None
             else self.counterexample.to_dict(),
@@ -211,9 +215,8 @@ class RubricCheckReport:
         for r in self.results:
             en_desc, zh_desc = INVARIANTS[r.invariant]
             mark = "ok  " if r.passed else "FAIL"
-            lines.append(
-                f"  {mark} {r.invariant:<11} {zh_desc if zh else en_desc} ({r.examples} examples)"
-            )
+            count = f"{r.examples} {r.unit}" if r.examples else "nothing to check"
+            lines.append(f"  {mark} {r.invariant:<11} {zh_desc if zh else en_desc} ({count})")
         for r in self.failures:
             ce = r.counterexample
             assert ce is not None
@@ -816,13 +819,15 @@ def check_rubric(
                     {},
                     conflict.name,
                 )
-            results.append(InvariantResult("evidence", len(specs), ce))
+            results.append(InvariantResult("evidence", len(specs), ce, "evidence names"))
             if ce is not None:
                 break  # evidence cannot be drawn consistently: the other searches mean nothing
             continue
         if name == "reachable":
             results.append(
-                InvariantResult("reachable", len(rub.indicators()), _check_reachable(rub, specs))
+                InvariantResult(
+                    "reachable", len(rub.indicators()), _check_reachable(rub, specs), "indicators"
+                )
             )
             continue
         if name == "monotone":
