@@ -43,9 +43,18 @@ _LAZY: dict[str, str] = {
     "Body": "foodsafety.models",
     "Official": "foodsafety.models",
     "Governance": "foodsafety.models",
+    "Rubric": "foodsafety.rules.rubric",
+    "StarScheme": "foodsafety.rules.rubric",
+    "DemonstrationScheme": "foodsafety.rules.rubric",
+    "load_rubric": "foodsafety.rules.loading",
+    "score": "foodsafety.engines.scoring",
+    "assess_cohort": "foodsafety.engines.scoring",
+    "compare": "foodsafety.engines.scoring",
+    "Assessment": "foodsafety.engines.scoring",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from foodsafety.engines.scoring import Assessment, assess_cohort, compare, score
     from foodsafety.ids import (
         USCC,
         DivisionCode,
@@ -55,11 +64,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from foodsafety.models import Body, Governance, Jurisdiction, JurisdictionTree, Official
     from foodsafety.registry import Division, Registry
+    from foodsafety.rules.loading import load_rubric
+    from foodsafety.rules.rubric import DemonstrationScheme, Rubric, StarScheme
 
 __all__ = [
     "USCC",
+    "Assessment",
     "Body",
     "BulkValidationError",
+    "DemonstrationScheme",
     "Division",
     "DivisionCode",
     "FoodBusinessLicence",
@@ -78,9 +91,15 @@ __all__ = [
     "RecordValidationError",
     "Registry",
     "RegistryError",
+    "Rubric",
     "RuleError",
+    "StarScheme",
     "VocabularyError",
     "__version__",
+    "assess_cohort",
+    "compare",
+    "load_rubric",
+    "score",
 ]
 
 
