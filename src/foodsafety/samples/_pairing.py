@@ -422,7 +422,12 @@ def _generate(
     vi = pick(village_town, bus_town[others], rng.random(len(others)))
     bus_juris[others] = village_codes[vi]
 
-    serial = rng.choice(10**8 - 10**7, size=n_bus, replace=False) + 10**7
+    # distinct 8-digit serials without materialising the 9*10^7 population: an affine map
+    # with a multiplier coprime to 9*10^7 = 2^7 3^2 5^7 is a permutation of the range
+    step = int(rng.choice([7919, 104729, 1299709, 15485863]))
+    serial = (step * (np.arange(n_bus, dtype=np.int64) + int(rng.integers(0, 9 * 10**7)))) % (
+        9 * 10**7
+    ) + 10**7
     bus_county = town_county[bus_town]
     uscc_s = pl.Series("uscc", _uscc(np, bus_county, serial)).cast(pl.Utf8)
     uscc = _Strings(uscc_s)
