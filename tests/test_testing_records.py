@@ -91,7 +91,7 @@ def test_findings_replay_to_their_state(f: Any) -> None:
     assert days == sorted(days)
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers(min_businesses=1, max_businesses=4))
 def test_ledgers_validate_and_references_resolve(ledger: Ledger) -> None:
     assert not ledger.validate(as_of=AS_OF), ledger.validate(as_of=AS_OF).summary()

@@ -254,3 +254,15 @@ def test_demonstration_schemes_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(RuleError, match="no scores to check"):
         check_rubric_file(str(target))
+
+
+def test_a_star_out_of_reach_is_reported() -> None:
+    scheme = presets.load("star_office")
+    assert isinstance(scheme, StarScheme)
+    data = json.loads(scheme.model_dump_json(by_alias=True))
+    top = max(data["stars"], key=lambda t: t["min_score"])
+    top["min_score"] = scheme.rubric.max_total + 5
+    broken = StarScheme.model_validate(data)
+    report = check_rubric(broken, max_examples=5, invariants=["reachable"])
+    ce = report.result("reachable").counterexample
+    assert ce is not None and ce.where == f"stars.{top['star']}"

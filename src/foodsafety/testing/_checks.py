@@ -610,8 +610,23 @@ def _baseline(specs: dict[str, EvidenceSpec]) -> dict[str, Any]:
     return ev
 
 
-def _check_reachable(rubric: Rubric, specs: dict[str, EvidenceSpec]) -> Counterexample | None:
+def _check_reachable(
+    rubric: Rubric, specs: dict[str, EvidenceSpec], scheme: StarScheme | None = None
+) -> Counterexample | None:
     found = list(_unreachable(rubric, specs))
+    if scheme is not None:
+        for t in scheme.stars:
+            if t.min_score > rubric.max_total + _EPS:
+                found.append(
+                    _ce(
+                        "reachable",
+                        f"star {t.star.value} needs a total of {_fmt(t.min_score)}, but the "
+                        f"highest total is {_fmt(rubric.max_total)}: no office can reach it",
+                        f"{t.star.zh}需总分{_fmt(t.min_score)}，但最高只能得{_fmt(rubric.max_total)}分",
+                        {},
+                        f"stars.{t.star.value}",
+                    )
+                )
     if not found:
         return None
     first = found[0]
@@ -780,6 +795,7 @@ def check_rubric(
         True
     """
     rub = _as_rubric("check_rubric", rubric)
+    scheme = rubric if isinstance(rubric, StarScheme) else None
     check_type("check_rubric", "max_examples", max_examples, int)
     if max_examples < 1:
         raise fail("check_rubric", "max_examples", "must be at least 1", max_examples)
@@ -826,7 +842,10 @@ def check_rubric(
         if name == "reachable":
             results.append(
                 InvariantResult(
-                    "reachable", len(rub.indicators()), _check_reachable(rub, specs), "indicators"
+                    "reachable",
+                    len(rub.indicators()),
+                    _check_reachable(rub, specs, scheme),
+                    "indicators",
                 )
             )
             continue
