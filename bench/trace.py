@@ -168,8 +168,8 @@ def main() -> None:
         f"p99 {_pct(nlat, 0.99):.1f} us, mean {naive_mean:.1f} us, "
         f"{1e6 / naive_mean:,.0f} traces/s ({len(nlat):,} traces)"
     )
+    text_mean = statistics.fmean(tlat) / 1000.0 if tlat else 0.0
     if tlat:
-        text_mean = statistics.fmean(tlat) / 1000.0
         print(
             f"  textbook networkx (bfs_edges over a date-filtered subgraph_view): "
             f"p50 {_pct(tlat, 0.5):,.0f} us, mean {text_mean:,.0f} us ({len(tlat)} traces); "
@@ -184,8 +184,18 @@ def main() -> None:
         f"same links as the naive search on {min(500, len(naive_picks))} traces: "
         f"{'yes' if mismatches == 0 else f'NO ({mismatches} differ)'}"
     )
-    goal = naive_mean / fast_mean >= 50 and _pct(lat, 0.5) < 20
-    print(f"goal (>= 50x naive, p50 < 20 us): {'met' if goal else 'NOT met'}")
+    p50_ok = _pct(lat, 0.5) < 20
+    fair = naive_mean / fast_mean
+    print(
+        f"goal p50 < 20 us: {'met' if p50_ok else 'NOT met'}; "
+        f">= 50x the fresh local search (mean): {'met' if fair >= 50 else 'NOT met'} ({fair:,.0f}x)"
+        + (
+            f"; >= 50x the textbook networkx search: "
+            f"{'met' if text_mean / fast_mean >= 50 else 'NOT met'}"
+            if tlat
+            else ""
+        )
+    )
 
 
 if __name__ == "__main__":

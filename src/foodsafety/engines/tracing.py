@@ -425,25 +425,45 @@ def _sort_key(link: TraceLink) -> tuple[int, int, int, int, str]:
     )
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True)
 class Trace:
     """The responsible parties of one subject on one date, in the order of responsibility.
 
     A trace is cheap to make and complete: ``own_edges`` are the subject's own edges valid on
     the day (party, key, edge attributes, party attributes — read from the graph, not copied),
     ``own_links`` links made directly, ``above`` the memoised links above the jurisdiction the
-    subject lies in, reached through ``via`` (the edge from that jurisdiction to the subject).
-    :attr:`own` and :attr:`links` turn them into :class:`TraceLink` values with full paths
-    when asked.
+    subject lies in, reached through ``via_edge`` (that jurisdiction, the edge key and the
+    edge's attributes). :attr:`own`, :attr:`via` and :attr:`links` turn them into
+    :class:`TraceLink` and :class:`Step` values with full paths when asked. Treat a trace as
+    read-only: it is not frozen only because a frozen attrs instance costs four times as much
+    to create, and a trace is made on every query.
     """
 
     subject: str
     name: str
     as_of: dt.date
     own_links: tuple[TraceLink, ...] = ()
-    via: Step | None = None
+    via_edge: tuple[str, str, Mapping[str, Any]] | None = None
     above: tuple[TraceLink, ...] = ()
     own_edges: tuple[tuple[str, str, Mapping[str, Any], Mapping[str, Any]], ...] = ()
+    _nodes: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, repr=False, eq=False)
+
+    @property
+    def via(self) -> Step | None:
+        """The edge from the jurisdiction the subject lies in to the subject, if any."""
+        if self.via_edge is None:
+            return None
+        u, key, d = self.via_edge
+        return Step(
+            u,
+            self.subject,
+            key,
+            d["kind"],
+            d.get("level"),
+            d["role"],
+            self._nodes.get(u, {}).get("name", u),
+            self.name,
+        )
 
     @property
     def own(self) -> tuple[TraceLink, ...]:
@@ -487,9 +507,9 @@ class Trace:
     def links(self) -> tuple[TraceLink, ...]:
         """Every link, ordered: primary, pairing, leaders nearest level first, regulators, committees."""
         own = self.own
-        if self.via is None:
-            return own + self.above
         via = self.via
+        if via is None:
+            return own + self.above
         rest = tuple(link.via(via) for link in self.above)
         if all(_GROUP.get(link.kind.value, 9) <= 1 for link in own):
             return own + rest
@@ -669,7 +689,7 @@ class Tracer:
         nodes = self._nodes
         name = attrs_.get("name", node)
         own: list[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]] = []
-        via: Step | None = None
+        via: tuple[str, str, Mapping[str, Any]] | None = None
         anchor = ""
         for u, keydict in self._pred[node].items():
             # One link per party: its first edge valid on the day (as the full walk does).
@@ -683,14 +703,17 @@ class Tracer:
                 role = d["role"]
                 if role == _JUR_ROLE:
                     if via is None:
-                        uname = nodes[u].get("name", u)
-                        via = Step(u, node, key, d["kind"], d.get("level"), role, uname, name)
+                        via = (u, key, d)
                         anchor = u
                 elif kk is None or d["kind"] in kk:
                     own.append((u, key, d, nodes[u]))
                 break
-        above = self.chain(anchor, day, kk, members) if via is not None else ()
-        return Trace(node, name, day, (), via, above, tuple(own))
+        if via is None:
+            return Trace(node, name, day, (), None, (), tuple(own), nodes)
+        found = self._cache.get((anchor, day, kk, members))
+        if found is None:
+            found = self.chain(anchor, day, kk, members)
+        return Trace(node, name, day, (), via, found, tuple(own), nodes)
 
     def chain(
         self,
