@@ -204,7 +204,6 @@ def test_blank_required_cells_and_bad_booleans(tmp_path: Path) -> None:
     [
         ("businesses.parquet", b"", "load.empty"),
         ("businesses.parquet", b"not parquet at all", "load.format"),
-        ("businesses.jsonl", b"\n\n", "load.empty"),
         ("businesses.jsonl", b'{"uscc": "x"}\n{oops\n', "load.json"),
         ("businesses.xlsx", b"", "load.empty"),
         ("businesses.xlsx", b"PK-not-a-workbook", "load.format"),
@@ -269,3 +268,9 @@ def test_gbk_json_lines_are_detected(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         load_ledger(tmp_path, as_of=AS_OF)
     assert (info.value.code, info.value.row) == ("load.encoding_gbk", 1)
+
+
+def test_empty_json_lines_file_is_an_empty_table(tmp_path: Path) -> None:
+    (tmp_path / "visits.jsonl").write_bytes(b"\n")
+    ledger, report = load_ledger(tmp_path, as_of=AS_OF)
+    assert not report and ledger == Ledger.empty()

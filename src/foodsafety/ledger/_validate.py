@@ -377,6 +377,9 @@ def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
     import polars as pl
 
     schema = TABLES[table]
+    if frame.height == 0 and all(c == ROW for c in frame.columns):
+        # a table without rows or columns (an empty JSON Lines file)
+        frame = pl.DataFrame(schema=polars_schema(table))
     if ROW not in frame.columns:
         frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
     unknown = [c for c in frame.columns if c not in schema and c != ROW]

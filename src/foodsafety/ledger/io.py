@@ -10,6 +10,9 @@ Row numbers in problems are **data row numbers, starting at 1, with the header n
 row 1 is the first line after the CSV header (spreadsheet row 2 in Excel), the first line of a
 JSON Lines file, the first row of a Parquet file.
 
+An empty JSON Lines file is an empty table (the format has no header); an empty CSV, Parquet
+or Excel file is a :class:`~foodsafety.errors.LoadError` (a CSV table needs at least its header).
+
 Encodings: CSV files are read as UTF-8 with or without a byte-order mark. Files saved by older
 Chinese software are often GBK/GB18030; they are detected and rejected with a located
 :class:`~foodsafety.errors.LoadError` that says how to read them (``encoding="gbk"``); they are
@@ -232,7 +235,8 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
-        raise _empty_error(source)
+        # JSON Lines has no header: a file without lines is a table without rows
+        return pl.DataFrame()
     body = data.rstrip(b"\r\n")
     no_blank_lines = b"\n\n" not in body and b"\n\r\n" not in body and not body[:1].isspace()
     if no_blank_lines and not body.lstrip().startswith(b"["):
@@ -629,18 +633,13 @@ def write_csv(
 def write_json_lines(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, Path]:
     """Write one JSON Lines file per table (``businesses.jsonl``...) into the directory ``path``.
 
-    A JSON Lines file cannot say which columns an empty table has, and an empty file is a
-    load error, so an empty table is written as no file (an older file of that name is
-    removed); loading the directory gives the empty table back.
+    An empty table is an empty file (JSON Lines has no header), which loads as an empty table.
     """
     _pl()
     out: dict[str, Path] = {}
     directory = _directory(path)
     for table, frame in ledger.tables.items():
         target = directory / f"{table}.jsonl"
-        if frame.height == 0:
-            target.unlink(missing_ok=True)
-            continue
         frame.write_ndjson(target)
         out[table] = target
     return out
