@@ -274,3 +274,19 @@ def test_empty_json_lines_file_is_an_empty_table(tmp_path: Path) -> None:
     (tmp_path / "visits.jsonl").write_bytes(b"\n")
     ledger, report = load_ledger(tmp_path, as_of=AS_OF)
     assert not report and ledger == Ledger.empty()
+
+
+def test_excel_numbers_and_traditional_labels_load(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(tmp_path / "book.xlsx")) as wb:
+        ws = wb.add_worksheet("cadres")
+        ws.write_row(0, 0, ["cadre_id", "name", "level", "jurisdiction", "active_from"])
+        ws.write_row(1, 0, [1001, "某县干部", "縣", 410522, "2022-11-11"])  # typed as numbers
+        ws.write_row(2, 0, [1002, "某市干部", "市", 410500, "2031-01-01"])
+    ledger, report = load_ledger(tmp_path / "book.xlsx", as_of=AS_OF)
+    assert ledger.cadres["cadre_id"].to_list() == ["1001"]
+    assert ledger.cadres["jurisdiction"].to_list() == ["410522"]
+    assert [(p.source, p.row, p.column, p.code) for p in report] == [
+        (f"{tmp_path / 'book.xlsx'}[cadres]", 2, "active_from", "date.future")
+    ]

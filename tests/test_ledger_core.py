@@ -201,6 +201,7 @@ def test_concat_and_add(ledger: Ledger) -> None:
     both = Ledger.concat(parts)
     assert both.counts()["businesses"] == 2
     assert parts[0] + parts[1] == both
+    assert Ledger.concat(parts[0], parts[1]) == both
     assert Ledger.concat([]) == Ledger.empty()
     with pytest.raises(BulkValidationError) as info:
         Ledger.concat([ledger, ledger])

@@ -456,8 +456,10 @@ class Ledger:
         )
 
     @staticmethod
-    def concat(ledgers: Iterable[Ledger], *, check_keys: bool = True) -> Ledger:
+    def concat(*ledgers: Ledger | Iterable[Ledger], check_keys: bool = True) -> Ledger:
         """One ledger from several (e.g. one per county), table by table, in the given order.
+
+        ``Ledger.concat(a, b)`` and ``Ledger.concat([a, b])`` are the same; ``a + b`` too.
 
         Raises:
             BulkValidationError: ``check_keys`` and a key (``ledger.schema.KEYS``) appears in
@@ -465,7 +467,12 @@ class Ledger:
         """
         import polars as pl
 
-        parts = list(ledgers)
+        parts: list[Ledger] = []
+        for item in ledgers:
+            if isinstance(item, Ledger):
+                parts.append(item)
+            else:
+                parts.extend(item)
         if not parts:
             return Ledger.empty()
         tables = {t: pl.concat([p._tables[t] for p in parts], how="vertical") for t in TABLES}
