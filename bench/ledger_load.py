@@ -11,6 +11,9 @@ Generates the **synthetic** Anyang-size ledger (``foodsafety.samples.anyang``: 1
   checks that ``load_ledger`` adds);
 - plain ``polars.read_csv`` / ``read_parquet`` of the same files, as the floor.
 
+Goal: ``load_ledger`` from CSV at least 10x faster than the naive loop (the script exits 1 when
+it is not).
+
 Usage: ``python bench/ledger_load.py [--scale 1.0]``
 """
 
@@ -20,6 +23,7 @@ import argparse
 import csv
 import json
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -47,7 +51,10 @@ def _naive(folder: Path) -> int:
     return n
 
 
-def main() -> None:
+GOAL = 10.0
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
@@ -87,7 +94,12 @@ def main() -> None:
     ratio = figures["naive_records_csv"] / figures["load_csv"]
     print(f"load_ledger(csv) is {ratio:.1f}x faster than the naive record loop")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if ratio < GOAL:
+        print(f"MISSED the goal of {GOAL:.0f}x")
+        return 1
+    print(f"goal of {GOAL:.0f}x met")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
