@@ -90,13 +90,16 @@ def _trees(
     top = root or draw(st.sampled_from(codes_at(Level.PROVINCE, None)))
     records: dict[str, Jurisdiction] = {top: _division_record(top, root=True)}
     target = draw(st.integers(min_value=min_size, max_value=max_size))
-    order = [top]  # the nodes in insertion order; drawing an index into it shrinks to the root
+    order = [top]  # the nodes in insertion order
     while len(records) < target:
         grown = False
-        start = draw(st.integers(min_value=0, max_value=len(order) - 1))
-        # Try the drawn node first, then the others in order, so that a full node never stops
-        # the tree from reaching min_size while another node can still grow.
-        for code in order[start:] + order[:start]:
+        # Index 0 is the node added last, so a shrunk tree is one chain from the root down
+        # (北京市, 东城区, 东华门街道, a village); larger indices widen it.
+        newest = order[::-1]
+        start = draw(st.integers(min_value=0, max_value=len(newest) - 1))
+        # Try the drawn node first, then the others, so that a full node never stops the tree
+        # from reaching min_size while another node can still grow.
+        for code in newest[start:] + newest[:start]:
             node = records[code]
             if node.is_zone or node.level.depth >= depth.depth:
                 continue
@@ -152,7 +155,7 @@ def jurisdiction_trees(
     Raises:
         InvalidArgument: bad sizes, unknown level, or ``root`` not in the registry.
 
-    Shrinks toward a tree holding only the root (the first province, 北京市, when drawn).
+    Shrinks toward a single chain from the root down (北京市, 东城区, 东华门街道...).
     """
     check_size("jurisdiction_trees", min_size, max_size, low=1)
     check_type("jurisdiction_trees", "zones", zones, bool)

@@ -124,8 +124,8 @@ def _period(
     """A start and an optional end after it (exclusive end when ``strict``)."""
     span = (max_date - min_date).days
     start = min_date + dt.timedelta(days=draw(st.integers(min_value=0, max_value=span)))
-    if open_end and draw(st.booleans()):
-        return start, None
+    if open_end and not draw(st.booleans()):
+        return start, None  # shrinks to open-ended: still running
     length = draw(st.integers(min_value=1 if strict else 0, max_value=max(1, span)))
     end = start + dt.timedelta(days=length)
     if capped:  # an event that has happened (a closing) stays within the bounds
@@ -174,8 +174,8 @@ def _businesses(
             )
         ]
     opened, closed = draw(_period(min_date, max_date, open_end=True, strict=False, capped=True))
-    if closed is not None and draw(st.integers(0, 3)) != 0:
-        closed = None  # most businesses are still open
+    if closed is not None and draw(st.integers(0, 3)) != 3:
+        closed = None  # most businesses are still open (and a shrunk one is)
     trade = draw(st.sampled_from(_TRADES))
     form = draw(st.sampled_from(_FORMS))
     return Business(
