@@ -925,24 +925,33 @@ def audit(
             else pl.DataFrame(schema={"k": pl.Int64, "visits": pl.UInt32})
         )
         del vis_pairs, keys  # free the per-visit frames before the next large join
-        covered = (
-            a.join(pairs.select("uscc", "cadre_id", "pair", "level"), on=["uscc", "cadre_id"])
-            .join(b.select("uscc", "opened", "closed", "jurisdiction"), on="uscc")
+        # the assignment x period grid carries integer columns only; the string columns of
+        # the few failing rows are joined back afterwards
+        ai = a.with_row_index("ai")
+        grid = (
+            ai.select("ai", "uscc", "cadre_id", "valid_from", "valid_to")
+            .join(pairs.select("uscc", "cadre_id", "pair", "level"), on=["uscc", "cadre_id"])
+            .join(b.select("uscc", "opened", "closed"), on="uscc")
             .filter(pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
-            .join(periods, on="level")
+            .select("ai", "pair", "level", "valid_from", "valid_to", "opened")
+            .join(periods.select("level", "pid", "period_start", "period_end"), on="level")
             .filter(
                 (pl.col("valid_from") <= pl.col("period_start"))
                 & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("period_end")))
                 & (pl.col("opened").is_null() | (pl.col("opened") <= pl.col("period_start")))
             )
-            .with_columns((pl.col("pair") * n_p + pl.col("pid")).alias("k"))
+            .select("ai", "pid", (pl.col("pair") * n_p + pl.col("pid")).alias("k"))
         )
         over = (
-            covered.join(counts, on="k", how="left")
+            grid.join(counts, on="k", how="left")
             .with_columns(pl.col("visits").fill_null(0))
+            .join(periods.select("pid", "period_start", "period_end", "min_visits"), on="pid")
             .filter(pl.col("visits") < pl.col("min_visits"))
+            .join(ai, on="ai")
+            .join(b.select("uscc", "jurisdiction"), on="uscc", how="left")
+            .join(c.select("cadre_id", "level"), on="cadre_id", how="left")
         )
-        del covered, counts, pairs
+        del grid, ai, counts, pairs
         parts.append(
             _finish(
                 over.select(
