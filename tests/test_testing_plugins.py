@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
@@ -41,9 +42,13 @@ def test_rubric_checker_is_one_line_per_file(pytester: pytest.Pytester) -> None:
             rubric_checker("rules/broken.yaml")
         """
     )
-    result = pytester.runpytest_subprocess(
-        "-p", "foodsafety.testing.pytest_plugin", "--rubric-max-examples", "8", "-q"
+    # Once the pytest11 entry point is installed the plugin loads by itself; before, name it.
+    installed = any(
+        ep.value.startswith("foodsafety.testing.pytest_plugin")
+        for ep in importlib.metadata.entry_points(group="pytest11")
     )
+    plugin = [] if installed else ["-p", "foodsafety.testing.pytest_plugin"]
+    result = pytester.runpytest_subprocess(*plugin, "--rubric-max-examples", "8", "-q")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         ["*FAIL reachable*", "*indicator coverage (Pairing coverage) can never earn*"]
