@@ -51,10 +51,15 @@ _LAZY: dict[str, str] = {
     "assess_cohort": "foodsafety.engines.scoring",
     "compare": "foodsafety.engines.scoring",
     "Assessment": "foodsafety.engines.scoring",
+    "build_graph": "foodsafety.engines.graph",
+    "trace": "foodsafety.engines.tracing",
+    "accountability": "foodsafety.engines.tracing",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from foodsafety.engines.graph import build_graph
     from foodsafety.engines.scoring import Assessment, assess_cohort, compare, score
+    from foodsafety.engines.tracing import accountability, trace
     from foodsafety.ids import (
         USCC,
         DivisionCode,
@@ -96,10 +101,13 @@ __all__ = [
     "StarScheme",
     "VocabularyError",
     "__version__",
+    "accountability",
     "assess_cohort",
+    "build_graph",
     "compare",
     "load_rubric",
     "score",
+    "trace",
 ]
 
 
