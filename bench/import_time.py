@@ -39,7 +39,9 @@ def main() -> int:
         print(f"{name:32} {t:9.3f} {t - base:17.3f} {t / base:11.2f}")
     own = results["import foodsafety"] - base
     verdict = "OK" if own < 0.3 else "TOO SLOW"
-    print(f"\nimport foodsafety costs {own:.3f} s over interpreter start-up: {verdict} (target < 0.3 s)")
+    print(
+        f"\nimport foodsafety costs {own:.3f} s over interpreter start-up: {verdict} (target < 0.3 s)"
+    )
     return 0 if own < 0.3 else 1
 
 
