@@ -110,6 +110,18 @@ def _pl() -> None:
     require("polars", extra="data", feature="validating a ledger")
 
 
+def numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with a ``__row__`` column of 1-based data row numbers.
+
+    ``with_row_index`` follows the frame's chunks; a column built apart (``int_range``) would
+    make polars copy every other column of a multi-chunk frame (a Parquet file's row groups)
+    to align them, doubling the memory of a large load.
+    """
+    import polars as pl
+
+    return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
 def _render(message: str | Callable[[Any], str], value: Any) -> str:
     """A message for one bad value: a ``{v}`` template or a function of the value."""
     return message.format(v=value) if isinstance(message, str) else message(value)
@@ -381,7 +393,7 @@ def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
         # a table without rows or columns (an empty JSON Lines file)
         frame = pl.DataFrame(schema=polars_schema(table))
     if ROW not in frame.columns:
-        frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+        frame = numbered(frame)
     unknown = [c for c in frame.columns if c not in schema and c != ROW]
     for c in unknown:
         col.add(
@@ -420,7 +432,8 @@ def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
         e = pl.col(c)
         if kind == "List[Utf8]":
             if isinstance(dtype, pl.List):
-                e = e.cast(pl.List(pl.Utf8))
+                if dtype != pl.List(pl.Utf8):
+                    e = e.cast(pl.List(pl.Utf8))
             elif dtype == pl.Null:
                 e = pl.lit([], dtype=pl.List(pl.Utf8))
             else:
@@ -566,7 +579,8 @@ def _parse_lists(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFra
                             message_zh=f"列表格式无效（收到 {text!r}）",
                         )
                 frame = frame.with_columns(pl.Series(c, cells, dtype=pl.List(pl.Utf8)))
-        frame = frame.with_columns(pl.col(c).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+        if frame.get_column(c).null_count():
+            frame = frame.with_columns(pl.col(c).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
         blank = (
             pl.col(c)
             .list.eval(pl.element().is_null() | ~pl.element().str.contains(r"\S"))

@@ -41,6 +41,7 @@ import attrs
 from foodsafety.errors import BulkValidationError, LoadError, ProblemReport, require
 from foodsafety.ledger._ledger import Ledger
 from foodsafety.ledger._validate import ROW, Progress, validate_tables
+from foodsafety.ledger._validate import numbered as _numbered
 from foodsafety.ledger.schema import TABLES
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
         try:
             # infer from every line: a column that is empty in the first hundred is common
             frame: pl.DataFrame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
-            return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+            return _numbered(frame)
         except Exception:  # mixed types, a bad line, bad bytes: take the slow, locating path
             pass
     lines = _decode(data, source, None).split("\n")
@@ -359,7 +360,6 @@ def read_table(
     Raises:
         LoadError: the file is missing, empty, in an unknown format or wrongly encoded.
     """
-    import polars as pl
 
     p = Path(path)
     source = str(p)
@@ -388,7 +388,7 @@ def read_table(
         if frame.width == 0:
             raise _empty_error(source)
     if ROW not in frame.columns:
-        frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+        frame = _numbered(frame)
     return frame
 
 
@@ -467,7 +467,6 @@ def load_ledger(
     key (``key.duplicate``: the first valid row is kept), unknown column (``column.unknown``,
     the column is ignored, no row is dropped) and the dangling references above.
     """
-    import polars as pl
 
     files: dict[str, Path] = {}
     workbook: Path | None = None
@@ -521,9 +520,7 @@ def load_ledger(
             source = f"{workbook}[{name}]"
             if frame.width == 0:
                 raise _empty_error(source)
-            raw[name] = frame.with_columns(
-                pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW)
-            )
+            raw[name] = _numbered(frame)
             sources[name] = source
     # one step per file read, one per table checked, one for the references
     total = len(files) + (len(raw) + len(files)) + 1
