@@ -176,7 +176,15 @@ def read_node_link(path: str | Path) -> nx.MultiDiGraph[str]:
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
         g = nx.node_link_graph(data, edges="edges", multigraph=True, directed=True)
-    except (OSError, ValueError, KeyError, TypeError, nx.NetworkXError) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,  # networkx's parser assumes dicts: '{"nodes": [0]}' fails this way
+        IndexError,
+        nx.NetworkXError,
+    ) as exc:
         raise LoadError(
             f"cannot read node-link JSON: {exc}", code="graph.read", source=str(source)
         ) from exc
