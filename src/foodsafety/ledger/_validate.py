@@ -13,7 +13,7 @@ form), so that every kept row is also a valid record (:mod:`foodsafety.models`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -976,13 +976,14 @@ def _without(frame: pl.DataFrame, rows: set[int]) -> pl.DataFrame:
 
 
 def validate_tables(
-    raw: Mapping[str, pl.DataFrame | None],
+    raw: Mapping[str, pl.DataFrame | None] | MutableMapping[str, pl.DataFrame | None],
     *,
     sources: Mapping[str, str] | None = None,
     as_of: date | None = None,
     check_registry: bool = True,
     dangling: Literal["drop", "keep"] = "drop",
     progress: Progress | None = None,
+    release: bool = False,
 ) -> tuple[dict[str, pl.DataFrame], ProblemReport]:
     """Check every row of the given tables; return the valid rows (exact schema) and problems.
 
@@ -996,6 +997,8 @@ def validate_tables(
         dangling: ``"drop"`` (default) excludes rows naming a cadre, business or visit that is
             not in the ledger; ``"keep"`` keeps them. Either way each is in the report.
         progress: called as ``progress(stage, done, total)`` after each step.
+        release: remove each frame from ``raw`` (a mutable mapping) once it is taken, so that
+            the raw text columns of a big file can be freed as they are parsed.
 
     Returns:
         ``(tables, report)``: every table (empty when not provided) and every problem, table
@@ -1016,6 +1019,9 @@ def validate_tables(
             continue
         col = collectors[table]
         work = _prepare(table, frame, col)
+        if release and isinstance(raw, MutableMapping):
+            raw[table] = None
+        del frame
         work = _parse_dates(table, work, col)
         work = _parse_booleans(table, work, col)
         work = _parse_lists(table, work, col)

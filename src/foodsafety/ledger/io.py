@@ -541,6 +541,7 @@ def load_ledger(
         check_registry=check_registry,
         dangling=dangling,
         progress=_shifted if progress is not None else None,
+        release=True,
     )
     if strict and report:
         raise BulkValidationError("the ledger " + ", ".join(sources.values()), report)
