@@ -121,3 +121,14 @@ def test_example_script_runs() -> None:
     assert out.stdout.count("all invariants hold") == 1
     assert "FAIL reachable" in out.stdout
     assert "coverage 100%: pairing_coverage = 1, in band ≥0.8: 6 of 10" in out.stdout
+
+
+def test_the_docs_show_what_check_rubric_prints() -> None:
+    from foodsafety import presets
+    from foodsafety.testing import check_rubric
+
+    page = (ROOT / "docs" / "testing-your-rules.md").read_text("utf-8")
+    section = page.split("## A worked example on a shipped preset", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].rstrip("\n")
+    report = check_rubric(presets.load("national_annual_2023"), max_examples=25)  # type: ignore[arg-type]
+    assert shown == report.format()
