@@ -25,6 +25,7 @@ from foodsafety.testing import (
     findings,
     ledgers,
     pairing_documents,
+    pairing_policies,
     routine_records,
     visits,
 )
@@ -140,3 +141,34 @@ def test_bad_arguments_fail_at_once(call: Any, field: str) -> None:
     with pytest.raises(InvalidArgument) as info:
         call()
     assert info.value.field == field
+
+
+@settings(max_examples=30)
+@given(pairing_policies())
+def test_pairing_policies_round_trip_through_yaml(policy: Any) -> None:
+    import json
+
+    import yaml
+
+    from foodsafety.rules.pairing_policy import load_pairing_policy
+
+    text = yaml.safe_dump(json.loads(policy.model_dump_json()), allow_unicode=True)
+    assert load_pairing_policy("drawn.yaml", text=text) == policy
+    for tier, level in policy.tier_levels.items():
+        assert policy.level_for(tier) is level
+
+
+@settings(max_examples=10)
+@given(pairing_policies(standard_tiers=True))
+def test_standard_tiers_pair_level_by_level(policy: Any) -> None:
+    assert [lv.value for lv in policy.tier_levels.values()] == [
+        "city",
+        "county",
+        "township",
+        "village",
+    ]
+
+
+def test_pairing_policies_check_arguments() -> None:
+    with pytest.raises(InvalidArgument):
+        pairing_policies(standard_tiers="yes")  # type: ignore[arg-type]

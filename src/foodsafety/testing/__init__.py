@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         ledgers,
         record_row,
     )
+    from foodsafety.testing._policies import pairing_policies
     from foodsafety.testing._records import (
         assignments,
         businesses,
@@ -117,6 +118,7 @@ __all__ = [
     "ledger_records",
     "ledgers",
     "pairing_documents",
+    "pairing_policies",
     "person_names",
     "production_licences",
     "record_row",
@@ -166,6 +168,7 @@ _EXPORTS: dict[str, str] = {
     "ledger_records": "foodsafety.testing._ledgers",
     "ledgers": "foodsafety.testing._ledgers",
     "pairing_documents": "foodsafety.testing._records",
+    "pairing_policies": "foodsafety.testing._policies",
     "person_names": "foodsafety.testing._records",
     "production_licences": "foodsafety.testing._ids",
     "record_row": "foodsafety.testing._ledgers",

@@ -41,6 +41,7 @@ REGISTERED: dict[str, tuple[tuple[str, str], ...]] = {
     "foodsafety.models.finding": (("Finding", "findings"),),
     "foodsafety.models.campaign": (("Campaign", "campaigns"),),
     "foodsafety.rules.rubric": (("Rubric", "rubrics"),),
+    "foodsafety.rules.pairing_policy": (("PairingPolicy", "pairing_policies"),),
 }
 
 _done: set[str] = set()
