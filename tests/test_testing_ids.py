@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -27,6 +28,7 @@ from foodsafety.testing import (
     InvalidArgument,
     business_licences,
     division_codes,
+    governances,
     invalid_division_codes,
     invalid_usccs,
     jurisdiction_trees,
@@ -165,3 +167,22 @@ def test_bad_arguments_fail_at_once(call: object, field: str) -> None:
         call()  # type: ignore[operator]
     assert isinstance(info.value, RuleError) and isinstance(info.value, FoodSafetyError)
     assert info.value.field == field
+
+
+@settings(max_examples=20)
+@given(governances(max_size=8, max_officials=5))
+def test_governances_hold_every_official_in_its_body(g: Any) -> None:
+    from foodsafety.models.bodies import Official
+
+    officials = list(g.officials)
+    bodies = {b.id: b for b in g.bodies}
+    assert len(officials) <= 5
+    for o in officials:
+        assert bodies[o.body].jurisdiction == o.jurisdiction
+        assert Official.model_validate_json(o.model_dump_json()) == o
+    assert {b.jurisdiction for b in bodies.values()} == {j.code for j in g.tree}
+
+
+def test_governances_check_arguments() -> None:
+    with pytest.raises(InvalidArgument):
+        governances(max_officials=-1)

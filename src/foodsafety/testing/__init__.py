@@ -49,7 +49,7 @@ if TYPE_CHECKING:
         usccs,
         village_codes,
     )
-    from foodsafety.testing._jurisdictions import jurisdiction_trees, jurisdictions
+    from foodsafety.testing._jurisdictions import governances, jurisdiction_trees, jurisdictions
     from foodsafety.testing._ledgers import (
         LEDGER_MISTAKES,
         BadRow,
@@ -110,6 +110,7 @@ __all__ = [
     "evidence_specs",
     "finding_histories",
     "findings",
+    "governances",
     "invalid_division_codes",
     "invalid_rows",
     "invalid_usccs",
@@ -160,6 +161,7 @@ _EXPORTS: dict[str, str] = {
     "evidence_specs": "foodsafety.testing._rubrics",
     "finding_histories": "foodsafety.testing._records",
     "findings": "foodsafety.testing._records",
+    "governances": "foodsafety.testing._jurisdictions",
     "invalid_division_codes": "foodsafety.testing._ids",
     "invalid_rows": "foodsafety.testing._ledgers",
     "invalid_usccs": "foodsafety.testing._ids",

@@ -9,13 +9,26 @@ every drawn tree validates.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from hypothesis import strategies as st
 
 from foodsafety.models.jurisdiction import Jurisdiction, JurisdictionTree
 from foodsafety.testing._common import check_level, check_size, check_type, codes_at, fail
 from foodsafety.vocab import DivisionKind, Level
 
-__all__ = ["VILLAGE_NAMES", "ZONE_SLUGS", "jurisdiction_trees", "jurisdictions", "village_name"]
+if TYPE_CHECKING:
+    from foodsafety.models.bodies import Governance
+
+__all__ = [
+    "VILLAGE_NAMES",
+    "ZONE_SLUGS",
+    "governances",
+    "jurisdiction_trees",
+    "jurisdictions",
+    "village_name",
+]
 
 _LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
 
@@ -204,3 +217,63 @@ def jurisdictions(
         return _division_record(code, root=False)
 
     return codes.map(build)
+
+
+@st.composite
+def _governances(
+    draw: st.DrawFn, trees: st.SearchStrategy[JurisdictionTree], max_officials: int
+) -> Governance:
+    from foodsafety.models.bodies import Governance, Official, standard_bodies
+    from foodsafety.testing._records import _period, person_names
+    from foodsafety.vocab import OfficialPost
+
+    tree = draw(trees)
+    bodies = [b for j in tree.walk() for b in standard_bodies(j)]
+    officials = []
+    for i in range(draw(st.integers(min_value=0, max_value=max_officials))):
+        body = bodies[draw(st.integers(min_value=0, max_value=len(bodies) - 1))]
+        start, end = draw(
+            _period(dt.date(2018, 1, 1), dt.date(2025, 12, 31), open_end=True, strict=True)
+        )
+        officials.append(
+            Official(
+                id=f"O{i + 1:04d}",
+                name=draw(person_names()),
+                post=draw(st.sampled_from(list(OfficialPost))),
+                body=body.id,
+                jurisdiction=body.jurisdiction,
+                portfolio=tuple(
+                    draw(
+                        st.lists(
+                            st.sampled_from(["食品安全", "市场监管", "农业农村"]),
+                            max_size=2,
+                            unique=True,
+                        )
+                    )
+                ),
+                valid_from=start if draw(st.booleans()) else None,
+                valid_to=end,
+            )
+        )
+    return Governance.standard(tree, officials)
+
+
+def governances(
+    *,
+    min_size: int = 1,
+    max_size: int = 6,
+    root: str | None = None,
+    max_officials: int = 6,
+) -> st.SearchStrategy[Governance]:
+    """Governance structures (党委、政府、食安委、食安办、市场监管): the standard bodies of every
+    jurisdiction of a drawn tree and officials holding posts in them (DOMAIN.md §2).
+
+    Args:
+        min_size, max_size, root: as for :func:`jurisdiction_trees` (no villages' zones).
+        max_officials: the most officials.
+    """
+    check_type("governances", "max_officials", max_officials, int)
+    if max_officials < 0:
+        raise fail("governances", "max_officials", "must be at least 0", max_officials)
+    trees = jurisdiction_trees(min_size=min_size, max_size=max_size, root=root)
+    return _governances(trees, max_officials)
