@@ -223,8 +223,19 @@ def rank_command(
 def check_command(
     file: str = typer.Argument(..., help="Rubric, star scheme or demonstration scheme file."),
     lang: str = typer.Option("zh", help="Language of the names: zh or en."),
+    properties: bool = typer.Option(
+        False,
+        "--properties",
+        help="Also check the invariants every rubric must satisfy with hypothesis "
+        "(scores in bounds, vetoes lowest, bonuses capped, quotas...).",
+    ),
+    max_examples: int = typer.Option(200, help="Examples per invariant with --properties."),
 ) -> None:
-    """Validate a rubric file and print its structure (errors give file:line and key)."""
+    """Validate a rubric file and print its structure (errors give file:line and key).
+
+    With ``--properties`` the invariants of :func:`foodsafety.testing.check_rubric` are checked
+    and the first counterexample of each broken one is printed; the exit status is 1 then.
+    """
     from foodsafety.rules.conditions import describe
     from foodsafety.rules.rubric import DemonstrationScheme, Indicator, Rubric, Section, StarScheme
 
@@ -280,6 +291,16 @@ def check_command(
     console.print("evidence: " + ", ".join(rubric.evidence_names()))
     for note in rule.notes:
         console.print(f"note: {note}")
+    if properties:
+        from foodsafety.errors import require
+
+        require("hypothesis", extra="testing", feature="rubric check --properties")
+        from foodsafety.testing import run_properties
+
+        report = run_properties(rule, max_examples=max_examples, source=file)
+        console.print(report.format("zh" if zh else "en"))
+        if not report.ok:
+            raise typer.Exit(1)
 
 
 @rubric_app.command("test")
