@@ -264,3 +264,28 @@ def test_no_cap_means_no_overload_findings(full: Sample) -> None:
     data["load_cap"] = {}
     uncapped = type(full.policy).model_validate(data)
     assert audit(full.tables, uncapped, full.as_of).counts()["cadre_overloaded"] == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    left=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c", None]), st.sampled_from("xyz")), max_size=20
+    ),
+    right=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.sampled_from("xyz")), max_size=8
+    ),
+)
+def test_hash_join_equals_the_plain_join(
+    left: list[tuple[str | None, str]], right: list[tuple[str, str]]
+) -> None:
+    from foodsafety.engines.audit import _hjoin
+
+    lf = pl.DataFrame(
+        {"k1": [x[0] for x in left], "k2": [x[1] for x in left]},
+        schema={"k1": pl.Utf8, "k2": pl.Utf8},
+    ).with_row_index("li")
+    rf = pl.DataFrame({"k1": [x[0] for x in right], "k2": [x[1] for x in right]},
+                      schema={"k1": pl.Utf8, "k2": pl.Utf8}).with_row_index("ri")  # fmt: skip
+    ours = _hjoin(lf, rf, ["k1", "k2"]).sort("li", "ri")
+    plain = lf.join(rf, on=["k1", "k2"]).sort("li", "ri")
+    assert ours.select(plain.columns).equals(plain)
