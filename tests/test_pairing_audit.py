@@ -289,3 +289,16 @@ def test_hash_join_equals_the_plain_join(
     ours = _hjoin(lf, rf, ["k1", "k2"]).sort("li", "ri")
     plain = lf.join(rf, on=["k1", "k2"]).sort("li", "ri")
     assert ours.select(plain.columns).equals(plain)
+
+
+def test_sparse_visit_counting_gives_the_same_findings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import foodsafety.engines.audit as engine
+
+    sample = _faulty_small()
+    dense = audit(sample.tables, sample.policy, sample.as_of).frame
+    monkeypatch.setattr(engine, "_DENSE_LIMIT", 0)
+    sparse = audit(sample.tables, sample.policy, sample.as_of).frame
+    assert sparse.equals(dense)
+    assert sparse.filter(kind="visit_overdue").height > 0

@@ -119,6 +119,8 @@ FINDING_SCHEMA: Final[dict[str, str]] = {
 }
 
 _FAR: Final = dt.date(9999, 12, 31)
+#: Largest (pairs x periods) key space counted with a dense bincount (8 bytes per key).
+_DENSE_LIMIT = 50_000_000
 
 #: The columns of each ledger table that the audit reads (a loader may read only these).
 AUDIT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -941,11 +943,21 @@ def audit(
                 .filter((pl.col("i") >= 0) & (pl.col("date") < pl.col("end")))
                 .select((pl.col("pair") * n_p + pl.col("pid")).alias("k"))
             )
-        counts = (
-            pl.concat(keys).group_by("k").agg(pl.len().alias("visits"))
-            if keys
-            else pl.DataFrame(schema={"k": pl.Int64, "visits": pl.UInt32})
-        )
+        # visits per (pair, period): a bincount over the dense key space when it is small
+        # enough (quarterly cadences: 16 periods x pairs), else a group-by
+        n_keys = pairs.height * n_p
+        dense = n_keys <= _DENSE_LIMIT
+        if dense:
+            np = require("numpy", extra="data", feature="the pairing audit")
+            all_k = pl.concat(keys)["k"].to_numpy() if keys else np.zeros(0, dtype=np.int64)
+            dense_counts = np.bincount(all_k, minlength=n_keys)
+            counts = None
+        else:
+            counts = (
+                pl.concat(keys).group_by("k").agg(pl.len().alias("visits"))
+                if keys
+                else pl.DataFrame(schema={"k": pl.Int64, "visits": pl.UInt32})
+            )
         del vis_pairs, keys  # free the per-visit frames before the next large join
         # the assignment x period grid carries integer columns only; the string columns of
         # the few failing rows are joined back afterwards
@@ -964,10 +976,14 @@ def audit(
             )
             .select("ai", "pid", (pl.col("pair") * n_p + pl.col("pid")).alias("k"))
         )
+        if counts is None:
+            grid = grid.with_columns(
+                pl.Series("visits", dense_counts[grid["k"].to_numpy()], dtype=pl.Int64)
+            )
+        else:
+            grid = grid.join(counts, on="k", how="left").with_columns(pl.col("visits").fill_null(0))
         over = (
-            grid.join(counts, on="k", how="left")
-            .with_columns(pl.col("visits").fill_null(0))
-            .join(periods.select("pid", "period_start", "period_end", "min_visits"), on="pid")
+            grid.join(periods.select("pid", "period_start", "period_end", "min_visits"), on="pid")
             .filter(pl.col("visits") < pl.col("min_visits"))
             .join(ai, on="ai")
             .join(b.select("uscc", "jurisdiction"), on="uscc", how="left")
