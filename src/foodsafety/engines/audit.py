@@ -1193,15 +1193,18 @@ def audit(
             )
             .select("uscc", "routine", "idx")
         )
+        win = win.with_row_index("wi")
         got = (
-            recs.pipe(_hjoin, win.select("uscc", "routine", "first", "last"), ["uscc", "routine"])
+            recs.pipe(
+                _hjoin, win.select("wi", "uscc", "routine", "first", "last"), ["uscc", "routine"]
+            )
             .filter((pl.col("idx") >= pl.col("first")) & (pl.col("idx") <= pl.col("last")))
-            .group_by("uscc", "routine")
+            .group_by("wi")  # an integer group-by: one group per business and routine
             .agg(pl.col("idx").n_unique().alias("kept"))
         )
         del recs
         gaps = (
-            win.join(got, on=["uscc", "routine"], how="left")
+            win.join(got, on="wi", how="left")
             .with_columns(pl.col("kept").fill_null(0))
             .filter(pl.col("kept") < pl.col("expected"))
         )
