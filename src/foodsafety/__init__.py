@@ -60,11 +60,17 @@ _LAZY: dict[str, str] = {
     "compare": "foodsafety.engines.scoring",
     "Assessment": "foodsafety.engines.scoring",
     "build_graph": "foodsafety.engines.graph",
+    "PairingPolicy": "foodsafety.rules.pairing_policy",
+    "load_pairing_policy": "foodsafety.rules.pairing_policy",
+    "audit": "foodsafety.engines.audit",
+    "AuditResult": "foodsafety.engines.audit",
+    "AuditFinding": "foodsafety.engines.audit",
     "trace": "foodsafety.engines.tracing",
     "accountability": "foodsafety.engines.tracing",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from foodsafety.engines.audit import AuditFinding, AuditResult, audit
     from foodsafety.engines.graph import build_graph
     from foodsafety.engines.scoring import Assessment, assess_cohort, compare, score
     from foodsafety.engines.tracing import accountability, trace
@@ -91,11 +97,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from foodsafety.registry import Division, Registry
     from foodsafety.rules.loading import load_rubric
+    from foodsafety.rules.pairing_policy import PairingPolicy, load_pairing_policy
     from foodsafety.rules.rubric import DemonstrationScheme, Rubric, StarScheme
 
 __all__ = [
     "USCC",
     "Assessment",
+    "AuditFinding",
+    "AuditResult",
     "Body",
     "BulkValidationError",
     "Business",
@@ -117,6 +126,7 @@ __all__ = [
     "Official",
     "PairingAssignment",
     "PairingDocument",
+    "PairingPolicy",
     "Problem",
     "ProblemReport",
     "RecordValidationError",
@@ -131,9 +141,11 @@ __all__ = [
     "__version__",
     "accountability",
     "assess_cohort",
+    "audit",
     "build_graph",
     "compare",
     "load_ledger",
+    "load_pairing_policy",
     "load_rubric",
     "score",
     "trace",
