@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-pytest.importorskip("polars")
-
 from foodsafety.cli._audit import app
 
 runner = CliRunner()

@@ -7,10 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("polars")
-
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "anyang_pairing.py"
 
 

@@ -6,17 +6,16 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-pl = pytest.importorskip("polars")
-
-from foodsafety.engines.audit import FINDING_KINDS, AuditFinding, AuditResult, audit  # noqa: E402
-from foodsafety.errors import RuleError  # noqa: E402
-from foodsafety.presets import pairing_policy  # noqa: E402
-from foodsafety.samples import FaultRates, Sample, anyang, fault_kinds  # noqa: E402
-from foodsafety.vocab import Severity  # noqa: E402
+from foodsafety.engines.audit import FINDING_KINDS, AuditFinding, AuditResult, audit
+from foodsafety.errors import RuleError
+from foodsafety.presets import pairing_policy
+from foodsafety.samples import FaultRates, Sample, anyang, fault_kinds
+from foodsafety.vocab import Severity
 
 
 @pytest.fixture(scope="module")

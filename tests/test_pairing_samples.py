@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-pl = pytest.importorskip("polars")
-
-from foodsafety.ledger.schema import polars_schema  # noqa: E402
-from foodsafety.registry import registry  # noqa: E402
-from foodsafety.samples import FaultRates, anyang  # noqa: E402
+from foodsafety.ledger.schema import polars_schema
+from foodsafety.registry import registry
+from foodsafety.samples import FaultRates, anyang
 
 ANYANG_COUNTIES = {
     "410502", "410503", "410505", "410506", "410522", "410523", "410526", "410527", "410581"

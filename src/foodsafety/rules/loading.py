@@ -15,12 +15,12 @@ or inferred (``stars`` means a star scheme, ``standards`` a demonstration scheme
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from foodsafety.errors import RecordValidationError, RuleError
+from foodsafety.rules._document import line_for, parse_document
 from foodsafety.rules.rubric import DemonstrationScheme, Rubric, StarScheme
 
 __all__ = [
@@ -77,44 +77,6 @@ _KINDS: dict[str, type[RuleRecord]] = {
 }
 
 
-def _line_map(text: str) -> dict[tuple[str, ...], int]:
-    """Map each key path of a YAML document to its 1-based line (``yaml.compose`` marks)."""
-    import yaml
-
-    lines: dict[tuple[str, ...], int] = {}
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-
-    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                sub = (*path, str(key.value))
-                lines[sub] = key.start_mark.line + 1
-                walk(value, sub)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, str(i)))
-
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def _line_for(lines: Mapping[tuple[str, ...], int], field: str | None) -> int | None:
-    if not field:
-        return lines.get(())
-    parts = field.split(".")
-    # pydantic inserts union tags (``section``, ``yes_no``) into locations: skip parts the
-    # document does not have, and fall back to the nearest known ancestor.
-    path: tuple[str, ...] = ()
-    best = lines.get(())
-    for p in parts:
-        if (*path, p) in lines:
-            path = (*path, p)
-            best = lines[path]
-    return best
-
-
 def _clean_field(field: str | None, data: Any) -> str | None:
     if not field:
         return field
@@ -144,27 +106,7 @@ def _infer_kind(data: Mapping[str, Any]) -> type[RuleRecord]:
 
 
 def _parse(source: str, text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
-    import yaml
-
-    try:
-        if source.endswith(".json"):
-            return json.loads(text), {}
-        return yaml.safe_load(text), _line_map(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        line = None
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            line = mark.line + 1
-        elif isinstance(exc, json.JSONDecodeError):
-            line = exc.lineno
-        where = f"{source}:{line}" if line else source
-        raise RuleFileError(
-            f"{where}: not valid YAML/JSON ({str(exc).splitlines()[0]})\n"
-            "A valid rubric looks like:\n" + RUBRIC_EXAMPLE,
-            code="rule.syntax",
-            source=source,
-            row=line,
-        ) from None
+    return parse_document(source, text, what="rubric", example=RUBRIC_EXAMPLE, error=RuleFileError)
 
 
 def _validate(
@@ -202,7 +144,7 @@ def _validate(
         for problem in exc.problems:
             field = _clean_field(problem.field, body) or problem.field
             key = tuple(field.split(".")) if field else ()
-            at = _line_for(lines, ".".join((*prefix, *key)) if key or prefix else None)
+            at = line_for(lines, ".".join((*prefix, *key)) if key or prefix else None)
             if first_line is None:
                 first_line, first_field = at, field
             where = f"{source}:{at}" if at else source

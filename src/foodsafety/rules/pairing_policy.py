@@ -24,7 +24,6 @@ policy lists them in ``repair.holidays``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +33,7 @@ from dateutil import rrule as _rrule
 
 from foodsafety._record import FrozenRecord
 from foodsafety.errors import RecordValidationError, RuleError
+from foodsafety.rules._document import line_for, parse_document
 from foodsafety.vocab import BusinessKind, Level, PairingList, PairingTier, Routine
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
     "RoutineRule",
     "StaffingRule",
     "load_pairing_policy",
-    "working_day_deadline",
 ]
 
 Freq = Literal["weekly", "monthly", "quarterly", "yearly"]
@@ -269,54 +268,7 @@ class PairingPolicy(FrozenRecord):
         return load_pairing_policy(path)
 
 
-def working_day_deadline(start: dt.date, days: int, holidays: tuple[dt.date, ...] = ()) -> dt.date:
-    """The date ``days`` working days (Mon–Fri, minus ``holidays``) after ``start``."""
-    off = set(holidays)
-    current = start
-    left = days
-    while left > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current not in off:
-            left -= 1
-    return current
-
-
 # -- loading --------------------------------------------------------------------------------
-
-
-def _line_map(text: str) -> dict[tuple[str, ...], int]:
-    """Map each key path of a YAML document to its 1-based line (from ``yaml.compose`` marks)."""
-    import yaml
-
-    lines: dict[tuple[str, ...], int] = {}
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-
-    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                sub = (*path, str(key.value))
-                lines[sub] = key.start_mark.line + 1
-                walk(value, sub)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, str(i)))
-
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def _line_for(lines: Mapping[tuple[str, ...], int], field: str | None) -> int | None:
-    if not field:
-        return None
-    path = tuple(field.split("."))
-    # pydantic adds the union branch or enum name to a location; walk up to the nearest known key
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return None
 
 
 def load_pairing_policy(path: str | Path, *, text: str | None = None) -> PairingPolicy:
@@ -330,8 +282,6 @@ def load_pairing_policy(path: str | Path, *, text: str | None = None) -> Pairing
         RuleError: the file cannot be read or parsed, or a value is invalid; the message
             starts with ``file:line``, names the key and shows a valid example.
     """
-    import yaml
-
     source = str(path)
     if text is None:
         try:
@@ -340,27 +290,7 @@ def load_pairing_policy(path: str | Path, *, text: str | None = None) -> Pairing
             raise RuleError(
                 f"cannot read pairing policy: {exc}", code="rule.unreadable", source=source
             ) from None
-    lines: dict[tuple[str, ...], int] = {}
-    try:
-        if source.endswith(".json"):
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
-            lines = _line_map(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        line = None
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            line = mark.line + 1
-        elif isinstance(exc, json.JSONDecodeError):
-            line = exc.lineno
-        raise RuleError(
-            f"not valid YAML/JSON ({str(exc).splitlines()[0]})\n"
-            "A valid policy looks like:\n" + _EXAMPLE,
-            code="rule.syntax",
-            source=source,
-            row=line,
-        ) from None
+    data, lines = parse_document(source, text, what="policy", example=_EXAMPLE)
     if not isinstance(data, dict):
         raise RuleError(
             "a pairing policy must be a mapping of keys such as name, tier_levels, "
@@ -375,10 +305,10 @@ def load_pairing_policy(path: str | Path, *, text: str | None = None) -> Pairing
         # the error's location ("file, row N: PairingPolicy.key") names the first problem;
         # every further problem is listed as "file:line: key: reason"
         first = exc.problems[0] if exc.problems else None
-        first_line = _line_for(lines, first.field) if first else None
+        first_line = line_for(lines, first.field) if first else None
         details = [first.message if first else exc.message]
         for problem in exc.problems[1:]:
-            line = _line_for(lines, problem.field)
+            line = line_for(lines, problem.field)
             where = f"{source}:{line}" if line else source
             details.append(f"{where}: {problem.field or '(top)'}: {problem.message}")
         raise RuleError(
