@@ -368,3 +368,10 @@ def test_code_stdnum_thinks_current_but_the_table_lacks(reg: Registry) -> None:
     assert "神农架林区" in str(info.value)
     assert "does not" in str(info.value)
     assert [d.code for d in reg.search("神农架")] == ["429021"]
+
+
+def test_search_puts_higher_levels_first() -> None:
+    found = registry().search("安陽")
+    assert found[0].code == "410500"
+    depths = [d.level.depth for d in found]
+    assert depths == sorted(depths)

@@ -429,7 +429,7 @@ class Registry:
     def search(
         self, name: str, *, level: Level | str | None = None, within: object = None
     ) -> list[Division]:
-        """Divisions whose name matches ``name``, in code order.
+        """Divisions whose name matches ``name``, higher levels first, then in code order.
 
         Simplified or traditional characters, with or without the suffix (省, 市, 自治州, 地区,
         盟, 县, 区, 旗, 镇, 乡, 街道, 办事处...) and, for autonomous units, without the ethnic
@@ -461,7 +461,7 @@ class Registry:
         self, codes: Iterable[str], want: Level | None, scope: str | None
     ) -> list[Division]:
         out = []
-        for code in sorted(set(codes)):
+        for code in set(codes):
             d = self._find(code)
             assert d is not None
             if want is not None and d.level is not want:
@@ -469,6 +469,8 @@ class Registry:
             if scope is not None and not code.startswith(scope):
                 continue
             out.append(d)
+        # "安陽" should answer 安阳市 before the towns of the same name
+        out.sort(key=lambda d: (d.level.depth, d.code))
         return out
 
     # -- user additions ------------------------------------------------------------------
