@@ -81,7 +81,8 @@ class IdentifierStr(str):
 
     @classmethod
     def _canonical(cls, value: object) -> str:
-        raise NotImplementedError
+        """Return the canonical form of ``value`` or raise; each identifier type defines it."""
+        raise TypeError(f"{cls.__name__} is a base class; use DivisionCode, USCC or a licence type")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
