@@ -301,3 +301,29 @@ def test_sparse_visit_counting_gives_the_same_findings(
     sparse = audit(sample.tables, sample.policy, sample.as_of).frame
     assert sparse.equals(dense)
     assert sparse.filter(kind="visit_overdue").height > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.sampled_from(["a", "b", "c", "d", "e", None]), max_size=30),
+    keys=st.lists(st.sampled_from(["a", "b", "c", None]), max_size=8),
+)
+def test_integer_codes_equal_a_plain_lookup(
+    values: list[str | None], keys: list[str | None]
+) -> None:
+    from foodsafety.engines.audit import _encode, _encode_runs
+
+    vs = pl.Series("v", values, dtype=pl.Utf8)
+    ks = pl.Series("k", keys, dtype=pl.Utf8)
+    first = {k: i for i, k in reversed(list(enumerate(keys))) if k is not None}
+    for codes in (_encode(vs, ks).to_list(), _encode_runs(vs, ks).to_list()):
+        for value, code in zip(values, codes, strict=True):
+            if value is None:
+                assert code is None
+            elif value in first:
+                assert code == first[value]  # the first row of the key
+            else:
+                assert code is not None and code >= len(keys)
+        # equal values share a code, different values never do
+        pairs = {(v, c) for v, c in zip(values, codes, strict=True) if v is not None}
+        assert len(pairs) == len({v for v, _ in pairs}) == len({c for _, c in pairs})

@@ -196,7 +196,7 @@ class AuditResult:
 
     Attributes:
         frame: one row per finding (:data:`FINDING_SCHEMA`), sorted by kind and key.
-        coverage: one row per open business: ``uscc``, ``county``, ``township``, ``level``
+        coverage: one row per open business, in the ledger's order: ``uscc``, ``county``, ``township``, ``level``
             (the level its tier calls for), ``paired``, ``mismatched``, ``overdue``.
         policy, as_of, since: what was audited against, and the audit window.
     """
@@ -506,6 +506,50 @@ def _hjoin(left: Any, right: Any, on: list[str]) -> Any:
     )
 
 
+def _encode(values: Any, keys: Any) -> Any:
+    """The row in ``keys`` of each of ``values`` (an Int64 series), exactly.
+
+    A value not in ``keys`` gets a code from ``len(keys)`` upward (one per distinct value), so
+    that equal values keep equal codes; nulls stay null. Matching goes through a 64-bit hash
+    of the strings, verified against the strings; when ``keys`` repeats a hash or a key, or
+    holds a null, a plain join on the strings is used (the first row of a repeated key wins).
+    """
+    pl = _pl()
+    n = len(keys)
+    hk = keys.hash(seed=20221216)
+    left = values.to_frame("k")
+    if n == 0:
+        code = pl.Series([None] * len(values), dtype=pl.Int64)
+    elif keys.null_count() or hk.n_unique() != n:
+        index = (
+            keys.to_frame("k")
+            .with_row_index("i")
+            .filter(pl.col("k").is_not_null())
+            .unique("k", keep="first")
+        )
+        code = left.join(index, on="k", how="left", maintain_order="left")["i"].cast(pl.Int64)
+    else:
+        index = pl.DataFrame({"h": hk, "i": pl.int_range(n, dtype=pl.Int64, eager=True)})
+        i = left.select(pl.col("k").hash(seed=20221216).alias("h")).join(
+            index, on="h", how="left", maintain_order="left"
+        )["i"]
+        same = keys.gather(i.fill_null(0)) == values
+        code = i.zip_with(same.fill_null(False), pl.Series([None], dtype=pl.Int64))
+    unknown = values.filter(code.is_null() & values.is_not_null())
+    if unknown.len():
+        extra = unknown.unique().sort().to_frame("k").with_row_index("x")
+        fill = left.join(extra, on="k", how="left", maintain_order="left")["x"]
+        code = code.fill_null(fill.cast(pl.Int64) + n)
+    return code.rename(values.name)
+
+
+def _encode_runs(values: Any, keys: Any) -> Any:
+    """:func:`_encode` of ``values`` that come in runs of equal values (one hash per run)."""
+    run = values.rle_id()
+    first = run != run.shift(1, fill_value=-1)
+    return _encode(values.filter(first), keys).gather(run).rename(values.name)
+
+
 def _zh(col: Any, term: Any) -> Any:
     """The zh-Hans label of a column of vocabulary codes (unknown codes kept as they are)."""
     pl = _pl()
@@ -575,6 +619,14 @@ def audit(
         t["visits"],
         t["routines"],
     )
+    # integer codes, computed once: ``bi`` (row of the business) and ``ci`` (row of the cadre);
+    # the joins and group-bys below then key 10^6 rows by integers instead of strings
+    n_b, n_c = b.height, c.height
+    b = b.with_row_index("bi").with_columns(pl.col("bi").cast(pl.Int64))
+    c = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.Int64))
+    a = a.with_columns(
+        _encode(a["uscc"], b["uscc"]).alias("bi"), _encode(a["cadre_id"], c["cadre_id"]).alias("ci")
+    )
     tier_map = {tier.code: level.code for tier, level in policy.tier_levels.items()}
     caps = {level.code: cap for level, cap in policy.load_cap.items()}
     as_of_l = pl.lit(as_of, dtype=pl.Date)
@@ -589,9 +641,9 @@ def audit(
         (pl.col("valid_from") <= as_of_l)
         & (pl.col("valid_to").is_null() | (pl.col("valid_to") > as_of_l))
     )
-    cur = active.pipe(_hjoin, open_b.select("uscc", "jurisdiction", "want", "tier"), ["uscc"]).join(
-        c.select("cadre_id", pl.col("level"), pl.col("jurisdiction").alias("cadre_juris")),
-        on="cadre_id",
+    cur = active.join(open_b.select("bi", "jurisdiction", "want", "tier"), on="bi").join(
+        c.select("ci", pl.col("level"), pl.col("jurisdiction").alias("cadre_juris")),
+        on="ci",
         how="left",
     )
     parts: list[Any] = []
@@ -604,18 +656,16 @@ def audit(
         .alias("deadline")
     )
     repaired_in_time = (
-        changed.select("uscc", "status_changed", "deadline")
-        .join(a.select("uscc", "valid_from"), on="uscc")
+        changed.select("bi", "status_changed", "deadline")
+        .join(a.select("bi", "valid_from"), on="bi")
         .filter(
             (pl.col("valid_from") >= pl.col("status_changed"))
             & (pl.col("valid_from") <= pl.col("deadline"))
         )
-        .select("uscc")
+        .select("bi")
         .unique()
     )
-    late = changed.filter(pl.col("deadline") < as_of_l).join(
-        repaired_in_time, on="uscc", how="anti"
-    )
+    late = changed.filter(pl.col("deadline") < as_of_l).join(repaired_in_time, on="bi", how="anti")
     parts.append(
         _finish(
             late.select(
@@ -650,9 +700,9 @@ def audit(
     )
 
     # unpaired: no current assignment (a running re-pairing window excuses it)
-    in_window = changed.filter(pl.col("deadline") >= as_of_l).select("uscc")
-    unpaired = open_b.join(active.select("uscc").unique(), on="uscc", how="anti").join(
-        in_window, on="uscc", how="anti"
+    in_window = changed.filter(pl.col("deadline") >= as_of_l).select("bi")
+    unpaired = open_b.join(active.select("bi").unique(), on="bi", how="anti").join(
+        in_window, on="bi", how="anti"
     )
     parts.append(
         _finish(
@@ -748,9 +798,9 @@ def audit(
     # load cap per level
     if caps:
         loads = (
-            cur.group_by("cadre_id")
+            cur.group_by("ci")
             .agg(pl.len().alias("load"))
-            .join(c.select("cadre_id", "level", "jurisdiction"), on="cadre_id")
+            .join(c.select("ci", "cadre_id", "level", "jurisdiction"), on="ci")
             .with_columns(
                 pl.col("level")
                 .replace_strict(caps, default=None, return_dtype=pl.Int64)
@@ -785,14 +835,14 @@ def audit(
     # assignment history: overlaps and gaps between consecutive assignments of a business
     far = pl.lit(_FAR, dtype=pl.Date)
     started = a.filter(pl.col("valid_from") <= as_of_l)
-    several = started.group_by("uscc").len().filter(pl.col("len") > 1).select("uscc")
+    several = started.group_by("bi").len().filter(pl.col("len") > 1).select("bi")
     hist = (
-        started.join(several, on="uscc")  # most businesses have one assignment: skip them
+        started.join(several, on="bi")  # most businesses have one assignment: skip them
         .with_columns(pl.col("valid_to").fill_null(far).alias("end"))
-        .sort("uscc", "valid_from", "end", "assignment_id")
-        .with_columns(pl.col("end").cum_max().shift(1).over("uscc").alias("prev_end"))
+        .sort("bi", "valid_from", "end", "assignment_id")
+        .with_columns(pl.col("end").cum_max().shift(1).over("bi").alias("prev_end"))
         .filter(pl.col("prev_end").is_not_null())
-        .join(b.select("uscc", "jurisdiction", "name"), on="uscc", how="left")
+        .join(b.select("bi", "jurisdiction", "name"), on="bi", how="left")
     )
     for kind, cond, zh, en in (
         (
@@ -909,87 +959,92 @@ def audit(
             },
         ).sort("period_start")
         periods = periods.with_row_index("pid").with_columns(pl.col("pid").cast(pl.Int64))
-        n_p = periods.height
-        # integer keys: one id per (business, cadre) pair of the assignments, so that visits
-        # are counted per pair and period with an integer group-by instead of string keys
+        np = require("numpy", extra="data", feature="the pairing audit")
+        # one integer id per (business, cadre) pair of the assignments whose business and
+        # cadre are in the ledger; visits are counted per pair and period of its level
         pairs = (
-            a.select("uscc", "cadre_id")
-            .unique()
-            .join(c.select("cadre_id", "level"), on="cadre_id")
+            a.filter((pl.col("bi") < n_b) & (pl.col("ci") < n_c))
+            .select("bi", "ci", "uscc", "cadre_id")
+            .unique(subset=["bi", "ci"])
+            .join(c.select("ci", "level"), on="ci")
             .with_row_index("pair")
             .with_columns(pl.col("pair").cast(pl.Int64))
         )
         in_window = (pl.col("date") < as_of_l) & (pl.col("date") >= pl.lit(since, dtype=pl.Date))
-        vis_pairs = (
+        vis_by_level = (
             v.filter(in_window)
             .select("uscc", "cadre_id", "date")
-            .pipe(_hjoin, pairs, ["uscc", "cadre_id"])
-            .select("pair", "level", "date")
-        )
-        keys = []
-        for (level,), frame in vis_pairs.partition_by("level", as_dict=True).items():
-            lv = periods.filter(pl.col("level") == level)  # sorted by period_start
-            if lv.height == 0:
-                continue
-            # each visit's period: a binary search in the level's sorted period starts
-            i = lv["period_start"].search_sorted(frame["date"], side="right").cast(pl.Int64) - 1
-            at = i.clip(0, None)
-            keys.append(
-                frame.with_columns(
-                    i.alias("i"),
-                    lv["period_end"].gather(at).alias("end"),
-                    lv["pid"].gather(at).alias("pid"),
-                )
-                .filter((pl.col("i") >= 0) & (pl.col("date") < pl.col("end")))
-                .select((pl.col("pair") * n_p + pl.col("pid")).alias("k"))
-            )
-        # visits per (pair, period): a bincount over the dense key space when it is small
-        # enough (quarterly cadences: 16 periods x pairs), else a group-by
-        n_keys = pairs.height * n_p
-        dense = n_keys <= _DENSE_LIMIT
-        if dense:
-            np = require("numpy", extra="data", feature="the pairing audit")
-            all_k = pl.concat(keys)["k"].to_numpy() if keys else np.zeros(0, dtype=np.int64)
-            dense_counts = np.bincount(all_k, minlength=n_keys)
-            counts = None
-        else:
-            counts = (
-                pl.concat(keys).group_by("k").agg(pl.len().alias("visits"))
-                if keys
-                else pl.DataFrame(schema={"k": pl.Int64, "visits": pl.UInt32})
-            )
-        del vis_pairs, keys  # free the per-visit frames before the next large join
-        # the assignment x period grid carries integer columns only; the string columns of
-        # the few failing rows are joined back afterwards
-        ai = a.with_row_index("ai")
-        grid = (
-            ai.select("ai", "uscc", "cadre_id", "valid_from", "valid_to")
             .pipe(_hjoin, pairs.select("uscc", "cadre_id", "pair", "level"), ["uscc", "cadre_id"])
-            .pipe(_hjoin, b.select("uscc", "opened", "closed"), ["uscc"])
-            .filter(pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
-            .select("ai", "pair", "level", "valid_from", "valid_to", "opened")
-            .join(periods.select("level", "pid", "period_start", "period_end"), on="level")
+            .select("pair", "level", "date")
+            .partition_by("level", as_dict=True)
+        )
+        rank = np.zeros(pairs.height, dtype=np.int64)
+        bad_parts = []
+        for (level,), lv_pairs in pairs.partition_by("level", as_dict=True).items():
+            lv = periods.filter(pl.col("level") == level)  # sorted by period_start
+            n_lv = lv.height
+            if n_lv == 0:
+                continue
+            need = lv["min_visits"].to_numpy()
+            gpair = lv_pairs["pair"].to_numpy()  # this level's pairs, ranked 0..m-1
+            m = len(gpair)
+            rank[gpair] = np.arange(m)
+            frame = vis_by_level.get((level,))
+            keys = np.zeros(0, dtype=np.int64)
+            if frame is not None and frame.height:
+                # each visit's period: a binary search in the level's sorted period starts
+                i = lv["period_start"].search_sorted(frame["date"], side="right").cast(pl.Int64) - 1
+                end = lv["period_end"].gather(i.clip(0, None))
+                ok = ((i >= 0) & (frame["date"] < end)).to_numpy()
+                keys = rank[frame["pair"].to_numpy()[ok]] * n_lv + i.to_numpy()[ok]
+            if m * n_lv <= _DENSE_LIMIT:
+                # visits per (pair, period): a bincount over the level's dense key space
+                counts = np.bincount(keys, minlength=m * n_lv)
+                bad = np.flatnonzero(counts.reshape(m, n_lv) < need)
+                got = counts[bad]
+            else:
+                # sparse: only the pairs short of visits in some period get their cells listed
+                uk, uc = np.unique(keys, return_counts=True)
+                met = uk[uc >= need[uk % n_lv]]
+                full = np.bincount(met // n_lv, minlength=m)
+                cand = np.flatnonzero(full < n_lv)
+                cells = (cand[:, None] * n_lv + np.arange(n_lv)).ravel()
+                bad = cells[~np.isin(cells, met)]
+                pos = np.minimum(np.searchsorted(uk, bad), max(len(uk) - 1, 0))
+                got = np.where(uk[pos] == bad, uc[pos], 0) if len(uk) else np.zeros(len(bad))
+            bad_parts.append(
+                pl.DataFrame(
+                    {
+                        "pair": gpair[bad // n_lv],
+                        "pid": lv["pid"].to_numpy()[bad % n_lv],
+                        "visits": got,
+                    },
+                    schema={"pair": pl.Int64, "pid": pl.Int64, "visits": pl.Int64},
+                )
+            )
+        del vis_by_level
+        short = (
+            pl.concat(bad_parts)
+            if bad_parts
+            else pl.DataFrame(schema={"pair": pl.Int64, "pid": pl.Int64, "visits": pl.Int64})
+        )
+        # the few (pair, period) cells short of visits, against the assignments covering them
+        ai = a.with_row_index("ai")
+        over = (
+            short.join(pairs.select("pair", "bi", "ci"), on="pair")
+            .join(ai.select("ai", "bi", "ci", "valid_from", "valid_to"), on=["bi", "ci"])
+            .join(periods.select("pid", "period_start", "period_end", "min_visits"), on="pid")
+            .join(b.select("bi", "opened", "closed", "jurisdiction"), on="bi")
             .filter(
                 (pl.col("valid_from") <= pl.col("period_start"))
                 & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("period_end")))
                 & (pl.col("opened").is_null() | (pl.col("opened") <= pl.col("period_start")))
+                & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
             )
-            .select("ai", "pid", (pl.col("pair") * n_p + pl.col("pid")).alias("k"))
+            .join(ai.select("ai", "assignment_id", "uscc", "cadre_id"), on="ai")
+            .join(c.select("ci", "level"), on="ci", how="left")
         )
-        if counts is None:
-            grid = grid.with_columns(
-                pl.Series("visits", dense_counts[grid["k"].to_numpy()], dtype=pl.Int64)
-            )
-        else:
-            grid = grid.join(counts, on="k", how="left").with_columns(pl.col("visits").fill_null(0))
-        over = (
-            grid.join(periods.select("pid", "period_start", "period_end", "min_visits"), on="pid")
-            .filter(pl.col("visits") < pl.col("min_visits"))
-            .join(ai, on="ai")
-            .join(b.select("uscc", "jurisdiction"), on="uscc", how="left")
-            .join(c.select("cadre_id", "level"), on="cadre_id", how="left")
-        )
-        del grid, ai, counts, pairs
+        del ai, pairs, short
         parts.append(
             _finish(
                 over.select(
@@ -1027,9 +1082,9 @@ def audit(
                 policy,
             )
         )
-        overdue_bus = over.select("uscc").unique()
+        overdue_bi = over["bi"]
     else:
-        overdue_bus = pl.DataFrame(schema={"uscc": pl.Utf8})
+        overdue_bi = pl.Series("bi", [], dtype=pl.Int64)
 
     # problems found on a visit without a follow-up visit in time (回头看)
     days = policy.follow_up_days
@@ -1137,11 +1192,13 @@ def audit(
     # routine records (日管控、周排查、月调度) of the businesses the ledger keeps them for
     required = [x.code for x in policy.routines.required]
     if required and r.height:
-        tracked = r.select("uscc").unique()
+        # routine records come in runs of one business: encode each run's uscc once
+        r_bi = _encode_runs(r["uscc"], b["uscc"])
         since_l = pl.lit(since, dtype=pl.Date)
         win = (
-            open_b.join(tracked, on="uscc")
+            open_b.filter(pl.col("bi").is_in(r_bi.unique().drop_nulls().implode()))
             .select(
+                "bi",
                 "uscc",
                 "name",
                 "jurisdiction",
@@ -1149,7 +1206,10 @@ def audit(
                 pl.max_horizontal(since_l, pl.col("opened").fill_null(since_l)).alias("w0"),
                 pl.min_horizontal(as_of_l, pl.col("closed").fill_null(as_of_l)).alias("w1"),
             )
-            .join(pl.DataFrame({"routine": required}), how="cross")
+            .join(
+                pl.DataFrame({"routine": required, "rc": list(range(len(required)))}),
+                how="cross",
+            )
         )
         w0, w1 = pl.col("w0"), pl.col("w1")
         w0_mon = w0 + pl.duration(days=(8 - w0.dt.weekday()) % 7)
@@ -1178,25 +1238,39 @@ def audit(
             .alias("expected")
         )
         ps = pl.col("period_start")
+        daily, weekly, monthly = (
+            required.index(x.code) if x.code in required else -1
+            for x in (Routine.DAILY, Routine.WEEKLY, Routine.MONTHLY)
+        )
+        rc = pl.col("rc")
         recs = (
-            r.filter(pl.col("routine").is_in(required))
-            .filter(
-                (pl.col("routine") == Routine.DAILY.code)
-                | ((pl.col("routine") == Routine.WEEKLY.code) & (ps.dt.weekday() == 1))
-                | ((pl.col("routine") == Routine.MONTHLY.code) & (ps.dt.day() == 1))
+            r.select(
+                r_bi.alias("bi"),
+                pl.col("routine")
+                .replace_strict(
+                    required, list(range(len(required))), default=None, return_dtype=pl.Int64
+                )
+                .alias("rc"),
+                "period_start",
             )
-            .with_columns(
-                pl.when(pl.col("routine") == Routine.MONTHLY.code)
+            .filter(
+                (rc == daily)
+                | ((rc == weekly) & (ps.dt.weekday() == 1))
+                | ((rc == monthly) & (ps.dt.day() == 1))
+            )
+            .select(
+                (pl.col("bi") * len(required) + rc).alias("brc"),
+                pl.when(rc == monthly)
                 .then((ps.dt.year() * 12 + ps.dt.month() - 1).cast(pl.Int64))
                 .otherwise(ps.cast(pl.Int64))
-                .alias("idx")
+                .alias("idx"),
             )
-            .select("uscc", "routine", "idx")
         )
         win = win.with_row_index("wi")
         got = (
-            recs.pipe(
-                _hjoin, win.select("wi", "uscc", "routine", "first", "last"), ["uscc", "routine"]
+            recs.join(
+                win.select("wi", (pl.col("bi") * len(required) + rc).alias("brc"), "first", "last"),
+                on="brc",
             )
             .filter((pl.col("idx") >= pl.col("first")) & (pl.col("idx") <= pl.col("last")))
             .group_by("wi")  # an integer group-by: one group per business and routine
@@ -1242,27 +1316,24 @@ def audit(
 
     frame = pl.concat(parts, how="vertical").sort("kind", "key")
 
-    mism_bus = mism.select("uscc").unique().with_columns(pl.lit(True).alias("mismatched"))
-    coverage = (
-        open_b.select(
-            "uscc",
-            _area(pl.col("jurisdiction"), "city").alias("city"),
-            _area(pl.col("jurisdiction"), "county").alias("county"),
-            _area(pl.col("jurisdiction"), "township").alias("township"),
-            pl.col("want").fill_null("untiered").alias("level"),
-        )
-        .join(
-            active.select("uscc").unique().with_columns(pl.lit(True).alias("paired")),
-            on="uscc",
-            how="left",
-        )
-        .join(mism_bus, on="uscc", how="left")
-        .join(
-            overdue_bus.with_columns(pl.lit(True).alias("overdue")),
-            on="uscc",
-            how="left",
-        )
-        .with_columns(pl.col("paired", "mismatched", "overdue").fill_null(False))
-        .sort("uscc")
+    np = require("numpy", extra="data", feature="the pairing audit")
+
+    def flag(bis: Any) -> Any:  # a boolean per business row, true at the given rows
+        out = np.zeros(n_b + 1, dtype=bool)
+        ids = bis.drop_nulls().to_numpy()
+        out[ids[ids < n_b]] = True
+        return out
+
+    paired_f, mism_f, over_f = flag(active["bi"]), flag(mism["bi"]), flag(overdue_bi)
+    ob = open_b["bi"].to_numpy()
+    coverage = open_b.select(
+        "uscc",
+        _area(pl.col("jurisdiction"), "city").alias("city"),
+        _area(pl.col("jurisdiction"), "county").alias("county"),
+        _area(pl.col("jurisdiction"), "township").alias("township"),
+        pl.col("want").fill_null("untiered").alias("level"),
+        pl.Series("paired", paired_f[ob]),
+        pl.Series("mismatched", mism_f[ob]),
+        pl.Series("overdue", over_f[ob]),
     )
     return AuditResult(frame=frame, coverage=coverage, policy=policy, as_of=as_of, since=since)
