@@ -430,10 +430,10 @@ class Trace:
     """The responsible parties of one subject on one date, in the order of responsibility.
 
     A trace is cheap to make and complete: ``own_edges`` are the subject's own edges valid on
-    the day (party, key, edge attributes, party attributes — read from the graph, not copied),
-    ``own_links`` links made directly, ``above`` the memoised links above the jurisdiction the
-    subject lies in, reached through ``via_edge`` (that jurisdiction, the edge key and the
-    edge's attributes). :attr:`own`, :attr:`via` and :attr:`links` turn them into
+    the day (party, key, edge attributes — read from the graph, not copied), ``own_links``
+    links made directly, ``upper`` the memoised chain above the jurisdiction the subject lies
+    in (its links are :attr:`above`), reached through ``via_edge`` (that jurisdiction, the
+    edge key and the edge's attributes). :attr:`own`, :attr:`via` and :attr:`links` turn them into
     :class:`TraceLink` and :class:`Step` values with full paths when asked. Treat a trace as
     read-only: it is not frozen only because a frozen attrs instance costs four times as much
     to create, and a trace is made on every query.
@@ -444,9 +444,14 @@ class Trace:
     as_of: dt.date
     own_links: tuple[TraceLink, ...] = ()
     via_edge: tuple[str, str, Mapping[str, Any]] | None = None
-    above: tuple[TraceLink, ...] = ()
-    own_edges: tuple[tuple[str, str, Mapping[str, Any], Mapping[str, Any]], ...] = ()
+    upper: _Chain | None = attrs.field(default=None, repr=False)
+    own_edges: tuple[tuple[str, str, Mapping[str, Any]], ...] = ()
     _nodes: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, repr=False, eq=False)
+
+    @property
+    def above(self) -> tuple[TraceLink, ...]:
+        """The memoised links above the jurisdiction the subject lies in (paths end there)."""
+        return () if self.upper is None else self.upper.links
 
     @property
     def via(self) -> Step | None:
@@ -473,8 +478,9 @@ class Trace:
         principal: list[TraceLink] = []
         cadres: list[TraceLink] = []
         other: list[TraceLink] = list(self.own_links)
-        subject, name = self.subject, self.name
-        for u, key, d, party in self.own_edges:
+        subject, name, nodes = self.subject, self.name, self._nodes
+        for u, key, d in self.own_edges:
+            party = nodes[u]
             level = d.get("level")
             kind = d["kind"]
             role = d["role"]
@@ -519,7 +525,8 @@ class Trace:
         return iter(self.links)
 
     def __len__(self) -> int:
-        return len(self.own_links) + len(self.own_edges) + len(self.above)
+        upper = 0 if self.upper is None else self.upper.count
+        return len(self.own_links) + len(self.own_edges) + upper
 
     def parties(self) -> list[str]:
         """The party node ids, in order."""
@@ -585,8 +592,14 @@ def _walk_up(
     as_of: dt.date,
     kinds: frozenset[str] | None,
     members: bool,
-) -> list[TraceLink]:
-    """Breadth-first over predecessors from ``start``: every party with its path, sorted."""
+    skip: str | None = None,
+) -> tuple[list[TraceLink], dict[str, tuple[Step, ...]]]:
+    """Breadth-first over predecessors from ``start``: every party with its path, sorted.
+
+    ``skip`` names a predecessor of ``start`` whose edge into ``start`` is not followed (the
+    parent jurisdiction, whose chain is memoised). Returns the links and the nodes reached
+    (with their paths, ``start`` included).
+    """
     nodes, _, pred = adjacency(graph)
     paths: dict[str, tuple[Step, ...]] = {start: ()}
     queue = deque([start])
@@ -595,7 +608,7 @@ def _walk_up(
         v = queue.popleft()
         below = paths[v]
         for u, keydict in pred[v].items():
-            if u in paths:
+            if u in paths or (u == skip and v == start):
                 continue
             for key, d in keydict.items():
                 if not edge_active(d, as_of):
@@ -609,14 +622,54 @@ def _walk_up(
                     out.append(_link(nodes, u, d, path))
                 break
     out.sort(key=_sort_key)
-    return out
+    return out, paths
+
+
+class _Chain:
+    """The memoised links above one node on one day, for one kind filter.
+
+    A township's chain is its own bodies and officials (``local``) plus its county's chain
+    seen through the edge county → township (``step``): the county's chain is shared, not
+    searched again, and its links are extended by ``step`` only when :attr:`links` is read.
+    ``reach`` is every node the chain passes through, used to check that a composed chain is
+    exactly what a breadth-first search would find (no node reachable both ways).
+    """
+
+    __slots__ = ("_links", "count", "local", "parent", "reach", "step")
+
+    def __init__(
+        self,
+        local: tuple[TraceLink, ...],
+        step: Step | None,
+        parent: _Chain | None,
+        reach: frozenset[str],
+    ) -> None:
+        self.local = local
+        self.step = step
+        self.parent = parent
+        self.reach = reach
+        self.count: int = len(local) + (0 if parent is None else parent.count)
+        self._links: tuple[TraceLink, ...] | None = None if parent is not None else local
+
+    @property
+    def links(self) -> tuple[TraceLink, ...]:
+        """The ordered links, paths ending at this chain's node."""
+        found = self._links
+        if found is None:
+            assert self.parent is not None and self.step is not None
+            step = self.step
+            extended = [link.via(step) for link in self.parent.links]
+            found = self._links = tuple(sorted((*self.local, *extended), key=_sort_key))
+        return found
 
 
 class Tracer:
     """Traces on one graph, memoising the chain above each jurisdiction per date.
 
-    Use :func:`trace` for the shared tracer of a graph; make a ``Tracer`` yourself to control
-    the cache's lifetime.
+    The chain above a jurisdiction is built from the chain above its parent jurisdiction
+    (memoised too) plus its own bodies and officials, so filling the memo for every township
+    of a province searches each body and official once. Use :func:`trace` for the shared
+    tracer of a graph; make a ``Tracer`` yourself to control the cache's lifetime.
     """
 
     __slots__ = ("_cache", "_nodes", "_pred", "graph")
@@ -625,9 +678,7 @@ class Tracer:
         self.graph = graph
         # networkx keeps these dicts for the graph's lifetime; edits show through them.
         self._nodes, _, self._pred = adjacency(graph)
-        self._cache: dict[
-            tuple[str, dt.date, frozenset[str] | None, bool], tuple[TraceLink, ...]
-        ] = {}
+        self._cache: dict[tuple[str, dt.date, frozenset[str] | None, bool], _Chain] = {}
 
     def clear(self) -> None:
         """Forget the memoised chains (after editing the graph)."""
@@ -677,43 +728,44 @@ class Tracer:
             value=repr(subject),
         )
 
-    def _business(
+    def _entry(
         self,
         node: str,
-        attrs_: Mapping[str, Any],
         day: dt.date,
-        kk: frozenset[str] | None,
+        kinds: frozenset[str] | None,
         members: bool,
-    ) -> Trace:
-        """The fast path: the business's own edges, then the memoised chain of its township."""
-        nodes = self._nodes
-        name = attrs_.get("name", node)
-        own: list[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]] = []
-        via: tuple[str, str, Mapping[str, Any]] | None = None
-        anchor = ""
-        for u, keydict in self._pred[node].items():
-            # One link per party: its first edge valid on the day (as the full walk does).
-            for key, d in keydict.items():
-                start = d.get("valid_from")
-                if start is not None and day < start:
+        busy: frozenset[str] = frozenset(),
+    ) -> _Chain:
+        """The memoised chain above ``node``, composed from its parent jurisdiction's chain."""
+        key = (node, day, kinds, members)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        nodes, pred = self._nodes, self._pred
+        parent: str | None = None
+        step: Step | None = None
+        for u, keydict in pred[node].items():
+            # The edge a breadth-first search would follow: the first valid one.
+            for k, d in keydict.items():
+                if not edge_active(d, day) or (d["role"] == _MEMBER_ROLE and not members):
                     continue
-                end = d.get("valid_to")
-                if end is not None and day >= end:
-                    continue
-                role = d["role"]
-                if role == _JUR_ROLE:
-                    if via is None:
-                        via = (u, key, d)
-                        anchor = u
-                elif kk is None or d["kind"] in kk:
-                    own.append((u, key, d, nodes[u]))
+                if d["role"] == _JUR_ROLE and u != node and u not in busy:
+                    parent, step = u, _step(nodes, u, node, k, d)
                 break
-        if via is None:
-            return Trace(node, name, day, (), None, (), tuple(own), nodes)
-        found = self._cache.get((anchor, day, kk, members))
+            if parent is not None:
+                break
+        if parent is not None:
+            up = self._entry(parent, day, kinds, members, busy | {node})
+            local, seen = _walk_up(self.graph, node, day, kinds, members, skip=parent)
+            # Composing is exact when nothing above the parent is also reached another way
+            # (then the search would reach it by the same path, shifted by one edge).
+            if up.reach.isdisjoint(seen):
+                found = _Chain(tuple(local), step, up, up.reach.union(seen))
         if found is None:
-            found = self.chain(anchor, day, kk, members)
-        return Trace(node, name, day, (), via, found, tuple(own), nodes)
+            local, seen = _walk_up(self.graph, node, day, kinds, members)
+            found = _Chain(tuple(local), None, None, frozenset(seen))
+        self._cache[key] = found
+        return found
 
     def chain(
         self,
@@ -723,11 +775,7 @@ class Tracer:
         members: bool = False,
     ) -> tuple[TraceLink, ...]:
         """The memoised, ordered links above ``node`` (normally a jurisdiction) on ``as_of``."""
-        key = (node, as_of, kinds, members)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = tuple(_walk_up(self.graph, node, as_of, kinds, members))
-        return found
+        return self._entry(node, as_of, kinds, members).links
 
     def trace(
         self,
@@ -739,14 +787,42 @@ class Tracer:
     ) -> Trace:
         """See :func:`trace`."""
         day = dt.date.today() if as_of is None else as_of
-        node = subject if type(subject) is str and subject in self._nodes else self.resolve(subject)
-        kk = None if kinds is None else _kinds_key(kinds)
         nodes = self._nodes
-        attrs_ = nodes[node]
+        attrs_ = nodes.get(subject) if type(subject) is str else None
+        if attrs_ is None:
+            node = self.resolve(subject)
+            attrs_ = nodes[node]
+        else:
+            node = subject  # type: ignore[assignment]
+        kk = None if kinds is None else _kinds_key(kinds)
         ntype = attrs_.get("type")
         if ntype == "business":
-            return self._business(node, attrs_, day, kk, members)
-        links = list(self.chain(node, day, kk, members))
+            # The fast path: the business's own edges, then the memoised chain of its
+            # township. One link per party: its first edge valid on the day (as the search).
+            own: list[tuple[str, str, Mapping[str, Any]]] = []
+            via: tuple[str, str, Mapping[str, Any]] | None = None
+            for u, keydict in self._pred[node].items():
+                for key, d in keydict.items():
+                    start = d.get("valid_from")
+                    if start is not None and day < start:
+                        continue
+                    end = d.get("valid_to")
+                    if end is not None and day >= end:
+                        continue
+                    if d["role"] == _JUR_ROLE:
+                        if via is None:
+                            via = (u, key, d)
+                    elif kk is None or d["kind"] in kk:
+                        own.append((u, key, d))
+                    break
+            name = attrs_.get("name", node)
+            if via is None:
+                return Trace(node, name, day, (), None, None, tuple(own), nodes)
+            upper = self._cache.get((via[0], day, kk, members))
+            if upper is None:
+                upper = self._entry(via[0], day, kk, members)
+            return Trace(node, name, day, (), via, upper, tuple(own), nodes)
+        links = self.chain(node, day, kk, members)
         if ntype == "cadre" and (kk is None or "pairing" in kk):
             # A finding about a cadre: the cadre answers first, then the leaders of the
             # cadre's own jurisdiction, with whom the cadre signs the pledge (seed 004).
@@ -763,7 +839,7 @@ class Tracer:
             jnode = f"jurisdiction:{code}"
             above = self.chain(jnode, day, kk, members) if jnode in nodes else ()
             return Trace(node, own_link.name, day, (own_link, *above))
-        return Trace(node, attrs_.get("name", node), day, tuple(links))
+        return Trace(node, attrs_.get("name", node), day, links)
 
 
 _TRACERS: weakref.WeakKeyDictionary[nx.MultiDiGraph[str], Tracer] = weakref.WeakKeyDictionary()

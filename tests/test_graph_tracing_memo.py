@@ -1,0 +1,97 @@
+"""The tracer's memo: chains composed from the parent jurisdiction's chain equal a fresh search.
+
+A township's chain is built from its county's memoised chain plus its own bodies and officials.
+That is only exact while nothing above the county is reachable from the township another way;
+these tests add cross-level edges (a county bureau answering for a township directly, a
+township leader sitting on the county committee, a jurisdiction cycle) and check that every
+trace still equals :func:`~foodsafety.engines.tracing.naive_trace`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.graph_data import DAY0, county_governance, ledgers, mini_ledger
+
+from foodsafety.engines.graph import build_graph, business_node
+from foodsafety.engines.tracing import Tracer, naive_trace
+
+days = st.integers(0, 760).map(lambda n: DAY0 + dt.timedelta(days=n))
+_ROLES = ["jurisdiction", "market_regulation_bureau", "deputy_in_charge", "member_unit"]
+_KINDS = {
+    "jurisdiction": "territorial",
+    "market_regulation_bureau": "regulatory",
+    "deputy_in_charge": "portfolio",
+    "member_unit": "coordination",
+}
+
+
+def _upper_nodes(g: nx.MultiDiGraph[str]) -> list[str]:
+    return sorted(n for n, d in g.nodes(data=True) if d["type"] in ("jurisdiction", "body"))
+
+
+@st.composite
+def extra_edges(draw: st.DrawFn, n_nodes: int) -> list[tuple[int, int, str, int | None]]:
+    """Cross-level edges as (source index, target index, role, valid_to offset)."""
+    edge = st.tuples(
+        st.integers(0, n_nodes - 1),
+        st.integers(0, n_nodes - 1),
+        st.sampled_from(_ROLES),
+        st.none() | st.integers(0, 760),
+    )
+    return draw(st.lists(edge, max_size=6))
+
+
+@settings(max_examples=30, deadline=None)
+@given(ledgers(max_businesses=5), days, st.data())
+def test_composed_chains_equal_a_fresh_search_with_cross_level_edges(
+    led: object, day: dt.date, data: st.DataObject
+) -> None:
+    g = build_graph(county_governance(), led)
+    upper = _upper_nodes(g)
+    for s, t, role, end in data.draw(extra_edges(len(upper))):
+        attrs_ = {"kind": _KINDS[role], "level": "county", "role": role}
+        if end is not None:
+            attrs_["valid_to"] = DAY0 + dt.timedelta(days=end)
+        g.add_edge(upper[s], upper[t], key=f"extra-{s}-{t}", **attrs_)
+    tracer = Tracer(g)
+    members = data.draw(st.booleans())
+    kinds = data.draw(st.none() | st.sets(st.sampled_from(sorted(set(_KINDS.values())))))
+    for row in led.rows["businesses"]:  # type: ignore[attr-defined]
+        node = business_node(row["uscc"])
+        fast = tracer.trace(node, as_of=day, kinds=kinds, members=members)
+        slow = naive_trace(g, node, as_of=day, kinds=kinds, members=members)
+        assert list(fast.links) == slow
+        assert len(fast) == len(slow)
+    for node in upper:
+        fast_links = tracer.trace(node, as_of=day, kinds=kinds, members=members).links
+        assert list(fast_links) == naive_trace(g, node, as_of=day, kinds=kinds, members=members)
+
+
+def test_townships_reuse_the_county_chain_and_a_cycle_falls_back_to_a_search() -> None:
+    g = build_graph(county_governance(), mini_ledger([]))
+    tracer = Tracer(g)
+    county = "jurisdiction:410522"
+    towns = [n for n, d in g.nodes(data=True) if d["type"] == "jurisdiction" and n != county]
+    day = DAY0
+    for town in towns:
+        tracer.chain(town, day)
+    county_chain = tracer._entry(county, day, None, False)
+    composed = [tracer._entry(t, day, None, False) for t in towns]
+    assert all(c.parent is county_chain for c in composed)
+    # Every link above the county reaches each township through the county: same party, path
+    # one edge longer.
+    town_links = {link.party: link for link in composed[0].links}
+    for link in county_chain.links:
+        assert town_links[link.party].path[:-1] == link.path
+    # A cycle (a township answering for its county) must not recurse forever, and the chains
+    # must still be those of a fresh search.
+    g.add_edge(
+        towns[0], county, key="cycle", kind="territorial", level="township", role="jurisdiction"
+    )
+    tracer.clear()
+    for node in [county, *towns]:
+        assert list(tracer.chain(node, day)) == naive_trace(g, node, as_of=day)
