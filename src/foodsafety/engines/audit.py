@@ -121,6 +121,8 @@ FINDING_SCHEMA: Final[dict[str, str]] = {
 _FAR: Final = dt.date(9999, 12, 31)
 #: Largest (pairs x periods) key space counted with a dense bincount (8 bytes per key).
 _DENSE_LIMIT = 50_000_000
+#: Rows of the visits table joined at a time (bounds the memory of the join).
+_CHUNK = 2_500_000
 
 #: The columns of each ledger table that the audit reads (a loader may read only these).
 AUDIT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -484,26 +486,44 @@ def polars_dtype(name: str) -> Any:
     return {"Utf8": pl.Utf8, "Date": pl.Date, "Boolean": pl.Boolean, "Int64": pl.Int64}[name]
 
 
-def _hjoin(left: Any, right: Any, on: list[str]) -> Any:
+def _hjoin(
+    left: Any,
+    right: Any,
+    on: list[str],
+    *,
+    chunk: int | None = None,
+    select: list[str] | None = None,
+) -> Any:
     """Inner join on string keys through a 64-bit hash of them, exactly.
 
     ``right`` should be unique on ``on``. Joining on the hash is several times faster than on
     the strings; every match is verified against the strings, and when two keys of ``right``
-    share a hash (or ``right`` repeats a key) the plain join is used instead.
+    share a hash (or ``right`` repeats a key) the plain join is used instead. With ``chunk``,
+    ``left`` is joined ``chunk`` rows at a time and only the ``select`` columns of each piece
+    are kept, which bounds the memory of the intermediate frames.
     """
     pl = _pl()
     key = pl.struct(on).hash(seed=20221216)
     r = right.with_columns(key.alias("_h"))
-    if r["_h"].n_unique() != r.height:
-        return left.join(right, on=on)
+    plain = r["_h"].n_unique() != r.height
     r = r.rename({k: f"_r_{k}" for k in on})
     same = pl.all_horizontal(pl.col(k) == pl.col(f"_r_{k}") for k in on)
-    return (
-        left.with_columns(key.alias("_h"))
-        .join(r, on="_h")
-        .filter(same)
-        .drop("_h", *(f"_r_{k}" for k in on))
-    )
+
+    def one(piece: Any) -> Any:
+        if plain:
+            out = piece.join(right, on=on)
+        else:
+            out = (
+                piece.with_columns(key.alias("_h"))
+                .join(r, on="_h")
+                .filter(same)
+                .drop("_h", *(f"_r_{k}" for k in on))
+            )
+        return out if select is None else out.select(select)
+
+    if chunk is None or left.height <= chunk:
+        return one(left)
+    return pl.concat([one(left.slice(i, chunk)) for i in range(0, left.height, chunk)])
 
 
 def _encode(values: Any, keys: Any) -> Any:
@@ -548,6 +568,15 @@ def _encode_runs(values: Any, keys: Any) -> Any:
     run = values.rle_id()
     first = run != run.shift(1, fill_value=-1)
     return _encode(values.filter(first), keys).gather(run).rename(values.name)
+
+
+def _flags(codes: Any, n: int) -> Any:
+    """A numpy boolean per row ``0..n-1``, true at the rows ``codes`` names (nulls ignored)."""
+    np = require("numpy", extra="data", feature="the pairing audit")
+    out = np.zeros(n, dtype=bool)
+    ids = codes.drop_nulls().to_numpy()
+    out[ids[ids < n]] = True
+    return out
 
 
 def _zh(col: Any, term: Any) -> Any:
@@ -631,20 +660,31 @@ def audit(
     caps = {level.code: cap for level, cap in policy.load_cap.items()}
     as_of_l = pl.lit(as_of, dtype=pl.Date)
 
+    np = require("numpy", extra="data", feature="the pairing audit")
+    b = b.with_columns(
+        pl.col("tier").replace_strict(tier_map, default=None, return_dtype=pl.Utf8).alias("want")
+    )
     open_b = b.filter(
         (pl.col("opened").is_null() | (pl.col("opened") <= as_of_l))
         & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
-    ).with_columns(
-        pl.col("tier").replace_strict(tier_map, default=None, return_dtype=pl.Utf8).alias("want")
     )
+    ob = open_b["bi"].to_numpy()
+    open_f = _flags(open_b["bi"], n_b)
     active = a.filter(
         (pl.col("valid_from") <= as_of_l)
         & (pl.col("valid_to").is_null() | (pl.col("valid_to") > as_of_l))
     )
-    cur = active.join(open_b.select("bi", "jurisdiction", "want", "tier"), on="bi").join(
-        c.select("ci", pl.col("level"), pl.col("jurisdiction").alias("cadre_juris")),
-        on="ci",
-        how="left",
+    # the assignments in force on open businesses, with the business's and cadre's columns
+    # gathered by row code (no join)
+    cur = active.filter(pl.col("bi") < n_b)
+    cur = cur.filter(pl.Series(open_f[cur["bi"].to_numpy()]))
+    cur_ci = cur.select(pl.when(pl.col("ci") < n_c).then(pl.col("ci"))).to_series()
+    cur = cur.with_columns(
+        b["jurisdiction"].gather(cur["bi"]),
+        b["want"].gather(cur["bi"]),
+        b["tier"].gather(cur["bi"]),
+        c["level"].gather(cur_ci),
+        c["jurisdiction"].gather(cur_ci).alias("cadre_juris"),
     )
     parts: list[Any] = []
 
@@ -700,10 +740,9 @@ def audit(
     )
 
     # unpaired: no current assignment (a running re-pairing window excuses it)
-    in_window = changed.filter(pl.col("deadline") >= as_of_l).select("bi")
-    unpaired = open_b.join(active.select("bi").unique(), on="bi", how="anti").join(
-        in_window, on="bi", how="anti"
-    )
+    paired_f = _flags(active["bi"], n_b)
+    excused_f = _flags(changed.filter(pl.col("deadline") >= as_of_l)["bi"], n_b)
+    unpaired = open_b.filter(pl.Series(~paired_f[ob] & ~excused_f[ob]))
     parts.append(
         _finish(
             unpaired.select(
@@ -797,10 +836,11 @@ def audit(
 
     # load cap per level
     if caps:
+        load = np.bincount(cur_ci.drop_nulls().to_numpy(), minlength=n_c)
         loads = (
-            cur.group_by("ci")
-            .agg(pl.len().alias("load"))
-            .join(c.select("ci", "cadre_id", "level", "jurisdiction"), on="ci")
+            c.select("cadre_id", "level", "jurisdiction")
+            .with_columns(pl.Series("load", load, dtype=pl.Int64))
+            .filter(pl.col("load") > 0)
             .with_columns(
                 pl.col("level")
                 .replace_strict(caps, default=None, return_dtype=pl.Int64)
@@ -832,12 +872,16 @@ def audit(
             )
         )
 
+    del cur, active  # the large frames are freed as soon as their checks are done
     # assignment history: overlaps and gaps between consecutive assignments of a business
     far = pl.lit(_FAR, dtype=pl.Date)
     started = a.filter(pl.col("valid_from") <= as_of_l)
-    several = started.group_by("bi").len().filter(pl.col("len") > 1).select("bi")
+    # most businesses have one assignment: keep those with several (a bincount by code)
+    sb = started["bi"]
+    per_b = np.bincount(sb.drop_nulls().to_numpy(), minlength=1)
+    several = np.where(sb.is_null().to_numpy(), sb.null_count() > 1, per_b[sb.fill_null(0)] > 1)
     hist = (
-        started.join(several, on="bi")  # most businesses have one assignment: skip them
+        started.filter(pl.Series(several, dtype=pl.Boolean))
         .with_columns(pl.col("valid_to").fill_null(far).alias("end"))
         .sort("bi", "valid_from", "end", "assignment_id")
         .with_columns(pl.col("end").cum_max().shift(1).over("bi").alias("prev_end"))
@@ -881,6 +925,7 @@ def audit(
             )
         )
 
+    del started, hist, sb, several
     # pledges and lists past their due date
     due_rows = [
         (lv.code, rule.document.code, rule.due)
@@ -897,14 +942,25 @@ def audit(
             },
             schema={"level": pl.Utf8, "document": pl.Utf8, "due": pl.Date},
         )
-        signed = p.filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l)).select(
-            "cadre_id", "document"
+        # one integer per (cadre, document): the cadre's row code and the document's rank
+        docs = sorted({x[1] for x in due_rows})
+        doc_key = pl.col("document").replace_strict(
+            docs, list(range(len(docs))), default=None, return_dtype=pl.Int64
+        )
+        signed = (
+            p.select(
+                (_encode_runs(p["cadre_id"], c["cadre_id"]) * len(docs) + doc_key).alias("cd"),
+                "signed",
+            )
+            .filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l))
+            .select("cd")
         )
         owed = (
             c.filter(pl.col("active_to").is_null() | (pl.col("active_to") > as_of_l))
             .join(due, on="level")
             .filter(pl.col("active_from").is_null() | (pl.col("active_from") <= pl.col("due")))
-            .join(signed, on=["cadre_id", "document"], how="anti")
+            .with_columns((pl.col("ci") * len(docs) + doc_key).alias("cd"))
+            .join(signed, on="cd", how="anti")
         )
         for kind, is_pledge in (("pledge_missing", True), ("list_missing", False)):
             rows = owed.filter((pl.col("document") == PairingList.PLEDGE.code) == is_pledge)
@@ -959,7 +1015,7 @@ def audit(
             },
         ).sort("period_start")
         periods = periods.with_row_index("pid").with_columns(pl.col("pid").cast(pl.Int64))
-        np = require("numpy", extra="data", feature="the pairing audit")
+        level_codes = [x.code for x in Level]
         # one integer id per (business, cadre) pair of the assignments whose business and
         # cadre are in the ledger; visits are counted per pair and period of its level
         pairs = (
@@ -967,21 +1023,34 @@ def audit(
             .select("bi", "ci", "uscc", "cadre_id")
             .unique(subset=["bi", "ci"])
             .join(c.select("ci", "level"), on="ci")
+            .with_columns(
+                pl.col("level")
+                .replace_strict(level_codes, list(range(len(level_codes))), default=None)
+                .cast(pl.Int8)
+                .alias("lv")
+            )
             .with_row_index("pair")
             .with_columns(pl.col("pair").cast(pl.Int64))
         )
         in_window = (pl.col("date") < as_of_l) & (pl.col("date") >= pl.lit(since, dtype=pl.Date))
         vis_by_level = (
-            v.filter(in_window)
-            .select("uscc", "cadre_id", "date")
-            .pipe(_hjoin, pairs.select("uscc", "cadre_id", "pair", "level"), ["uscc", "cadre_id"])
-            .select("pair", "level", "date")
-            .partition_by("level", as_dict=True)
+            v.select("uscc", "cadre_id", "date")
+            .pipe(
+                _hjoin,
+                pairs.select("uscc", "cadre_id", "pair", "lv"),
+                ["uscc", "cadre_id"],
+                chunk=_CHUNK,
+                select=["pair", "lv", "date"],
+            )
+            .filter(in_window)
+            .partition_by("lv", as_dict=True)
         )
         rank = np.zeros(pairs.height, dtype=np.int64)
         bad_parts = []
-        for (level,), lv_pairs in pairs.partition_by("level", as_dict=True).items():
-            lv = periods.filter(pl.col("level") == level)  # sorted by period_start
+        for (code,), lv_pairs in pairs.partition_by("lv", as_dict=True).items():
+            if code is None:
+                continue
+            lv = periods.filter(pl.col("level") == level_codes[code])  # sorted by period_start
             n_lv = lv.height
             if n_lv == 0:
                 continue
@@ -989,7 +1058,7 @@ def audit(
             gpair = lv_pairs["pair"].to_numpy()  # this level's pairs, ranked 0..m-1
             m = len(gpair)
             rank[gpair] = np.arange(m)
-            frame = vis_by_level.get((level,))
+            frame = vis_by_level.get((code,))
             keys = np.zeros(0, dtype=np.int64)
             if frame is not None and frame.height:
                 # each visit's period: a binary search in the level's sorted period starts
@@ -1316,16 +1385,7 @@ def audit(
 
     frame = pl.concat(parts, how="vertical").sort("kind", "key")
 
-    np = require("numpy", extra="data", feature="the pairing audit")
-
-    def flag(bis: Any) -> Any:  # a boolean per business row, true at the given rows
-        out = np.zeros(n_b + 1, dtype=bool)
-        ids = bis.drop_nulls().to_numpy()
-        out[ids[ids < n_b]] = True
-        return out
-
-    paired_f, mism_f, over_f = flag(active["bi"]), flag(mism["bi"]), flag(overdue_bi)
-    ob = open_b["bi"].to_numpy()
+    mism_f, over_f = _flags(mism["bi"], n_b), _flags(overdue_bi, n_b)
     coverage = open_b.select(
         "uscc",
         _area(pl.col("jurisdiction"), "city").alias("city"),
