@@ -57,7 +57,7 @@ def test_composed_chains_equal_a_fresh_search_with_cross_level_edges(
         if end is not None:
             attrs_["valid_to"] = DAY0 + dt.timedelta(days=end)
         g.add_edge(upper[s], upper[t], key=f"extra-{s}-{t}", **attrs_)
-    tracer = Tracer(g)
+    tracer = Tracer(g, index=data.draw(st.booleans()))
     members = data.draw(st.booleans())
     kinds = data.draw(st.none() | st.sets(st.sampled_from(sorted(set(_KINDS.values())))))
     for row in led.rows["businesses"]:  # type: ignore[attr-defined]
@@ -69,6 +69,31 @@ def test_composed_chains_equal_a_fresh_search_with_cross_level_edges(
     for node in upper:
         fast_links = tracer.trace(node, as_of=day, kinds=kinds, members=members).links
         assert list(fast_links) == naive_trace(g, node, as_of=day, kinds=kinds, members=members)
+
+
+@settings(max_examples=30, deadline=None)
+@given(ledgers(), days)
+def test_the_business_index_equals_a_fresh_search_on_and_around_every_date_it_changes(
+    led: object, day: dt.date
+) -> None:
+    g = build_graph(county_governance(), led)
+    tracer = Tracer(g, index=True)
+    assert len(tracer._index) == len(led.rows["businesses"])  # type: ignore[attr-defined]
+    for node, (_, cuts, _) in tracer._index.items():
+        probes = {day, dt.date(1900, 1, 1)}
+        for cut in cuts:
+            probes |= {cut, cut - dt.timedelta(days=1)}
+        for probe in probes:
+            fast = tracer.trace(node, as_of=probe)
+            assert list(fast.links) == naive_trace(g, node, as_of=probe)
+            assert fast.links == Tracer(g).trace(node, as_of=probe).links
+    # After an edit, clear() drops the index: the tracer reads the graph again.
+    node = next(iter(tracer._index), None)
+    if node is not None:
+        for u in list(g.pred[node]):
+            g.remove_edges_from([(u, node, k) for k in list(g.pred[node][u])])
+        tracer.clear()
+        assert not tracer.trace(node, as_of=day).links
 
 
 def test_townships_reuse_the_county_chain_and_a_cycle_falls_back_to_a_search() -> None:
