@@ -191,8 +191,6 @@ def phase_naive(work: Path, n_target: int) -> None:
 
 def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> dict[str, set[str]]:
     """The audit's rules as plain Python over pydantic records (the baseline)."""
-    from foodsafety.rules.pairing_policy import working_day_deadline
-
     since = as_of.replace(year=as_of.year - 1)
     out: dict[str, set[str]] = defaultdict(set)
     cadres = {c.cadre_id: c for c in records["cadres"]}
@@ -252,7 +250,7 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
         want = tier_levels.get(bus.tier.code) if bus.tier else None
         deadline = None
         if bus.status_changed is not None:
-            deadline = working_day_deadline(
+            deadline = _working_day_deadline(
                 bus.status_changed, policy.repair.working_days, policy.repair.holidays
             )
             if deadline < as_of and not any(
@@ -327,6 +325,17 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
             if not any(d <= limit for d in follow.get(v.visit_id, [])):
                 out["problem_without_follow_up"].add(v.visit_id)
     return dict(out)
+
+
+def _working_day_deadline(start: dt.date, days: int, holidays: Any = ()) -> dt.date:
+    """The date ``days`` working days (Mon-Fri, minus ``holidays``) after ``start``."""
+    off = set(holidays)
+    current, left = start, days
+    while left > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            left -= 1
+    return current
 
 
 def _closed_periods(routine: str, w0: dt.date, w1: dt.date) -> set[dt.date]:

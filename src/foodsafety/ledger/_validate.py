@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from foodsafety.errors import FoodSafetyError, LoadError, Problem, ProblemReport, require
 from foodsafety.ledger.schema import KEYS, TABLES, polars_schema
@@ -45,6 +45,8 @@ __all__ = [
 
 #: progress(stage, done, total): called as a long load advances (the CLI draws a bar).
 Progress = Callable[[str, int, int], None]
+#: A raw table for :func:`validate_tables`: a frame, a function reading it, or None.
+RawTable: TypeAlias = "pl.DataFrame | Callable[[], pl.DataFrame] | None"
 
 ROW = "__row__"
 _BAD = "__bad__"
@@ -976,7 +978,7 @@ def _without(frame: pl.DataFrame, rows: set[int]) -> pl.DataFrame:
 
 
 def validate_tables(
-    raw: Mapping[str, pl.DataFrame | None] | MutableMapping[str, pl.DataFrame | None],
+    raw: Mapping[str, RawTable] | MutableMapping[str, RawTable],
     *,
     sources: Mapping[str, str] | None = None,
     as_of: date | None = None,
@@ -988,9 +990,11 @@ def validate_tables(
     """Check every row of the given tables; return the valid rows (exact schema) and problems.
 
     Args:
-        raw: table name -> frame (strings, or already typed columns); ``None`` or absent
-            means the table was not provided (references to it are then not checked). A
-            ``__row__`` column, when present, gives each row's number in its file.
+        raw: table name -> frame (strings, or already typed columns), or a function
+            returning it (called when the table's turn comes, so that one raw file at a
+            time is in memory); ``None`` or absent means the table was not provided
+            (references to it are then not checked). A ``__row__`` column, when present,
+            gives each row's number in its file.
         sources: table name -> the file (or sheet) it came from, for locating problems.
         as_of: the day the check is made ("in the future" means after it); default today.
         check_registry: check division codes against the bundled registry.
@@ -1017,6 +1021,8 @@ def validate_tables(
         frame = raw.get(table)
         if frame is None:
             continue
+        if callable(frame):
+            frame = frame()
         col = collectors[table]
         work = _prepare(table, frame, col)
         if release and isinstance(raw, MutableMapping):

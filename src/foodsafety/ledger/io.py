@@ -28,6 +28,7 @@ hold items separated by ``;`` (or the full-width ``；``), as people type them. 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -504,7 +505,7 @@ def load_ledger(
                 source=str(p),
                 value=p.name,
             )
-    raw: dict[str, pl.DataFrame | None] = {}
+    raw: dict[str, Any] = {}
     sources: dict[str, str] = {}
     if workbook is not None:
         sheets = _read_excel_sheets(workbook, str(workbook))
@@ -524,15 +525,25 @@ def load_ledger(
             sources[name] = source
     # one step per file read, one per table checked, one for the references
     total = len(files) + (len(raw) + len(files)) + 1
-    for i, (table, file) in enumerate(files.items(), start=1):
-        raw[table] = read_table(file, format=format, encoding=encoding)
-        sources[table] = str(file)
+    step = [0]
+
+    def _read(table: str, file: Path) -> pl.DataFrame:
+        # a file is read only when its table is checked, so that the raw text of one file,
+        # not of all of them, is in memory next to the checked tables
+        frame = read_table(file, format=format, encoding=encoding)
+        step[0] += 1
         if progress is not None:
-            progress(f"read {file.name}", i, total)
+            progress(f"read {file.name}", step[0], total)
+        return frame
+
+    for table, file in files.items():
+        raw[table] = functools.partial(_read, table, file)
+        sources[table] = str(file)
 
     def _shifted(stage: str, done: int, _total: int) -> None:
+        step[0] += 1
         if progress is not None:
-            progress(stage, len(files) + done, total)
+            progress(stage, step[0], total)
 
     tables, report = validate_tables(
         raw,
