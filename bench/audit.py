@@ -140,9 +140,10 @@ def phase_naive(work: Path, n_target: int) -> None:
 
     meta = json.loads((work / "meta.json").read_text())
     as_of = dt.date.fromisoformat(meta["as_of"])
-    tables = {t: pl.read_parquet(work / "parquet" / f"{t}.parquet") for t in TABLES}
+    # scanned lazily and filtered on reading: only the subsample's rows are ever in memory
+    tables = {t: pl.scan_parquet(work / "parquet" / f"{t}.parquet") for t in TABLES}
     # whole townships until about n_target businesses: loads and jurisdictions stay whole there
-    b = tables["businesses"]
+    b = tables["businesses"].collect()
     towns = b.group_by(pl.col("jurisdiction").str.slice(0, 9).alias("t")).len().sort("t")
     chosen, total = [], 0
     for town, n in towns.iter_rows():
@@ -151,16 +152,14 @@ def phase_naive(work: Path, n_target: int) -> None:
         chosen.append(town)
         total += n
     sub_b = b.filter(pl.col("jurisdiction").str.slice(0, 9).is_in(chosen))
-    keys = sub_b.select("uscc")
-    sub = {
-        "businesses": sub_b,
-        "assignments": tables["assignments"].join(keys, on="uscc"),
-        "visits": tables["visits"].join(keys, on="uscc"),
-        "routines": tables["routines"].join(keys, on="uscc"),
-    }
-    cadre_ids = sub["assignments"].select("cadre_id").unique()
-    sub["cadres"] = tables["cadres"].join(cadre_ids, on="cadre_id")
-    sub["pledges"] = tables["pledges"].join(cadre_ids, on="cadre_id")
+    del b
+    keys = sub_b["uscc"].implode()
+    sub = {"businesses": sub_b}
+    for t in ("assignments", "visits", "routines"):
+        sub[t] = tables[t].filter(pl.col("uscc").is_in(keys)).collect()
+    cadre_ids = sub["assignments"]["cadre_id"].unique().implode()
+    for t in ("cadres", "pledges"):
+        sub[t] = tables[t].filter(pl.col("cadre_id").is_in(cadre_ids)).collect()
     del tables
     policy = pairing_policy(POLICY)
     ledger = Ledger.from_frames(**sub)

@@ -597,6 +597,10 @@ def rich_progress(
 # -- writing -----------------------------------------------------------------------------
 
 
+#: Rows converted to text and written at a time by :func:`write_csv`.
+_CSV_ROWS = 500_000
+
+
 def _text_frame(frame: pl.DataFrame, *, dates_as_text: bool) -> pl.DataFrame:
     """The frame with lists as JSON arrays (and, if asked, dates as ISO text)."""
     import polars as pl
@@ -633,8 +637,14 @@ def write_csv(
     directory = _directory(path)
     for table, frame in ledger.tables.items():
         target = directory / f"{table}.csv"
-        text = _text_frame(frame, dates_as_text=True).write_csv(None)
-        target.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+        with target.open("wb") as fh:
+            if bom:
+                fh.write(b"\xef\xbb\xbf")
+            # a slice at a time: the text form of a multi-million-row table is never whole
+            # in memory
+            for start in range(0, max(frame.height, 1), _CSV_ROWS):
+                piece = _text_frame(frame.slice(start, _CSV_ROWS), dates_as_text=True)
+                piece.write_csv(fh, include_header=start == 0)
         out[table] = target
     return out
 
