@@ -587,81 +587,112 @@ def _link(
     )
 
 
-def _walk_up(
-    graph: nx.MultiDiGraph[str],
+_Found = dict[str, tuple[str, str, Mapping[str, Any]] | None]
+
+
+def _search(
+    pred: Mapping[str, Mapping[str, Mapping[str, Mapping[str, Any]]]],
     start: str,
     as_of: dt.date,
-    kinds: frozenset[str] | None,
     members: bool,
     skip: str | None = None,
-) -> tuple[list[TraceLink], dict[str, tuple[Step, ...]]]:
-    """Breadth-first over predecessors from ``start``: every party with its path, sorted.
+) -> _Found:
+    """Breadth-first over predecessors from ``start``: each node reached, in the order reached,
+    with the edge it was reached by (the node below, the key, the attributes; ``None`` for
+    ``start``).
 
     ``skip`` names a predecessor of ``start`` whose edge into ``start`` is not followed (the
-    parent jurisdiction, whose chain is memoised). Returns the links and the nodes reached
-    (with their paths, ``start`` included).
+    parent jurisdiction, whose chain is memoised).
     """
-    nodes, _, pred = adjacency(graph)
-    paths: dict[str, tuple[Step, ...]] = {start: ()}
+    found: _Found = {start: None}
     queue = deque([start])
-    out: list[TraceLink] = []
     while queue:
         v = queue.popleft()
-        below = paths[v]
         for u, keydict in pred[v].items():
-            if u in paths or (u == skip and v == start):
+            if u in found or (u == skip and v == start):
                 continue
             for key, d in keydict.items():
                 if not edge_active(d, as_of):
                     continue
                 if d["role"] == _MEMBER_ROLE and not members:
                     continue
-                path = (_step(nodes, u, v, key, d), *below)
-                paths[u] = path
+                found[u] = (v, key, d)
                 queue.append(u)
-                if d["role"] != _JUR_ROLE and (kinds is None or d["kind"] in kinds):
-                    out.append(_link(nodes, u, d, path))
                 break
+    return found
+
+
+def _counted(found: _Found, kinds: frozenset[str] | None) -> int:
+    """How many links :func:`_links_of` makes of ``found``."""
+    return sum(
+        1
+        for e in found.values()
+        if e is not None and e[2]["role"] != _JUR_ROLE and (kinds is None or e[2]["kind"] in kinds)
+    )
+
+
+def _links_of(
+    nodes: Mapping[str, Mapping[str, Any]], found: _Found, kinds: frozenset[str] | None
+) -> list[TraceLink]:
+    """The sorted links of a search: every party reached, with its path down to the start."""
+    paths: dict[str, tuple[Step, ...]] = {}
+    out: list[TraceLink] = []
+    for u, e in found.items():
+        if e is None:
+            paths[u] = ()
+            continue
+        v, key, d = e
+        # A node is reached after the node below it, so that node's path is known.
+        path = paths[u] = (_step(nodes, u, v, key, d), *paths[v])
+        if d["role"] != _JUR_ROLE and (kinds is None or d["kind"] in kinds):
+            out.append(_link(nodes, u, d, path))
     out.sort(key=_sort_key)
-    return out, paths
+    return out
 
 
 class _Chain:
     """The memoised links above one node on one day, for one kind filter.
 
-    A township's chain is its own bodies and officials (``local``) plus its county's chain
-    seen through the edge county → township (``step``): the county's chain is shared, not
-    searched again, and its links are extended by ``step`` only when :attr:`links` is read.
-    ``reach`` is every node the chain passes through, used to check that a composed chain is
-    exactly what a breadth-first search would find (no node reachable both ways).
+    A township's chain is its own bodies and officials (``found``, a search that stops at the
+    county) plus its county's chain seen through the edge county → township (``step``): the
+    county's chain is shared, not searched again. Links and paths are made only when
+    :attr:`links` is first read. ``reach`` is every node the chain passes through, used to
+    check that a composed chain is exactly what a breadth-first search would find (no node
+    reachable both ways).
     """
 
-    __slots__ = ("_links", "count", "local", "parent", "reach", "step")
+    __slots__ = ("_links", "count", "found", "kinds", "nodes", "parent", "reach", "step")
 
     def __init__(
         self,
-        local: tuple[TraceLink, ...],
+        nodes: Mapping[str, Mapping[str, Any]],
+        found: _Found,
+        kinds: frozenset[str] | None,
         step: Step | None,
         parent: _Chain | None,
         reach: frozenset[str],
     ) -> None:
-        self.local = local
+        self.nodes = nodes
+        self.found = found
+        self.kinds = kinds
         self.step = step
         self.parent = parent
         self.reach = reach
-        self.count: int = len(local) + (0 if parent is None else parent.count)
-        self._links: tuple[TraceLink, ...] | None = None if parent is not None else local
+        self.count: int = _counted(found, kinds) + (0 if parent is None else parent.count)
+        self._links: tuple[TraceLink, ...] | None = None
 
     @property
     def links(self) -> tuple[TraceLink, ...]:
         """The ordered links, paths ending at this chain's node."""
-        found = self._links
-        if found is None:
-            assert self.parent is not None and self.step is not None
-            step = self.step
-            extended = [link.via(step) for link in self.parent.links]
-            found = self._links = tuple(sorted((*self.local, *extended), key=_sort_key))
-        return found
+        done = self._links
+        if done is None:
+            local = _links_of(self.nodes, self.found, self.kinds)
+            if self.parent is not None and self.step is not None:
+                step = self.step
+                local.extend(link.via(step) for link in self.parent.links)
+                local.sort(key=_sort_key)
+            done = self._links = tuple(local)
+        return done
 
 
 class Tracer:
@@ -785,14 +816,14 @@ class Tracer:
                 break
         if parent is not None:
             up = self._entry(parent, day, kinds, members, busy | {node})
-            local, seen = _walk_up(self.graph, node, day, kinds, members, skip=parent)
+            local = _search(pred, node, day, members, skip=parent)
             # Composing is exact when nothing above the parent is also reached another way
             # (then the search would reach it by the same path, shifted by one edge).
-            if up.reach.isdisjoint(seen):
-                found = _Chain(tuple(local), step, up, up.reach.union(seen))
+            if up.reach.isdisjoint(local):
+                found = _Chain(nodes, local, kinds, step, up, up.reach.union(local))
         if found is None:
-            local, seen = _walk_up(self.graph, node, day, kinds, members)
-            found = _Chain(tuple(local), None, None, frozenset(seen))
+            local = _search(pred, node, day, members)
+            found = _Chain(nodes, local, kinds, None, None, frozenset(local))
         self._cache[key] = found
         return found
 
@@ -898,31 +929,36 @@ def _own_periods(
 ) -> _Own:
     """The index entry of one business (see :meth:`Tracer.build_index`)."""
     cuts: set[dt.date] = set()
-    for keydict in keyed.values():
-        for d in keydict.values():
+    parties: list[tuple[str, list[tuple[str, Mapping[str, Any], Any, Any]]]] = []
+    for u, keydict in keyed.items():
+        options = []
+        for key, d in keydict.items():
+            # Equal dates share one object, so comparing them stays in the CPU cache.
             start = d.get("valid_from")
             if start is not None:
-                cuts.add(shared.setdefault(start, start))
+                start = shared.setdefault(start, start)
+                cuts.add(start)
             end = d.get("valid_to")
             if end is not None:
-                cuts.add(shared.setdefault(end, end))
+                end = shared.setdefault(end, end)
+                cuts.add(end)
+            options.append((key, d, start, end))
+        parties.append((u, options))
     ordered = tuple(sorted(cuts))
     periods: list[tuple[_Edge | None, tuple[_Edge, ...]]] = []
     # Every edge's validity is constant between two cuts: decide each period on its first day.
     for day in (dt.date.min, *ordered):
         own: list[_Edge] = []
         via: _Edge | None = None
-        for u, keydict in keyed.items():
+        for u, options in parties:
             # One link per party: its first edge valid on the day (as the search).
-            for key, d in keydict.items():
-                if not edge_active(d, day):
-                    continue
-                if d["role"] == _JUR_ROLE:
-                    if via is None:
+            for key, d, start, end in options:
+                if (start is None or start <= day) and (end is None or day < end):
+                    if d["role"] != _JUR_ROLE:
+                        own.append((u, key, d))
+                    elif via is None:
                         via = (u, key, d)
-                else:
-                    own.append((u, key, d))
-                break
+                    break
         periods.append((via, tuple(own)))
     return attrs_.get("name", node), ordered, tuple(periods)
 
