@@ -16,11 +16,14 @@ responsible party to what it answers for) this module answers three questions:
   cadre, a township without a food safety office, a committee without a chair).
 
 **Fast path.** Every business in a township shares everything above that township. A
-:class:`Tracer` therefore memoises the links above each jurisdiction per date (and per kind
-filter); a business trace reads the few edges into the business itself from networkx's
-adjacency dict and attaches the memoised chain, instead of searching the graph
-(:func:`naive_trace` does that, and is the baseline in ``bench/trace.py``). The cache assumes
-the graph is not edited while it is in use; call :func:`clear_cache` after editing a graph.
+:class:`Tracer` therefore memoises the chain above each jurisdiction per date (and per kind
+filter), each chain built from its parent jurisdiction's chain plus its own bodies and
+officials (checked to be exactly what a search would find; otherwise it searches). A business
+trace reads the business's own few edges — from networkx's adjacency dict, or, after
+:meth:`Tracer.build_index`, from one index entry holding them by period of validity — and
+attaches the memoised chain; paths are made only when ``.links`` is read. :func:`naive_trace`
+searches the graph afresh and is the baseline in ``bench/trace.py``. The memo and the index
+assume the graph is not edited while in use; call :func:`clear_cache` after editing a graph.
 """
 
 from __future__ import annotations
