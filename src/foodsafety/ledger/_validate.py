@@ -683,8 +683,7 @@ def _apply_uscc(frame: pl.DataFrame, c: str, ctx: _Context, col: _Collector) -> 
 
     values = frame.get_column(c)
     if ctx.known_usccs is not None and ctx.known_usccs.len():
-        known = ctx.known_usccs.alias(c).to_frame()
-        values = frame.select(c).join(known, on=c, how="anti").get_column(c)
+        values = values.filter(_absent(values, ctx.known_usccs))
     bad, changed = _judge(values, ctx.uscc, uscc_checksum_mask, lambda e: e.str.slice(0, 8))
     if bad:
         hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
