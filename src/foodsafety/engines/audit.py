@@ -886,8 +886,10 @@ def audit(
         .sort("bi", "valid_from", "end", "assignment_id")
         .with_columns(pl.col("end").cum_max().shift(1).over("bi").alias("prev_end"))
         .filter(pl.col("prev_end").is_not_null())
-        .join(b.select("bi", "jurisdiction", "name"), on="bi", how="left")
     )
+    # a small frame: the business's columns by row code (a left join would hash all of b)
+    known_bi = hist.select(pl.when(pl.col("bi") < n_b).then(pl.col("bi"))).to_series()
+    hist = hist.with_columns(b["jurisdiction"].gather(known_bi), b["name"].gather(known_bi))
     for kind, cond, zh, en in (
         (
             "assignment_overlap",
@@ -1111,8 +1113,8 @@ def audit(
                 & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
             )
             .join(ai.select("ai", "assignment_id", "uscc", "cadre_id"), on="ai")
-            .join(c.select("ci", "level"), on="ci", how="left")
         )
+        over = over.with_columns(c["level"].gather(over["ci"]))
         del ai, pairs, short
         parts.append(
             _finish(
@@ -1168,10 +1170,16 @@ def audit(
         .select("visit_id")
         .unique()
     )
-    no_fu = (
-        problem.join(follow, on="visit_id", how="anti")
-        .join(b.select("uscc", "jurisdiction"), on="uscc", how="left")
-        .join(c.select("cadre_id", "level"), on="cadre_id", how="left")
+    no_fu = problem.join(follow, on="visit_id", how="anti")
+    # few rows: look up only their businesses and cadres (a left join would hash all of b)
+    no_fu = no_fu.join(
+        b.select("uscc", "jurisdiction").filter(pl.col("uscc").is_in(no_fu["uscc"].implode())),
+        on="uscc",
+        how="left",
+    ).join(
+        c.select("cadre_id", "level").filter(pl.col("cadre_id").is_in(no_fu["cadre_id"].implode())),
+        on="cadre_id",
+        how="left",
     )
     parts.append(
         _finish(
