@@ -446,7 +446,9 @@ def _tables(ledger: Any) -> dict[str, Any]:
             frame = pl.DataFrame(schema=wanted)
         missing = [c for c in wanted if c not in frame.columns]
         frame = frame.with_columns(pl.lit(None, dtype=wanted[c]).alias(c) for c in missing)
-        out[name] = frame.select(pl.col(c).cast(t) for c, t in wanted.items())
+        # one chunk per column: gathering rows from a multi-chunk string column (as Parquet
+        # reads it) is about ten times slower
+        out[name] = frame.select(pl.col(c).cast(t) for c, t in wanted.items()).rechunk()
     return out
 
 
@@ -526,6 +528,35 @@ def _hjoin(
     return pl.concat([one(left.slice(i, chunk)) for i in range(0, left.height, chunk)])
 
 
+class _KeyIndex:
+    """The keys of a table (USCCs, cadre ids) by a 64-bit hash, built once per audit.
+
+    ``exact`` is false when the keys hold a null or two keys share a hash; lookups then fall
+    back to a join on the strings. Otherwise a lookup goes through the hash (a join with
+    :attr:`frame` for many values, a binary search in the sorted hashes for few) and is
+    verified against the strings.
+    """
+
+    def __init__(self, keys: Any) -> None:
+        pl = _pl()
+        self.keys = keys
+        self.n = len(keys)
+        hk = keys.hash(seed=20221216)
+        self.exact = self.n > 0 and keys.null_count() == 0 and hk.n_unique() == self.n
+        self.frame = pl.DataFrame({"h": hk, "i": pl.int_range(self.n, dtype=pl.Int64, eager=True)})
+        self._sorted: tuple[Any, Any] | None = None
+
+    def sorted(self) -> tuple[Any, Any]:
+        """The hashes in ascending order and the row of each (numpy arrays), built on demand."""
+        if self._sorted is None:
+            order = self.frame["h"].arg_sort()
+            self._sorted = (
+                self.frame["h"].gather(order).to_numpy(),
+                order.cast(self.frame["i"].dtype).to_numpy(),
+            )
+        return self._sorted
+
+
 def _encode(values: Any, keys: Any) -> Any:
     """The row in ``keys`` of each of ``values`` (an Int64 series), exactly.
 
@@ -533,26 +564,33 @@ def _encode(values: Any, keys: Any) -> Any:
     that equal values keep equal codes; nulls stay null. Matching goes through a 64-bit hash
     of the strings, verified against the strings; when ``keys`` repeats a hash or a key, or
     holds a null, a plain join on the strings is used (the first row of a repeated key wins).
+    ``keys`` may be a prebuilt :class:`_KeyIndex` (built once, used for several tables).
     """
     pl = _pl()
-    n = len(keys)
-    hk = keys.hash(seed=20221216)
+    np = require("numpy", extra="data", feature="the pairing audit")
+    index = keys if isinstance(keys, _KeyIndex) else _KeyIndex(keys)
+    keys, n = index.keys, index.n
     left = values.to_frame("k")
     if n == 0:
         code = pl.Series([None] * len(values), dtype=pl.Int64)
-    elif keys.null_count() or hk.n_unique() != n:
-        index = (
+    elif not index.exact:
+        rows = (
             keys.to_frame("k")
             .with_row_index("i")
             .filter(pl.col("k").is_not_null())
             .unique("k", keep="first")
         )
-        code = left.join(index, on="k", how="left", maintain_order="left")["i"].cast(pl.Int64)
+        code = left.join(rows, on="k", how="left", maintain_order="left")["i"].cast(pl.Int64)
     else:
-        index = pl.DataFrame({"h": hk, "i": pl.int_range(n, dtype=pl.Int64, eager=True)})
-        i = left.select(pl.col("k").hash(seed=20221216).alias("h")).join(
-            index, on="h", how="left", maintain_order="left"
-        )["i"]
+        hv = values.hash(seed=20221216)
+        if 8 * len(values) < n:
+            # few values (runs of routine records, pledges): binary search, no hash table
+            hs, order = index.sorted()
+            pos = np.minimum(np.searchsorted(hs, hv.to_numpy()), n - 1)
+            i = pl.Series(order[pos], dtype=pl.Int64)
+            i = i.zip_with(pl.Series(hs[pos] == hv.to_numpy()), pl.Series([None], dtype=pl.Int64))
+        else:
+            i = hv.to_frame("h").join(index.frame, on="h", how="left", maintain_order="left")["i"]
         same = keys.gather(i.fill_null(0)) == values
         code = i.zip_with(same.fill_null(False), pl.Series([None], dtype=pl.Int64))
     unknown = values.filter(code.is_null() & values.is_not_null())
@@ -653,8 +691,9 @@ def audit(
     n_b, n_c = b.height, c.height
     b = b.with_row_index("bi").with_columns(pl.col("bi").cast(pl.Int64))
     c = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.Int64))
+    b_keys, c_keys = _KeyIndex(b["uscc"]), _KeyIndex(c["cadre_id"])
     a = a.with_columns(
-        _encode(a["uscc"], b["uscc"]).alias("bi"), _encode(a["cadre_id"], c["cadre_id"]).alias("ci")
+        _encode(a["uscc"], b_keys).alias("bi"), _encode(a["cadre_id"], c_keys).alias("ci")
     )
     tier_map = {tier.code: level.code for tier, level in policy.tier_levels.items()}
     caps = {level.code: cap for level, cap in policy.load_cap.items()}
@@ -951,7 +990,7 @@ def audit(
         )
         signed = (
             p.select(
-                (_encode_runs(p["cadre_id"], c["cadre_id"]) * len(docs) + doc_key).alias("cd"),
+                (_encode_runs(p["cadre_id"], c_keys) * len(docs) + doc_key).alias("cd"),
                 "signed",
             )
             .filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l))
@@ -1020,13 +1059,14 @@ def audit(
         level_codes = [x.code for x in Level]
         # one integer id per (business, cadre) pair of the assignments whose business and
         # cadre are in the ledger; visits are counted per pair and period of its level
+        known = a.filter((pl.col("bi") < n_b) & (pl.col("ci") < n_c))
+        # the first assignment of each pair, found on one integer per pair (no string hashing)
+        first = (known["bi"] * n_c + known["ci"]).arg_unique()
+        pairs = known.select("bi", "ci", "uscc", "cadre_id")[first]
         pairs = (
-            a.filter((pl.col("bi") < n_b) & (pl.col("ci") < n_c))
-            .select("bi", "ci", "uscc", "cadre_id")
-            .unique(subset=["bi", "ci"])
-            .join(c.select("ci", "level"), on="ci")
-            .with_columns(
-                pl.col("level")
+            pairs.with_columns(
+                c["level"]
+                .gather(pairs["ci"])
                 .replace_strict(level_codes, list(range(len(level_codes))), default=None)
                 .cast(pl.Int8)
                 .alias("lv")
@@ -1034,6 +1074,7 @@ def audit(
             .with_row_index("pair")
             .with_columns(pl.col("pair").cast(pl.Int64))
         )
+        del known, first
         in_window = (pl.col("date") < as_of_l) & (pl.col("date") >= pl.lit(since, dtype=pl.Date))
         vis_by_level = (
             v.select("uscc", "cadre_id", "date")
@@ -1270,7 +1311,7 @@ def audit(
     required = [x.code for x in policy.routines.required]
     if required and r.height:
         # routine records come in runs of one business: encode each run's uscc once
-        r_bi = _encode_runs(r["uscc"], b["uscc"])
+        r_bi = _encode_runs(r["uscc"], b_keys)
         since_l = pl.lit(since, dtype=pl.Date)
         win = (
             open_b.filter(pl.col("bi").is_in(r_bi.unique().drop_nulls().implode()))
