@@ -1200,18 +1200,31 @@ def audit(
 
     # problems found on a visit without a follow-up visit in time (回头看)
     days = policy.follow_up_days
-    problem = v.filter(
-        (pl.col("problems").list.len() > 0) & (pl.col("date") + pl.duration(days=days) < as_of_l)
+    # select before filtering: the filter then copies four columns, not the problem lists
+    problem = v.select("visit_id", "date", "uscc", "cadre_id").filter(
+        (v["problems"].list.len() > 0) & (pl.col("date") + pl.duration(days=days) < as_of_l)
     )
-    follow = (
-        v.filter(pl.col("follow_up_of").is_not_null() & (pl.col("date") <= as_of_l))
-        .select(pl.col("follow_up_of").alias("visit_id"), pl.col("date").alias("fu_date"))
-        .join(problem.select("visit_id", "date"), on="visit_id")
-        .filter(pl.col("fu_date") <= pl.col("date") + pl.duration(days=days))
-        .select("visit_id")
-        .unique()
+    fu = v.select("follow_up_of", "date").filter(
+        pl.col("follow_up_of").is_not_null() & (pl.col("date") <= as_of_l)
     )
-    no_fu = problem.join(follow, on="visit_id", how="anti")
+    pv = _KeyIndex(problem["visit_id"])
+    if pv.exact:
+        # each follow-up's problem visit by row code (hash lookup verified against the ids)
+        code = _encode(fu["follow_up_of"], pv)
+        hit = (code < problem.height).fill_null(False)
+        pi = code.filter(hit)
+        in_time = fu["date"].filter(hit) <= problem["date"].gather(pi) + dt.timedelta(days=days)
+        no_fu = problem.filter(pl.Series(~_flags(pi.filter(in_time), problem.height)))
+    else:
+        follow = (
+            fu.select(pl.col("follow_up_of").alias("visit_id"), pl.col("date").alias("fu_date"))
+            .join(problem.select("visit_id", "date"), on="visit_id")
+            .filter(pl.col("fu_date") <= pl.col("date") + pl.duration(days=days))
+            .select("visit_id")
+            .unique()
+        )
+        no_fu = problem.join(follow, on="visit_id", how="anti")
+    del fu, pv
     # few rows: look up only their businesses and cadres (a left join would hash all of b)
     no_fu = no_fu.join(
         b.select("uscc", "jurisdiction").filter(pl.col("uscc").is_in(no_fu["uscc"].implode())),
@@ -1361,44 +1374,62 @@ def audit(
             for x in (Routine.DAILY, Routine.WEEKLY, Routine.MONTHLY)
         )
         rc = pl.col("rc")
+        nr = len(required)
+        # the routine's rank: equality tests on a short string are cheaper than a hash map
+        rank_of = pl.lit(None, dtype=pl.Int64)
+        for k in reversed(range(nr)):
+            rank_of = pl.when(pl.col("routine") == required[k]).then(pl.lit(k)).otherwise(rank_of)
         recs = (
-            r.select(
-                r_bi.alias("bi"),
-                pl.col("routine")
-                .replace_strict(
-                    required, list(range(len(required))), default=None, return_dtype=pl.Int64
-                )
-                .alias("rc"),
-                "period_start",
-            )
+            r.select(r_bi.alias("bi"), rank_of.alias("rc"), "period_start")
             .filter(
-                (rc == daily)
-                | ((rc == weekly) & (ps.dt.weekday() == 1))
-                | ((rc == monthly) & (ps.dt.day() == 1))
+                (pl.col("bi") < n_b)
+                & (
+                    (rc == daily)
+                    | ((rc == weekly) & (ps.dt.weekday() == 1))
+                    | ((rc == monthly) & (ps.dt.day() == 1))
+                )
             )
             .select(
-                (pl.col("bi") * len(required) + rc).alias("brc"),
+                (pl.col("bi") * nr + rc).alias("brc"),
                 pl.when(rc == monthly)
                 .then((ps.dt.year() * 12 + ps.dt.month() - 1).cast(pl.Int64))
                 .otherwise(ps.cast(pl.Int64))
                 .alias("idx"),
             )
         )
-        win = win.with_row_index("wi")
-        got = (
-            recs.join(
-                win.select("wi", (pl.col("bi") * len(required) + rc).alias("brc"), "first", "last"),
-                on="brc",
-            )
-            .filter((pl.col("idx") >= pl.col("first")) & (pl.col("idx") <= pl.col("last")))
-            .group_by("wi")  # an integer group-by: one group per business and routine
-            .agg(pl.col("idx").n_unique().alias("kept"))
+        # each record's (business, routine) row of ``win`` through a dense array over the
+        # codes, then the distinct periods kept per row (no join, no group-by)
+        slot = np.full(n_b * nr, -1, dtype=np.int64)
+        slot[(win["bi"] * nr + win["rc"]).to_numpy()] = np.arange(win.height)
+        idx = recs["idx"].to_numpy()
+        wi = slot[recs["brc"].to_numpy()]
+        del recs, slot
+        wic = np.maximum(wi, 0)
+        keep = (
+            (wi >= 0) & (idx >= win["first"].to_numpy()[wic]) & (idx <= win["last"].to_numpy()[wic])
         )
-        del recs
+        wi, idx = wi[keep], idx[keep]
+        kept = np.zeros(win.height, dtype=np.int64)
+        if len(idx):
+            first_idx = int(idx.min())
+            span = int(idx.max()) - first_idx + 1
+            key = wi * span + (idx - first_idx)
+            same_row = wi[1:] == wi[:-1]
+            runs = len(wi) - int(same_row.sum())
+            if runs == int((np.bincount(wi) > 0).sum()) and bool(
+                (idx[1:][same_row] >= idx[:-1][same_row]).all()
+            ):  # the usual order: each row's records in one run, by period; duplicates adjacent
+                key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+            else:
+                key = pl.Series(key).unique().to_numpy()
+            kept = np.bincount(key // span, minlength=win.height)
+        del wi, idx, keep, wic
+        short = kept < win["expected"].to_numpy()
+        # rechunk: filtering the cross-joined frame directly made polars 2.1 panic in format
         gaps = (
-            win.join(got, on="wi", how="left")
-            .with_columns(pl.col("kept").fill_null(0))
-            .filter(pl.col("kept") < pl.col("expected"))
+            win.rechunk()
+            .filter(pl.Series(short))
+            .with_columns(pl.Series("kept", kept[short], dtype=pl.Int64))
         )
         parts.append(
             _finish(
