@@ -124,6 +124,9 @@ _DENSE_LIMIT = 50_000_000
 #: Rows of the visits table joined at a time (bounds the memory of the join).
 _CHUNK = 2_500_000
 
+#: The tables whose rows the audit gathers by row code.
+_GATHERED: Final = frozenset({"businesses", "cadres", "assignments"})
+
 #: The columns of each ledger table that the audit reads (a loader may read only these).
 AUDIT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "businesses": (
@@ -446,9 +449,11 @@ def _tables(ledger: Any) -> dict[str, Any]:
             frame = pl.DataFrame(schema=wanted)
         missing = [c for c in wanted if c not in frame.columns]
         frame = frame.with_columns(pl.lit(None, dtype=wanted[c]).alias(c) for c in missing)
-        # one chunk per column: gathering rows from a multi-chunk string column (as Parquet
-        # reads it) is about ten times slower
-        out[name] = frame.select(pl.col(c).cast(t) for c, t in wanted.items()).rechunk()
+        frame = frame.select(pl.col(c).cast(t) for c, t in wanted.items())
+        # one chunk per column of the tables whose rows are gathered by code: a gather from a
+        # multi-chunk string column (as Parquet reads it) is about ten times slower (the large
+        # visit and routine tables are not gathered from, and a copy would cost memory)
+        out[name] = frame.rechunk() if name in _GATHERED else frame
     return out
 
 
