@@ -1397,23 +1397,26 @@ def audit(
             .select(
                 (pl.col("bi") * nr + rc).alias("brc"),
                 pl.when(rc == monthly)
-                .then((ps.dt.year() * 12 + ps.dt.month() - 1).cast(pl.Int64))
-                .otherwise(ps.cast(pl.Int64))
+                .then(ps.dt.year().cast(pl.Int32) * 12 + ps.dt.month().cast(pl.Int32) - 1)
+                .otherwise(ps.cast(pl.Int32))
                 .alias("idx"),
             )
         )
         # each record's (business, routine) row of ``win`` through a dense array over the
-        # codes, then the distinct periods kept per row (no join, no group-by)
-        slot = np.full(n_b * nr, -1, dtype=np.int64)
-        slot[(win["bi"] * nr + win["rc"]).to_numpy()] = np.arange(win.height)
+        # codes, then the distinct periods kept per row (no join, no group-by); 32-bit
+        # arrays, as the 4 million records are the audit's peak of memory
+        slot = np.full(n_b * nr, -1, dtype=np.int32)
+        slot[(win["bi"] * nr + win["rc"]).to_numpy()] = np.arange(win.height, dtype=np.int32)
         idx = recs["idx"].to_numpy()
         wi = slot[recs["brc"].to_numpy()]
-        del recs, slot
-        wic = np.maximum(wi, 0)
-        keep = (
-            (wi >= 0) & (idx >= win["first"].to_numpy()[wic]) & (idx <= win["last"].to_numpy()[wic])
-        )
-        wi, idx = wi[keep], idx[keep]
+        del slot
+        keep = wi >= 0
+        wic = np.where(keep, wi, 0)
+        keep &= idx >= win["first"].cast(pl.Int32).to_numpy()[wic]
+        keep &= idx <= win["last"].cast(pl.Int32).to_numpy()[wic]
+        del wic
+        wi, idx = wi[keep].astype(np.int64), idx[keep].astype(np.int64)
+        del recs, keep
         kept = np.zeros(win.height, dtype=np.int64)
         if len(idx):
             first_idx = int(idx.min())
@@ -1428,7 +1431,7 @@ def audit(
             else:
                 key = pl.Series(key).unique().to_numpy()
             kept = np.bincount(key // span, minlength=win.height)
-        del wi, idx, keep, wic
+        del wi, idx
         short = kept < win["expected"].to_numpy()
         # rechunk: filtering the cross-joined frame directly made polars 2.1 panic in format
         gaps = (
