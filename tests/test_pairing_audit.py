@@ -274,20 +274,24 @@ def test_no_cap_means_no_overload_findings(full: Sample) -> None:
         st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.sampled_from("xyz")), max_size=8
     ),
 )
-def test_hash_join_equals_the_plain_join(
+def test_pair_codes_equal_the_plain_join(
     left: list[tuple[str | None, str]], right: list[tuple[str, str]]
 ) -> None:
-    from foodsafety.engines.audit import _hjoin
+    from foodsafety.engines.audit import _pair_codes
 
     lf = pl.DataFrame(
-        {"k1": [x[0] for x in left], "k2": [x[1] for x in left]},
-        schema={"k1": pl.Utf8, "k2": pl.Utf8},
-    ).with_row_index("li")
-    rf = pl.DataFrame({"k1": [x[0] for x in right], "k2": [x[1] for x in right]},
-                      schema={"k1": pl.Utf8, "k2": pl.Utf8}).with_row_index("ri")  # fmt: skip
-    ours = _hjoin(lf, rf, ["k1", "k2"]).sort("li", "ri")
-    plain = lf.join(rf, on=["k1", "k2"]).sort("li", "ri")
-    assert ours.select(plain.columns).equals(plain)
+        {"uscc": [x[0] for x in left], "cadre_id": [x[1] for x in left]},
+        schema={"uscc": pl.Utf8, "cadre_id": pl.Utf8},
+    )
+    rf = pl.DataFrame(
+        {"uscc": [x[0] for x in right], "cadre_id": [x[1] for x in right]},
+        schema={"uscc": pl.Utf8, "cadre_id": pl.Utf8},
+    ).unique(maintain_order=True)
+    ours = _pair_codes(lf, rf).tolist()
+    plain = lf.join(
+        rf.with_row_index("i"), on=["uscc", "cadre_id"], how="left", maintain_order="left"
+    )
+    assert ours == plain["i"].fill_null(-1).to_list()
 
 
 def test_sparse_visit_counting_gives_the_same_findings(

@@ -176,3 +176,20 @@ def test_working_day_deadlines_agree_with_polars_business_days(
     assert ours == theirs
     assert ours.weekday() < 5
     assert ours not in holidays
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    freq=st.sampled_from(["weekly", "monthly", "quarterly", "yearly"]),
+    interval=st.integers(1, 12),
+    start=st.dates(dt.date(2001, 1, 1), dt.date(2040, 1, 1)),
+    length=st.integers(1, 2000),
+)
+def test_declarative_periods_equal_the_rrule_they_stand_for(
+    freq: str, interval: int, start: dt.date, length: int
+) -> None:
+    # period_starts computes declarative cadences by calendar arithmetic; the dateutil rrule of
+    # the same cadence is the definition
+    cadence = Cadence(freq=freq, interval=interval)  # type: ignore[arg-type]
+    end = start + dt.timedelta(days=length)
+    assert cadence.period_starts(start, end) == cadence._rrule_period_starts(start, end)

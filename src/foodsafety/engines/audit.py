@@ -121,11 +121,15 @@ FINDING_SCHEMA: Final[dict[str, str]] = {
 _FAR: Final = dt.date(9999, 12, 31)
 #: Largest (pairs x periods) key space counted with a dense bincount (8 bytes per key).
 _DENSE_LIMIT = 50_000_000
-#: Rows of the visits table joined at a time (bounds the memory of the join).
-_CHUNK = 2_500_000
+#: Rows of the visits table checked at a time (bounds the memory of the checks' temporaries).
+_SLICE = 1_000_000
 
-#: The tables whose rows the audit gathers by row code.
-_GATHERED: Final = frozenset({"businesses", "cadres", "assignments"})
+#: The columns the audit gathers by row code, per table.
+_GATHERED: Final[Mapping[str, tuple[str, ...]]] = {
+    "businesses": ("uscc", "name", "jurisdiction", "tier"),
+    "cadres": ("cadre_id", "level", "jurisdiction"),
+    "assignments": ("uscc", "cadre_id"),
+}
 
 #: The columns of each ledger table that the audit reads (a loader may read only these).
 AUDIT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -450,10 +454,13 @@ def _tables(ledger: Any) -> dict[str, Any]:
         missing = [c for c in wanted if c not in frame.columns]
         frame = frame.with_columns(pl.lit(None, dtype=wanted[c]).alias(c) for c in missing)
         frame = frame.select(pl.col(c).cast(t) for c, t in wanted.items())
-        # one chunk per column of the tables whose rows are gathered by code: a gather from a
-        # multi-chunk string column (as Parquet reads it) is about ten times slower (the large
-        # visit and routine tables are not gathered from, and a copy would cost memory)
-        out[name] = frame.rechunk() if name in _GATHERED else frame
+        # one chunk per column gathered by row code: a gather from a multi-chunk string column
+        # (as Parquet reads it) is about ten times slower; the other columns are left as they
+        # are, as a copy costs memory (the caller holds the original)
+        gathered = [
+            frame[col].rechunk() for col in _GATHERED.get(name, ()) if frame[col].n_chunks() > 1
+        ]
+        out[name] = frame.with_columns(gathered) if gathered else frame
     return out
 
 
@@ -493,44 +500,42 @@ def polars_dtype(name: str) -> Any:
     return {"Utf8": pl.Utf8, "Date": pl.Date, "Boolean": pl.Boolean, "Int64": pl.Int64}[name]
 
 
-def _hjoin(
-    left: Any,
-    right: Any,
-    on: list[str],
-    *,
-    chunk: int | None = None,
-    select: list[str] | None = None,
-) -> Any:
-    """Inner join on string keys through a 64-bit hash of them, exactly.
+def _days(day: dt.date) -> int:
+    """Days since 1970-01-01 (polars' physical Date)."""
+    return (day - dt.date(1970, 1, 1)).days
 
-    ``right`` should be unique on ``on``. Joining on the hash is several times faster than on
-    the strings; every match is verified against the strings, and when two keys of ``right``
-    share a hash (or ``right`` repeats a key) the plain join is used instead. With ``chunk``,
-    ``left`` is joined ``chunk`` rows at a time and only the ``select`` columns of each piece
-    are kept, which bounds the memory of the intermediate frames.
+
+def _pair_codes(visits: Any, pairs: Any) -> Any:
+    """The row in ``pairs`` of each visit's (uscc, cadre_id), or -1 (a numpy int32 array).
+
+    ``pairs`` is unique on (uscc, cadre_id). The lookup joins one 64-bit hash of the two
+    strings (carrying no strings through the join: the strings of 4 million visits are what
+    made a join on them slow) and verifies every match against the pair's strings, so it is
+    exact; when two pairs share a hash or a key is null, a plain join on the strings is used.
     """
     pl = _pl()
+    np = require("numpy", extra="data", feature="the pairing audit")
+    if pairs.height == 0:
+        return np.full(visits.height, -1, dtype=np.int32)
+    on = ["uscc", "cadre_id"]
     key = pl.struct(on).hash(seed=20221216)
-    r = right.with_columns(key.alias("_h"))
-    plain = r["_h"].n_unique() != r.height
-    r = r.rename({k: f"_r_{k}" for k in on})
-    same = pl.all_horizontal(pl.col(k) == pl.col(f"_r_{k}") for k in on)
-
-    def one(piece: Any) -> Any:
-        if plain:
-            out = piece.join(right, on=on)
-        else:
-            out = (
-                piece.with_columns(key.alias("_h"))
-                .join(r, on="_h")
-                .filter(same)
-                .drop("_h", *(f"_r_{k}" for k in on))
-            )
-        return out if select is None else out.select(select)
-
-    if chunk is None or left.height <= chunk:
-        return one(left)
-    return pl.concat([one(left.slice(i, chunk)) for i in range(0, left.height, chunk)])
+    hp = pairs.select(key.alias("h"), pl.int_range(pl.len(), dtype=pl.Int64).alias("i"))
+    exact = hp["h"].n_unique() == pairs.height and not any(pairs[k].null_count() for k in on)
+    if not exact:
+        rows = pairs.select(*on, pl.int_range(pl.len(), dtype=pl.Int64).alias("i"))
+        i = visits.select(on).join(rows, on=on, how="left", maintain_order="left")["i"]
+        return i.fill_null(-1).cast(pl.Int32).to_numpy()
+    i = visits.select(key.alias("h")).join(hp, on="h", how="left", maintain_order="left")["i"]
+    out = i.fill_null(-1).cast(pl.Int32).to_numpy(writable=True)
+    # verified a slice at a time: the gathered strings of all visits at once cost memory
+    for lo in range(0, visits.height, _SLICE):
+        j = i.slice(lo, _SLICE).fill_null(0)
+        rows = visits.slice(lo, _SLICE)
+        same = (pairs["uscc"].gather(j) == rows["uscc"]) & (
+            pairs["cadre_id"].gather(j) == rows["cadre_id"]
+        )
+        out[lo : lo + len(j)][~same.fill_null(False).to_numpy()] = -1
+    return out
 
 
 class _KeyIndex:
@@ -708,12 +713,17 @@ def audit(
     b = b.with_columns(
         pl.col("tier").replace_strict(tier_map, default=None, return_dtype=pl.Utf8).alias("want")
     )
-    open_b = b.filter(
-        (pl.col("opened").is_null() | (pl.col("opened") <= as_of_l))
-        & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
+    # the open businesses as a mask over b's rows: each check filters b once for its own
+    # rows (a filtered copy of all of b's columns cost 130 MB at a million businesses)
+    open_f = (
+        b.select(
+            (pl.col("opened").is_null() | (pl.col("opened") <= as_of_l))
+            & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
+        )
+        .to_series()
+        .to_numpy()
     )
-    ob = open_b["bi"].to_numpy()
-    open_f = _flags(open_b["bi"], n_b)
+    ob = np.flatnonzero(open_f)
     active = a.filter(
         (pl.col("valid_from") <= as_of_l)
         & (pl.col("valid_to").is_null() | (pl.col("valid_to") > as_of_l))
@@ -734,7 +744,7 @@ def audit(
 
     # re-pairing deadline after a status change (working days, polars business days)
     hol = list(policy.repair.holidays)
-    changed = open_b.filter(pl.col("status_changed").is_not_null()).with_columns(
+    changed = b.filter(pl.Series(open_f), pl.col("status_changed").is_not_null()).with_columns(
         pl.col("status_changed")
         .dt.add_business_days(policy.repair.working_days, holidays=hol, roll="backward")
         .alias("deadline")
@@ -786,7 +796,7 @@ def audit(
     # unpaired: no current assignment (a running re-pairing window excuses it)
     paired_f = _flags(active["bi"], n_b)
     excused_f = _flags(changed.filter(pl.col("deadline") >= as_of_l)["bi"], n_b)
-    unpaired = open_b.filter(pl.Series(~paired_f[ob] & ~excused_f[ob]))
+    unpaired = b.filter(pl.Series(open_f & ~paired_f & ~excused_f))
     parts.append(
         _finish(
             unpaired.select(
@@ -1080,19 +1090,14 @@ def audit(
             .with_columns(pl.col("pair").cast(pl.Int64))
         )
         del known, first
-        in_window = (pl.col("date") < as_of_l) & (pl.col("date") >= pl.lit(since, dtype=pl.Date))
-        vis_by_level = (
-            v.select("uscc", "cadre_id", "date")
-            .pipe(
-                _hjoin,
-                pairs.select("uscc", "cadre_id", "pair", "lv"),
-                ["uscc", "cadre_id"],
-                chunk=_CHUNK,
-                select=["pair", "lv", "date"],
-            )
-            .filter(in_window)
-            .partition_by("lv", as_dict=True)
-        )
+        # each visit's pair (row of ``pairs``) and date as days, kept when in the window
+        v_pair = _pair_codes(v, pairs)
+        pairs = pairs.drop("uscc", "cadre_id")
+        v_days = v["date"].cast(pl.Int32).to_numpy()
+        in_window = (v_pair >= 0) & (v_days < _days(as_of)) & (v_days >= _days(since))
+        v_pair, v_days = v_pair[in_window], v_days[in_window]
+        v_lv = pairs["lv"].fill_null(-1).to_numpy()[v_pair]
+        del in_window
         rank = np.zeros(pairs.height, dtype=np.int64)
         bad_parts = []
         for (code,), lv_pairs in pairs.partition_by("lv", as_dict=True).items():
@@ -1106,14 +1111,15 @@ def audit(
             gpair = lv_pairs["pair"].to_numpy()  # this level's pairs, ranked 0..m-1
             m = len(gpair)
             rank[gpair] = np.arange(m)
-            frame = vis_by_level.get((code,))
-            keys = np.zeros(0, dtype=np.int64)
-            if frame is not None and frame.height:
-                # each visit's period: a binary search in the level's sorted period starts
-                i = lv["period_start"].search_sorted(frame["date"], side="right").cast(pl.Int64) - 1
-                end = lv["period_end"].gather(i.clip(0, None))
-                ok = ((i >= 0) & (frame["date"] < end)).to_numpy()
-                keys = rank[frame["pair"].to_numpy()[ok]] * n_lv + i.to_numpy()[ok]
+            mine = v_lv == code
+            dates, vpairs = v_days[mine], v_pair[mine]
+            # each visit's period: a binary search in the level's sorted period starts
+            lo = lv["period_start"].cast(pl.Int32).to_numpy()
+            hi = lv["period_end"].cast(pl.Int32).to_numpy()
+            i = np.searchsorted(lo, dates, side="right") - 1
+            ok = (i >= 0) & (dates < hi[np.maximum(i, 0)])
+            keys = rank[vpairs[ok]] * n_lv + i[ok]
+            del mine, dates, vpairs, i, ok
             if m * n_lv <= _DENSE_LIMIT:
                 # visits per (pair, period): a bincount over the level's dense key space
                 counts = np.bincount(keys, minlength=m * n_lv)
@@ -1139,7 +1145,7 @@ def audit(
                     schema={"pair": pl.Int64, "pid": pl.Int64, "visits": pl.Int64},
                 )
             )
-        del vis_by_level
+        del v_pair, v_days, v_lv
         short = (
             pl.concat(bad_parts)
             if bad_parts
@@ -1268,12 +1274,12 @@ def audit(
 
     # director and officers (食品安全总监、食品安全员)
     staff = policy.staffing
-    staffed = open_b
+    staffed = pl.Series(open_f)
     if staff.kinds:
-        staffed = staffed.filter(pl.col("kind").is_in([k.code for k in staff.kinds]))
+        staffed &= b["kind"].is_in([k.code for k in staff.kinds])
     if staff.director:
-        no_dir = staffed.filter(
-            pl.col("director").is_null() | (pl.col("director").str.strip_chars() == "")
+        no_dir = b.filter(
+            staffed, pl.col("director").is_null() | (pl.col("director").str.strip_chars() == "")
         )
         parts.append(
             _finish(
@@ -1299,9 +1305,9 @@ def audit(
             .list.len()
             .fill_null(0)
         )
-        no_off = staffed.with_columns(n_off.alias("n_officers")).filter(
-            pl.col("n_officers") < staff.min_officers
-        )
+        n_officers = b.select(n_off).to_series()
+        short_f = staffed & (n_officers < staff.min_officers)
+        no_off = b.filter(short_f).with_columns(n_officers.filter(short_f).alias("n_officers"))
         parts.append(
             _finish(
                 no_off.select(
@@ -1332,7 +1338,7 @@ def audit(
         r_bi = _encode_runs(r["uscc"], b_keys)
         since_l = pl.lit(since, dtype=pl.Date)
         win = (
-            open_b.filter(pl.col("bi").is_in(r_bi.unique().drop_nulls().implode()))
+            b.filter(pl.Series(open_f & _flags(r_bi, n_b)))
             .select(
                 "bi",
                 "uscc",
@@ -1474,14 +1480,18 @@ def audit(
     frame = pl.concat(parts, how="vertical").sort("kind", "key")
 
     mism_f, over_f = _flags(mism["bi"], n_b), _flags(overdue_bi, n_b)
-    coverage = open_b.select(
-        "uscc",
-        _area(pl.col("jurisdiction"), "city").alias("city"),
-        _area(pl.col("jurisdiction"), "county").alias("county"),
-        _area(pl.col("jurisdiction"), "township").alias("township"),
-        pl.col("want").fill_null("untiered").alias("level"),
-        pl.Series("paired", paired_f[ob]),
-        pl.Series("mismatched", mism_f[ob]),
-        pl.Series("overdue", over_f[ob]),
+    coverage = (
+        b.select("uscc", "jurisdiction", "want")
+        .filter(pl.Series(open_f))
+        .select(
+            "uscc",
+            _area(pl.col("jurisdiction"), "city").alias("city"),
+            _area(pl.col("jurisdiction"), "county").alias("county"),
+            _area(pl.col("jurisdiction"), "township").alias("township"),
+            pl.col("want").fill_null("untiered").alias("level"),
+            pl.Series("paired", paired_f[ob]),
+            pl.Series("mismatched", mism_f[ob]),
+            pl.Series("overdue", over_f[ob]),
+        )
     )
     return AuditResult(frame=frame, coverage=coverage, policy=policy, as_of=as_of, since=since)
