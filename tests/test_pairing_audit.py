@@ -331,3 +331,37 @@ def test_integer_codes_equal_a_plain_lookup(
         # equal values share a code, different values never do
         pairs = {(v, c) for v, c in zip(values, codes, strict=True) if v is not None}
         assert len(pairs) == len({v for v, _ in pairs}) == len({c for _, c in pairs})
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    keep=st.fixed_dictionaries(
+        {
+            t: st.sampled_from([1.0, 0.97, 0.9])
+            for t in ("cadres", "assignments", "pledges", "visits", "routines")
+        }
+    ),
+)
+def test_audit_equals_the_naive_loop_of_the_benchmark(seed: int, keep: dict[str, float]) -> None:
+    # the benchmark's baseline (the same rules as a plain loop over pydantic records) is an
+    # independent implementation: on a faulty sample with rows dropped at random (cadres and
+    # businesses that others name go missing, histories get gaps, periods lose visits) and
+    # shuffled, both must find the same keys of every kind
+    from bench.audit import naive_audit
+    from foodsafety.ledger import Ledger
+
+    sample = _faulty_small()
+    tables = {
+        name: frame.sample(fraction=keep.get(name, 1.0), shuffle=True, seed=seed)
+        for name, frame in sample.tables.items()
+    }
+    # the routine records of 25 businesses (pydantic records of all of them take too long)
+    some = tables["routines"]["uscc"].unique().sort().head(25).implode()
+    tables["routines"] = tables["routines"].filter(pl.col("uscc").is_in(some))
+    ledger = Ledger.from_frames(**tables)
+    records = {name: list(ledger.to_records(name)) for name in tables}
+    naive = naive_audit(records, sample.policy, sample.as_of)
+    fast = audit(tables, sample.policy, sample.as_of)
+    for kind in FINDING_KINDS:
+        assert set(fast.keys(kind)) == naive.get(kind, set()), kind

@@ -938,9 +938,25 @@ def audit(
         started.filter(pl.Series(several, dtype=pl.Boolean))
         .with_columns(pl.col("valid_to").fill_null(far).alias("end"))
         .sort("bi", "valid_from", "end", "assignment_id")
-        .with_columns(pl.col("end").cum_max().shift(1).over("bi").alias("prev_end"))
-        .filter(pl.col("prev_end").is_not_null())
     )
+    # the latest end among the business's earlier assignments: one running maximum over
+    # (business, end) keys, as rows come sorted by business (a window over groups cost more)
+    group = hist["bi"].fill_null(-1).to_numpy() + 1
+    ends = hist["end"].cast(pl.Int32).to_numpy().astype(np.int64)
+    if len(ends):
+        low = int(ends.min())
+        span = int(ends.max()) - low + 1
+        running = np.maximum.accumulate(group * span + (ends - low))
+        prev_end = np.zeros(len(ends), dtype=np.int64)
+        prev_end[1:] = running[:-1] - group[1:] * span + low
+        follows = np.zeros(len(ends), dtype=bool)
+        follows[1:] = group[1:] == group[:-1]
+        hist = hist.with_columns(
+            pl.Series("prev_end", prev_end).cast(pl.Int32).cast(pl.Date)
+        ).filter(pl.Series(follows))
+    else:
+        hist = hist.with_columns(pl.lit(None, dtype=pl.Date).alias("prev_end"))
+    del group, ends
     # a small frame: the business's columns by row code (a left join would hash all of b)
     known_bi = hist.select(pl.when(pl.col("bi") < n_b).then(pl.col("bi"))).to_series()
     hist = hist.with_columns(b["jurisdiction"].gather(known_bi), b["name"].gather(known_bi))
@@ -1009,15 +1025,19 @@ def audit(
                 "signed",
             )
             .filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l))
-            .select("cd")
+            .get_column("cd")
         )
+        # a flag per (cadre, document) signed in time; pledges of cadres not in the ledger
+        # (codes from n_c up) cannot settle what a ledger cadre owes
+        signed_f = _flags(signed, n_c * len(docs))
         owed = (
             c.filter(pl.col("active_to").is_null() | (pl.col("active_to") > as_of_l))
             .join(due, on="level")
             .filter(pl.col("active_from").is_null() | (pl.col("active_from") <= pl.col("due")))
             .with_columns((pl.col("ci") * len(docs) + doc_key).alias("cd"))
-            .join(signed, on="cd", how="anti")
         )
+        owed = owed.filter(pl.Series(~signed_f[owed["cd"].to_numpy()]))
+        del signed, signed_f
         for kind, is_pledge in (("pledge_missing", True), ("list_missing", False)):
             rows = owed.filter((pl.col("document") == PairingList.PLEDGE.code) == is_pledge)
             parts.append(
