@@ -365,3 +365,30 @@ def test_audit_equals_the_naive_loop_of_the_benchmark(seed: int, keep: dict[str,
     fast = audit(tables, sample.policy, sample.as_of)
     for kind in FINDING_KINDS:
         assert set(fast.keys(kind)) == naive.get(kind, set()), kind
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.text("abcdef", min_size=1, max_size=3), min_size=40, max_size=60, unique=True),
+    runs=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.text("abcdefg", min_size=1, max_size=3)), st.integers(4, 12)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_runs_of_few_values_are_encoded_like_one_by_one(
+    keys: list[str], runs: list[tuple[str | None, int]]
+) -> None:
+    # long runs and few distinct values take the run-by-run path and the small-index lookup
+    from foodsafety.engines.audit import _encode, _encode_runs
+
+    values = [v for v, n in runs for _ in range(n)]
+    vs = pl.Series("v", values, dtype=pl.Utf8)
+    ks = pl.Series("k", keys, dtype=pl.Utf8)
+    codes = _encode_runs(vs, ks).to_list()
+    assert codes == _encode(vs, ks).to_list()
+    for value, code in zip(values, codes, strict=True):
+        assert code == (None if value is None else keys.index(value) if value in keys else code)
+        assert value is None or value in keys or code >= len(keys)

@@ -542,9 +542,8 @@ class _KeyIndex:
     """The keys of a table (USCCs, cadre ids) by a 64-bit hash, built once per audit.
 
     ``exact`` is false when the keys hold a null or two keys share a hash; lookups then fall
-    back to a join on the strings. Otherwise a lookup goes through the hash (a join with
-    :attr:`frame` for many values, a binary search in the sorted hashes for few) and is
-    verified against the strings.
+    back to a join on the strings. Otherwise a lookup joins the values' hashes with
+    :attr:`frame` and is verified against the strings.
     """
 
     def __init__(self, keys: Any) -> None:
@@ -554,17 +553,6 @@ class _KeyIndex:
         hk = keys.hash(seed=20221216)
         self.exact = self.n > 0 and keys.null_count() == 0 and hk.n_unique() == self.n
         self.frame = pl.DataFrame({"h": hk, "i": pl.int_range(self.n, dtype=pl.Int64, eager=True)})
-        self._sorted: tuple[Any, Any] | None = None
-
-    def sorted(self) -> tuple[Any, Any]:
-        """The hashes in ascending order and the row of each (numpy arrays), built on demand."""
-        if self._sorted is None:
-            order = self.frame["h"].arg_sort()
-            self._sorted = (
-                self.frame["h"].gather(order).to_numpy(),
-                order.cast(self.frame["i"].dtype).to_numpy(),
-            )
-        return self._sorted
 
 
 def _encode(values: Any, keys: Any) -> Any:
@@ -577,7 +565,6 @@ def _encode(values: Any, keys: Any) -> Any:
     ``keys`` may be a prebuilt :class:`_KeyIndex` (built once, used for several tables).
     """
     pl = _pl()
-    np = require("numpy", extra="data", feature="the pairing audit")
     index = keys if isinstance(keys, _KeyIndex) else _KeyIndex(keys)
     keys, n = index.keys, index.n
     left = values.to_frame("k")
@@ -594,11 +581,10 @@ def _encode(values: Any, keys: Any) -> Any:
     else:
         hv = values.hash(seed=20221216)
         if 8 * len(values) < n:
-            # few values (runs of routine records, pledges): binary search, no hash table
-            hs, order = index.sorted()
-            pos = np.minimum(np.searchsorted(hs, hv.to_numpy()), n - 1)
-            i = pl.Series(order[pos], dtype=pl.Int64)
-            i = i.zip_with(pl.Series(hs[pos] == hv.to_numpy()), pl.Series([None], dtype=pl.Int64))
+            # few values (the runs of routine records): the index rows of their hashes (a scan
+            # of the index against a small hash set), then a join of the few with the few
+            few = index.frame.filter(pl.col("h").is_in(hv.implode()))
+            i = hv.to_frame("h").join(few, on="h", how="left", maintain_order="left")["i"]
         else:
             i = hv.to_frame("h").join(index.frame, on="h", how="left", maintain_order="left")["i"]
         same = keys.gather(i.fill_null(0)) == values
@@ -612,9 +598,19 @@ def _encode(values: Any, keys: Any) -> Any:
 
 
 def _encode_runs(values: Any, keys: Any) -> Any:
-    """:func:`_encode` of ``values`` that come in runs of equal values (one hash per run)."""
-    run = values.rle_id()
-    first = run != run.shift(1, fill_value=-1)
+    """:func:`_encode` of ``values`` that come in runs of equal values (one hash per run).
+
+    When the first rows show no runs worth the detour (fewer than four values a run), the
+    values are encoded one by one: the result is the same either way.
+    """
+    pl = _pl()
+    head = values.head(4096)
+    if head.len() and head.rle_id().max() + 1 > head.len() // 4:
+        return _encode(values, keys)
+    first = values.ne_missing(values.shift(1))
+    if len(first):
+        first[0] = True
+    run = first.cast(pl.Int64).cum_sum() - 1
     return _encode(values.filter(first), keys).gather(run).rename(values.name)
 
 
