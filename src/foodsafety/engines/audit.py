@@ -720,14 +720,18 @@ def audit(
         .to_numpy()
     )
     ob = np.flatnonzero(open_f)
-    active = a.filter(
+    # the assignments in force (a mask over a's rows), and those on open businesses with
+    # the business's and cadre's columns gathered by row code (no join)
+    a_bi = a["bi"].fill_null(n_b).to_numpy()
+    in_force = a.select(
         (pl.col("valid_from") <= as_of_l)
         & (pl.col("valid_to").is_null() | (pl.col("valid_to") > as_of_l))
-    )
-    # the assignments in force on open businesses, with the business's and cadre's columns
-    # gathered by row code (no join)
-    cur = active.filter(pl.col("bi") < n_b)
-    cur = cur.filter(pl.Series(open_f[cur["bi"].to_numpy()]))
+    ).to_series()
+    paired_f = _flags(a["bi"].filter(in_force), n_b)
+    known_b = a_bi < n_b
+    on_open = known_b & open_f[np.where(known_b, a_bi, 0)]
+    cur = a.filter(in_force & pl.Series(on_open))
+    del a_bi, known_b, on_open, in_force
     cur_ci = cur.select(pl.when(pl.col("ci") < n_c).then(pl.col("ci"))).to_series()
     cur = cur.with_columns(
         b["jurisdiction"].gather(cur["bi"]),
@@ -790,7 +794,6 @@ def audit(
     )
 
     # unpaired: no current assignment (a running re-pairing window excuses it)
-    paired_f = _flags(active["bi"], n_b)
     excused_f = _flags(changed.filter(pl.col("deadline") >= as_of_l)["bi"], n_b)
     unpaired = b.filter(pl.Series(open_f & ~paired_f & ~excused_f))
     parts.append(
@@ -922,7 +925,7 @@ def audit(
             )
         )
 
-    del cur, active  # the large frames are freed as soon as their checks are done
+    del cur  # the large frames are freed as soon as their checks are done
     # assignment history: overlaps and gaps between consecutive assignments of a business
     far = pl.lit(_FAR, dtype=pl.Date)
     started = a.filter(pl.col("valid_from") <= as_of_l)
@@ -1424,6 +1427,7 @@ def audit(
                 .alias("idx"),
             )
         )
+        del r_bi
         # each record's (business, routine) row of ``win`` through a dense array over the
         # codes, then the distinct periods kept per row (no join, no group-by); 32-bit
         # arrays, as the 4 million records are the audit's peak of memory
@@ -1437,17 +1441,17 @@ def audit(
         keep &= idx >= win["first"].cast(pl.Int32).to_numpy()[wic]
         keep &= idx <= win["last"].cast(pl.Int32).to_numpy()[wic]
         del wic
-        wi, idx = wi[keep].astype(np.int64), idx[keep].astype(np.int64)
+        wi, idx = wi[keep], idx[keep]
         del recs, keep
         kept = np.zeros(win.height, dtype=np.int64)
         if len(idx):
             first_idx = int(idx.min())
             span = int(idx.max()) - first_idx + 1
-            key = wi * span + (idx - first_idx)
+            key = wi.astype(np.int64) * span + (idx - first_idx)
             same_row = wi[1:] == wi[:-1]
             runs = len(wi) - int(same_row.sum())
             if runs == int((np.bincount(wi) > 0).sum()) and bool(
-                (idx[1:][same_row] >= idx[:-1][same_row]).all()
+                (np.diff(idx)[same_row] >= 0).all()
             ):  # the usual order: each row's records in one run, by period; duplicates adjacent
                 key = key[np.concatenate(([True], key[1:] != key[:-1]))]
             else:
