@@ -349,6 +349,7 @@ def test_audit_equals_the_naive_loop_of_the_benchmark(seed: int, keep: dict[str,
     # businesses that others name go missing, histories get gaps, periods lose visits) and
     # shuffled, both must find the same keys of every kind
     from bench.audit import naive_audit
+
     from foodsafety.ledger import Ledger
 
     sample = _faulty_small()
@@ -392,3 +393,15 @@ def test_runs_of_few_values_are_encoded_like_one_by_one(
     for value, code in zip(values, codes, strict=True):
         assert code == (None if value is None else keys.index(value) if value in keys else code)
         assert value is None or value in keys or code >= len(keys)
+
+
+def test_hash_collisions_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the key lookups go through a 64-bit hash; with a hash of three values (collisions
+    # everywhere) every lookup must take its exact fallback and the findings stay the same
+    import foodsafety.engines.audit as engine
+
+    sample = _faulty_small()
+    expected = audit(sample.tables, sample.policy, sample.as_of).frame
+    monkeypatch.setattr(engine, "_hash", lambda values: values.hash(seed=1) % 3)
+    assert audit(sample.tables, sample.policy, sample.as_of).frame.equals(expected)
+    assert expected.height > 0

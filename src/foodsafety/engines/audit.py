@@ -500,6 +500,15 @@ def polars_dtype(name: str) -> Any:
     return {"Utf8": pl.Utf8, "Date": pl.Date, "Boolean": pl.Boolean, "Int64": pl.Int64}[name]
 
 
+def _hash(values: Any) -> Any:
+    """The 64-bit hash of a series or expression that the key lookups go through.
+
+    Only a fast path: every match is verified against the strings, and keys sharing a hash
+    send a lookup to a join on the strings (a test swaps in a hash with many collisions).
+    """
+    return values.hash(seed=20221216)
+
+
 def _days(day: dt.date) -> int:
     """Days since 1970-01-01 (polars' physical Date)."""
     return (day - dt.date(1970, 1, 1)).days
@@ -511,21 +520,22 @@ def _pair_codes(visits: Any, pairs: Any) -> Any:
     ``pairs`` is unique on (uscc, cadre_id). The lookup joins one 64-bit hash of the two
     strings (carrying no strings through the join: the strings of 4 million visits are what
     made a join on them slow) and verifies every match against the pair's strings, so it is
-    exact; when two pairs share a hash or a key is null, a plain join on the strings is used.
+    exact (a null never matches, as in a join on the strings); when a visit meets two pairs
+    that share a hash, the join comes out longer than the visits and a plain join on the
+    strings is used instead.
     """
     pl = _pl()
     np = require("numpy", extra="data", feature="the pairing audit")
     if pairs.height == 0:
         return np.full(visits.height, -1, dtype=np.int32)
     on = ["uscc", "cadre_id"]
-    key = pl.struct(on).hash(seed=20221216)
+    key = _hash(pl.struct(on))
     hp = pairs.select(key.alias("h"), pl.int_range(pl.len(), dtype=pl.Int64).alias("i"))
-    exact = hp["h"].n_unique() == pairs.height and not any(pairs[k].null_count() for k in on)
-    if not exact:
+    i = visits.select(key.alias("h")).join(hp, on="h", how="left", maintain_order="left")["i"]
+    if i.len() != visits.height:  # a visit met two pairs of one hash: join on the strings
         rows = pairs.select(*on, pl.int_range(pl.len(), dtype=pl.Int64).alias("i"))
         i = visits.select(on).join(rows, on=on, how="left", maintain_order="left")["i"]
         return i.fill_null(-1).cast(pl.Int32).to_numpy()
-    i = visits.select(key.alias("h")).join(hp, on="h", how="left", maintain_order="left")["i"]
     out = i.fill_null(-1).cast(pl.Int32).to_numpy(writable=True)
     # verified a slice at a time: the gathered strings of all visits at once cost memory
     for lo in range(0, visits.height, _SLICE):
@@ -541,18 +551,24 @@ def _pair_codes(visits: Any, pairs: Any) -> Any:
 class _KeyIndex:
     """The keys of a table (USCCs, cadre ids) by a 64-bit hash, built once per audit.
 
-    ``exact`` is false when the keys hold a null or two keys share a hash; lookups then fall
-    back to a join on the strings. Otherwise a lookup joins the values' hashes with
-    :attr:`frame` and is verified against the strings.
+    A lookup joins the values' hashes with :attr:`frame` and verifies every match against the
+    strings. When two keys share a hash (or a key repeats), a value that meets them matches
+    twice and the join comes out longer than the values: the lookup then falls back to a
+    join on the strings (so the index need not count its distinct hashes up front). Keys
+    holding a null (``exact`` false) always take the join on the strings.
     """
 
     def __init__(self, keys: Any) -> None:
         pl = _pl()
         self.keys = keys
         self.n = len(keys)
-        hk = keys.hash(seed=20221216)
-        self.exact = self.n > 0 and keys.null_count() == 0 and hk.n_unique() == self.n
+        hk = _hash(keys)
+        self.exact = self.n > 0 and keys.null_count() == 0
         self.frame = pl.DataFrame({"h": hk, "i": pl.int_range(self.n, dtype=pl.Int64, eager=True)})
+
+    def distinct(self) -> bool:
+        """Whether all the keys' hashes (hence all the keys) are different."""
+        return bool(self.frame["h"].n_unique() == self.n)
 
 
 def _encode(values: Any, keys: Any) -> Any:
@@ -568,18 +584,11 @@ def _encode(values: Any, keys: Any) -> Any:
     index = keys if isinstance(keys, _KeyIndex) else _KeyIndex(keys)
     keys, n = index.keys, index.n
     left = values.to_frame("k")
+    code = None
     if n == 0:
         code = pl.Series([None] * len(values), dtype=pl.Int64)
-    elif not index.exact:
-        rows = (
-            keys.to_frame("k")
-            .with_row_index("i")
-            .filter(pl.col("k").is_not_null())
-            .unique("k", keep="first")
-        )
-        code = left.join(rows, on="k", how="left", maintain_order="left")["i"].cast(pl.Int64)
-    else:
-        hv = values.hash(seed=20221216)
+    elif index.exact:
+        hv = _hash(values)
         if 8 * len(values) < n:
             # few values (the runs of routine records): the index rows of their hashes (a scan
             # of the index against a small hash set), then a join of the few with the few
@@ -587,8 +596,17 @@ def _encode(values: Any, keys: Any) -> Any:
             i = hv.to_frame("h").join(few, on="h", how="left", maintain_order="left")["i"]
         else:
             i = hv.to_frame("h").join(index.frame, on="h", how="left", maintain_order="left")["i"]
-        same = keys.gather(i.fill_null(0)) == values
-        code = i.zip_with(same.fill_null(False), pl.Series([None], dtype=pl.Int64))
+        if i.len() == len(values):  # no value met two keys of one hash
+            same = keys.gather(i.fill_null(0)) == values
+            code = i.zip_with(same.fill_null(False), pl.Series([None], dtype=pl.Int64))
+    if code is None:
+        rows = (
+            keys.to_frame("k")
+            .with_row_index("i")
+            .filter(pl.col("k").is_not_null())
+            .unique("k", keep="first")
+        )
+        code = left.join(rows, on="k", how="left", maintain_order="left")["i"].cast(pl.Int64)
     unknown = values.filter(code.is_null() & values.is_not_null())
     if unknown.len():
         extra = unknown.unique().sort().to_frame("k").with_row_index("x")
@@ -1238,7 +1256,7 @@ def audit(
         pl.col("follow_up_of").is_not_null() & (pl.col("date") <= as_of_l)
     )
     pv = _KeyIndex(problem["visit_id"])
-    if pv.exact:
+    if pv.exact and pv.distinct():
         # each follow-up's problem visit by row code (hash lookup verified against the ids)
         code = _encode(fu["follow_up_of"], pv)
         hit = (code < problem.height).fill_null(False)
