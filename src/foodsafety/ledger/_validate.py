@@ -13,9 +13,11 @@ form), so that every kept row is also a valid record (:mod:`foodsafety.models`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+import attrs
 
 from foodsafety.errors import FoodSafetyError, LoadError, Problem, ProblemReport, require
 from foodsafety.ledger.schema import KEYS, TABLES, polars_schema
@@ -39,14 +41,32 @@ __all__ = [
     "EVENT_DATES",
     "REQUIRED",
     "Progress",
+    "RowBatches",
     "duplicate_key_problems",
     "validate_tables",
 ]
 
 #: progress(stage, done, total): called as a long load advances (the CLI draws a bar).
 Progress = Callable[[str, int, int], None]
-#: A raw table for :func:`validate_tables`: a frame, a function reading it, or None.
-RawTable: TypeAlias = "pl.DataFrame | Callable[[], pl.DataFrame] | None"
+
+
+@attrs.frozen(slots=True)
+class RowBatches:
+    """A raw table given a slice of rows at a time, so that only one slice's raw text and
+    working copies are in memory while a large file is checked.
+
+    ``read()`` returns an iterator of frames in file order, each with a ``__row__`` column of
+    the rows' numbers in the file. It is called again when the table must be checked a second
+    time (a list cell that only the cell-by-cell parser can locate turns up after the first
+    slice), so it must start over from the first row each time.
+    """
+
+    read: Callable[[], Iterator[pl.DataFrame]]
+
+
+#: A raw table for :func:`validate_tables`: a frame, a function reading it, the frames of its
+#: row slices, or None.
+RawTable: TypeAlias = "pl.DataFrame | Callable[[], pl.DataFrame] | RowBatches | None"
 
 ROW = "__row__"
 _BAD = "__bad__"
@@ -112,8 +132,8 @@ def _pl() -> None:
     require("polars", extra="data", feature="validating a ledger")
 
 
-def numbered(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with a ``__row__`` column of 1-based data row numbers.
+def numbered(frame: pl.DataFrame, start: int = 1) -> pl.DataFrame:
+    """``frame`` with a ``__row__`` column of data row numbers, the first being ``start``.
 
     ``with_row_index`` follows the frame's chunks; a column built apart (``int_range``) would
     make polars copy every other column of a multi-chunk frame (a Parquet file's row groups)
@@ -121,7 +141,7 @@ def numbered(frame: pl.DataFrame) -> pl.DataFrame:
     """
     import polars as pl
 
-    return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    return frame.with_row_index(ROW, offset=start).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
 def _render(message: str | Callable[[Any], str], value: Any) -> str:
@@ -378,16 +398,25 @@ class _Context:
         self.licence = _Distinct(_check_licence)
         self.registry_bad: dict[str, FoodSafetyError | None] = {}
         #: canonical USCCs already judged good (the businesses' keys): later tables that name
-        #: them (assignments, visits, routines) need not judge them again.
-        self.known_usccs: pl.Series | None = None
+        #: them (assignments, visits, routines) need not judge them again. Indexed once, as
+        #: each slice of a large table looks its USCCs up in it.
+        self.known_usccs: _Keys | None = None
+        #: table -> whether every USCC in it is one of ``known_usccs``.
+        self.usccs_known: dict[str, bool] = {}
 
     def remember(self, table: str, kept: pl.DataFrame) -> None:
         if table == "businesses":
-            self.known_usccs = kept.get_column("uscc")
+            self.known_usccs = _Keys(kept.get_column("uscc"))
 
 
-def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
-    """Bring the raw frame to the working shape: the schema's columns, strings stripped."""
+def _prepare(
+    table: str, frame: pl.DataFrame, col: _Collector, *, first: bool = True
+) -> pl.DataFrame:
+    """Bring the raw frame to the working shape: the schema's columns, strings stripped.
+
+    Unknown columns are reported for the ``first`` slice of a table only (the others have
+    the same columns).
+    """
     import polars as pl
 
     schema = TABLES[table]
@@ -396,7 +425,7 @@ def _prepare(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
         frame = pl.DataFrame(schema=polars_schema(table))
     if ROW not in frame.columns:
         frame = numbered(frame)
-    unknown = [c for c in frame.columns if c not in schema and c != ROW]
+    unknown = [c for c in frame.columns if c not in schema and c != ROW] if first else []
     for c in unknown:
         col.add(
             None,
@@ -551,17 +580,43 @@ def _parse_list_cell(text: str) -> list[str]:
     return [part.strip() for part in text.replace("；", ";").split(";")]
 
 
-def _parse_lists(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
+class _ListPaths:
+    """Which text list columns of a table are decoded cell by cell, which vectorised.
+
+    The two paths do not judge every cell alike (``["a", 1]`` is a list to polars' JSON
+    decoder, not "a JSON array of strings" to the cell parser), and a column whose file holds
+    one malformed JSON cell is parsed cell by cell throughout. A table checked a slice at a
+    time keeps that whole-file choice: a malformed cell after a slice was decoded vectorised
+    starts the table over (:class:`_Again`) with the column on the cell-by-cell path.
+    """
+
+    def __init__(self) -> None:
+        self.slow: set[str] = set()
+        self.fast: set[str] = set()
+
+
+class _Again(Exception):
+    """Check the table again from its first row (see :class:`_ListPaths`)."""
+
+
+def _parse_lists(
+    table: str, frame: pl.DataFrame, col: _Collector, paths: _ListPaths | None = None
+) -> pl.DataFrame:
     import polars as pl
 
+    paths = paths or _ListPaths()
     for c, kind in TABLES[table].items():
         if kind != "List[Utf8]":
             continue
         if frame.schema[c] == pl.Utf8:
-            fast = _decode_list_column(frame, c)
+            fast = None if c in paths.slow else _decode_list_column(frame, c)
             if fast is not None:
                 frame = fast
+                paths.fast.add(c)
             else:  # a malformed JSON cell: locate it the slow way, row by row
+                paths.slow.add(c)
+                if c in paths.fast:
+                    raise _Again(c)
                 cells: list[list[str] | None] = []
                 for row, text in frame.select(ROW, c).iter_rows():
                     if text is None:
@@ -682,8 +737,14 @@ def _apply_uscc(frame: pl.DataFrame, c: str, ctx: _Context, col: _Collector) -> 
     import polars as pl
 
     values = frame.get_column(c)
-    if ctx.known_usccs is not None and ctx.known_usccs.len():
-        values = values.filter(_absent(values, ctx.known_usccs))
+    if ctx.known_usccs is not None and ctx.known_usccs.size:
+        absent = ctx.known_usccs.absent(values)
+        unknown = bool(absent.any())
+        # every USCC a known business's: the reference check need not look them up again
+        ctx.usccs_known[col.table] = ctx.usccs_known.get(col.table, True) and not unknown
+        if not unknown:
+            return frame  # nothing to judge
+        values = values.filter(absent)
     bad, changed = _judge(values, ctx.uscc, uscc_checksum_mask, lambda e: e.str.slice(0, 8))
     if bad:
         hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
@@ -921,13 +982,18 @@ def _references(
     collectors: dict[str, _Collector],
     *,
     drop: bool,
+    known: Mapping[str, bool] | None = None,
 ) -> None:
     """Report rows naming a cadre, business or visit that is not in the ledger.
 
     With ``drop``, each check removes its rows from ``kept`` before the next one runs, so a
-    follow-up of a dropped visit is reported too and nothing kept dangles.
+    follow-up of a dropped visit is reported too and nothing kept dangles. ``known[table]``
+    is true when every USCC of the table was found among the kept businesses' as the table
+    was checked (nothing to look up again).
     """
     import polars as pl
+
+    known = known or {}
 
     checks = [
         ("assignments", "cadre_id", "cadres", "cadre_id", "ref.cadre_missing", "cadre"),
@@ -942,10 +1008,23 @@ def _references(
     def run(table: str, column: str, target: str, key: str, code: str, what: str) -> bool:
         if target not in provided or table not in kept or kept[table].height == 0:
             return False
+        if target == "businesses" and known.get(table):
+            return False  # every USCC of the table was found among them while it was checked
         frame = kept[table]
-        missing = frame.select(ROW, column).filter(_absent(frame[column], kept[target][key]))
-        if missing.height == 0:
+        values = frame.get_column(column)
+        # The few distinct values are looked up among the targets (a hash set of them,
+        # probed by each target) rather than millions of values in an index of millions of
+        # targets (a visit naming an earlier visit): the same answer in far less memory.
+        wanted = values.drop_nulls().unique()
+        pool = kept[target].get_column(key)
+        found = pool.filter(pool.is_in(wanted.implode()).fill_null(False))
+        gone = wanted.filter(~wanted.is_in(found.implode()).fill_null(False))
+        del wanted, pool, found
+        if gone.len() == 0:
             return False
+        hit = values.is_in(gone.implode()).fill_null(False)
+        rows = _row_numbers(frame)
+        missing = pl.DataFrame([rows, values]).filter(hit)
         for row, value in missing.iter_rows():
             collectors[table].add(
                 row,
@@ -957,7 +1036,10 @@ def _references(
                 message_zh=f"引用的{zh[what]} {value!r} 不在台账中",
             )
         if drop:
-            kept[table] = frame.filter(~pl.col(ROW).is_in(missing.get_column(ROW).implode()))
+            if ROW not in frame.columns:  # the rows kept are no longer 1..n
+                kept[table] = frame.with_columns(rows)
+            del frame, values, rows
+            kept[table] = _pop_filtered(kept, table, ~hit)
         return True
 
     for check in checks:
@@ -968,37 +1050,168 @@ def _references(
             break
 
 
-def _absent(values: pl.Series, targets: pl.Series) -> pl.Series:
-    """True where a value is not null and not among ``targets`` (exactly).
+class _Keys:
+    """A set of target strings (a table's keys) for exact membership tests.
 
     Through a 64-bit hash when the targets' hashes are all different: each value is looked
     up by its hash and compared with the one target of that hash, which costs far less time
     and memory than an anti-join on millions of strings; otherwise a plain membership test.
+    The hash index is built once, for all the slices and tables that look values up in it.
     """
+
+    def __init__(self, targets: pl.Series) -> None:
+        import polars as pl
+
+        self.pool = targets.drop_nulls()
+        self.size = self.pool.len()
+        hashed = self.pool.hash(seed=20221216)
+        self.index: pl.DataFrame | None = None
+        if self.size and hashed.n_unique() == self.size:
+            self.index = pl.DataFrame({"h": hashed, "i": pl.int_range(self.size, eager=True)})
+
+    def absent(self, values: pl.Series) -> pl.Series:
+        """True where a value is not null and not among the targets (exactly)."""
+        if values.len() == 0 or self.index is None:
+            return values.is_not_null() & ~values.is_in(self.pool.implode()).fill_null(False)
+        at = (
+            values.hash(seed=20221216)
+            .to_frame("h")
+            .join(self.index, on="h", how="left", maintain_order="left")
+            .get_column("i")
+        )
+        present = (self.pool.gather(at.fill_null(0)) == values).fill_null(False) & at.is_not_null()
+        return values.is_not_null() & ~present
+
+
+def _keep_mask(frame: pl.DataFrame, rows: set[int]) -> pl.Series | None:
+    """False at the given data rows of ``frame``; None when it holds none of them."""
     import polars as pl
 
-    pool = targets.drop_nulls()
-    hashed = pool.hash(seed=20221216)
-    if values.len() == 0 or pool.len() == 0 or hashed.n_unique() != pool.len():
-        return values.is_not_null() & ~values.is_in(pool.implode()).fill_null(False)
-    index = pl.DataFrame({"h": hashed, "i": pl.int_range(pool.len(), eager=True)})
-    at = (
-        values.hash(seed=20221216)
-        .to_frame("h")
-        .join(index, on="h", how="left", maintain_order="left")
-        .get_column("i")
-    )
-    present = (pool.gather(at.fill_null(0)) == values).fill_null(False) & at.is_not_null()
-    return values.is_not_null() & ~present
+    if not rows or frame.height == 0:
+        return None
+    numbers = frame.get_column(ROW)
+    low, high = numbers.min(), numbers.max()
+    inside = sorted(r for r in rows if low <= r <= high)  # type: ignore[operator]
+    if not inside:
+        return None
+    return ~numbers.is_in(pl.Series(inside, dtype=pl.Int64).implode())
 
 
 def _without(frame: pl.DataFrame, rows: set[int]) -> pl.DataFrame:
     """``frame`` without the given data rows (no copy when there are none)."""
+    keep = _keep_mask(frame, rows)
+    return frame if keep is None else frame.filter(keep)
+
+
+def _pop_filtered(tables: dict[str, pl.DataFrame], table: str, keep: pl.Series) -> pl.DataFrame:
+    """``tables[table]`` (taken out of ``tables``) with the rows where ``keep`` holds.
+
+    Filtered a column at a time, each old column freed as its copy is made: a frame filter
+    would hold a copy of a whole multi-million-row table next to the table itself.
+    """
     import polars as pl
 
-    if not rows:
-        return frame
-    return frame.filter(~pl.col(ROW).is_in(pl.Series(sorted(rows), dtype=pl.Int64).implode()))
+    columns: list[pl.Series | None] = list(tables.pop(table).get_columns())
+    out: list[pl.Series] = []
+    for i, column in enumerate(columns):
+        assert column is not None
+        columns[i] = None
+        out.append(column.filter(keep))
+        del column
+    return pl.DataFrame(out)
+
+
+def _check_rows(
+    table: str,
+    frame: pl.DataFrame,
+    col: _Collector,
+    ctx: _Context,
+    paths: _ListPaths,
+    *,
+    first: bool,
+) -> pl.DataFrame:
+    """The per-row checks of one slice of a table; return its rows that passed them."""
+    import polars as pl
+
+    work = _prepare(table, frame, col, first=first)
+    del frame
+    work = _parse_dates(table, work, col)
+    work = _parse_booleans(table, work, col)
+    work = _parse_lists(table, work, col, paths)
+    _check_required(table, work, col)
+    for (t, c), term in _VOCAB.items():
+        if t == table:
+            work = _apply_vocab(work, c, term, col)
+    for t, c in _USCC_COLUMNS:
+        if t == table:
+            work = _apply_uscc(work, c, ctx, col)
+    for t, c in _DIVISION_COLUMNS:
+        if t == table:
+            work = _apply_distinct(
+                work,
+                c,
+                ctx.division,
+                col,
+                extra_check=_registry_check if ctx.check_registry else None,
+                cache=ctx.registry_bad,
+            )
+    if table == "businesses":
+        work = _apply_licences(work, ctx, col)
+    clean = _without(work, col.bad_rows)
+    _cross_field(table, clean, col)
+    _future(table, clean, col, ctx.as_of)
+    # Every column as a plain series: polars keeps a column of one repeated value (say, all
+    # null in this slice) as a constant, which concatenation merges across slices; the
+    # table's columns would then be chunked differently and polars copies a whole frame
+    # whose columns are chunked apart before most operations.
+    return pl.DataFrame(_without(clean, col.bad_rows).get_columns())
+
+
+def _check_table(
+    table: str,
+    batches: Iterator[pl.DataFrame],
+    col: _Collector,
+    ctx: _Context,
+    paths: _ListPaths,
+) -> pl.DataFrame:
+    """Every check of one table, its slices one after the other; return the kept rows.
+
+    Every check but the repeated keys looks at one row at a time, so it runs slice by slice
+    and only the passing rows of each slice are kept; the keys are compared over the whole
+    table (a key repeated in two slices is caught). Problems carry the rows' numbers in the
+    file, as each slice numbers its rows.
+    """
+    import polars as pl
+
+    pieces: list[pl.DataFrame] = []
+    for i, frame in enumerate(batches):
+        pieces.append(_check_rows(table, frame, col, ctx, paths, first=i == 0))
+        del frame  # the next slice is read while this one would still be held
+    whole = {
+        table: pieces[0] if len(pieces) == 1 else pl.concat(pieces, how="vertical", rechunk=False)
+    }
+    del pieces
+    clean = whole[table]
+    for p in duplicate_key_problems(table, clean, source=col.source, rows=clean[ROW]):
+        col.add(p.row, p.column, p.code, p.message, p.value, message_zh=p.message_zh)
+    keep = _keep_mask(clean, col.bad_rows)
+    del clean
+    kept = whole[table] if keep is None else _pop_filtered(whole, table, keep)
+    rows = kept.get_column(ROW)
+    if rows.equals(pl.int_range(1, kept.height + 1, eager=True, dtype=pl.Int64).alias(ROW)):
+        # the rows are the file's rows 1..n, each kept: their numbers are their positions
+        # (see _row_numbers), and a column of them would take 8 bytes a row till the end
+        kept = kept.drop(ROW)
+    return kept
+
+
+def _row_numbers(frame: pl.DataFrame) -> pl.Series:
+    """The data row numbers of a kept table: its ``__row__`` column, or else 1..n."""
+    import polars as pl
+
+    if ROW in frame.columns:
+        return frame.get_column(ROW)
+    return pl.int_range(1, frame.height + 1, eager=True, dtype=pl.Int64).alias(ROW)
 
 
 def validate_tables(
@@ -1042,51 +1255,44 @@ def validate_tables(
     total = len(provided) + 1
     done = 0
     for table in TABLES:
-        frame = raw.get(table)
-        if frame is None:
+        given = raw.get(table)
+        if given is None:
             continue
-        if callable(frame):
-            frame = frame()
-        col = collectors[table]
-        work = _prepare(table, frame, col)
         if release and isinstance(raw, MutableMapping):
             raw[table] = None
-        del frame
-        work = _parse_dates(table, work, col)
-        work = _parse_booleans(table, work, col)
-        work = _parse_lists(table, work, col)
-        _check_required(table, work, col)
-        for (t, c), term in _VOCAB.items():
-            if t == table:
-                work = _apply_vocab(work, c, term, col)
-        for t, c in _USCC_COLUMNS:
-            if t == table:
-                work = _apply_uscc(work, c, ctx, col)
-        for t, c in _DIVISION_COLUMNS:
-            if t == table:
-                work = _apply_distinct(
-                    work,
-                    c,
-                    ctx.division,
-                    col,
-                    extra_check=_registry_check if ctx.check_registry else None,
-                    cache=ctx.registry_bad,
-                )
-        if table == "businesses":
-            work = _apply_licences(work, ctx, col)
-        clean = _without(work, col.bad_rows)
-        _cross_field(table, clean, col)
-        _future(table, clean, col, ctx.as_of)
-        clean = _without(work, col.bad_rows)
-        for p in duplicate_key_problems(table, clean, source=col.source, rows=clean[ROW]):
-            col.add(p.row, p.column, p.code, p.message, p.value, message_zh=p.message_zh)
-        kept[table] = _without(work, col.bad_rows)
+        if isinstance(given, RowBatches):
+            batches = given.read
+        else:
+            # a whole frame is one slice; it is read (or taken) once, so no reference to it
+            # outlives its check
+            whole: list[Any] = [given]
+
+            def batches(whole: list[Any] = whole) -> Iterator[pl.DataFrame]:
+                item = whole.pop()
+                yield item() if callable(item) else item
+
+        del given
+        paths = _ListPaths()
+        while True:
+            try:
+                collectors[table] = _Collector(table, collectors[table].source)
+                ctx.usccs_known.pop(table, None)
+                kept[table] = _check_table(table, batches(), collectors[table], ctx, paths)
+                break
+            except _Again:
+                continue  # the list columns' paths are now fixed for the whole table
         if kept[table].height:
             ctx.remember(table, kept[table])
         done += 1
         if progress is not None:
             progress(f"validated {table}", done, total)
-    _references(kept, provided, collectors, drop=dangling == "drop")
+    _references(
+        kept,
+        provided,
+        collectors,
+        drop=dangling == "drop",
+        known=ctx.usccs_known,
+    )
     out: dict[str, pl.DataFrame] = {}
     for table in TABLES:
         if table not in kept:

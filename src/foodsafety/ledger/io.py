@@ -41,7 +41,7 @@ import attrs
 
 from foodsafety.errors import BulkValidationError, LoadError, ProblemReport, require
 from foodsafety.ledger._ledger import Ledger
-from foodsafety.ledger._validate import ROW, Progress, validate_tables
+from foodsafety.ledger._validate import ROW, Progress, RowBatches, validate_tables
 from foodsafety.ledger._validate import numbered as _numbered
 from foodsafety.ledger.schema import TABLES
 
@@ -200,15 +200,30 @@ def _is_blank(path: Path) -> bool:
     return len(head) < 4096 and not head.lstrip(b"\xef\xbb\xbf").strip()
 
 
+def _is_utf8(encoding: str | None) -> bool:
+    return encoding is None or encoding.replace("-", "").replace("_", "").lower() in (
+        "utf8",
+        "utf8sig",
+    )
+
+
+def _csv_error(exc: Exception, path: Path, source: str, utf8: bool) -> LoadError:
+    if utf8 and "utf-8" in str(exc).lower():
+        _decode(path.read_bytes(), source, None)  # raises the located encoding error
+    return LoadError(
+        f"the file is not a readable CSV table: {exc}",
+        code="load.format",
+        message_zh="无法按 CSV 表格读取该文件",
+        source=source,
+    )
+
+
 def _read_csv(path: Path, source: str, encoding: str | None) -> pl.DataFrame:
     import polars as pl
 
     if _is_blank(path):
         raise _empty_error(source)
-    utf8 = encoding is None or encoding.replace("-", "").replace("_", "").lower() in (
-        "utf8",
-        "utf8sig",
-    )
+    utf8 = _is_utf8(encoding)
     try:
         if utf8:
             # polars reads UTF-8 (BOM or not) straight from the file; other bytes make it fail
@@ -219,15 +234,139 @@ def _read_csv(path: Path, source: str, encoding: str | None) -> pl.DataFrame:
     except LoadError:
         raise
     except Exception as exc:  # polars raises several types for malformed CSV
-        if utf8 and "utf-8" in str(exc).lower():
-            _decode(path.read_bytes(), source, None)  # raises the located encoding error
-        raise LoadError(
-            f"the file is not a readable CSV table: {exc}",
-            code="load.format",
-            message_zh="无法按 CSV 表格读取该文件",
-            source=source,
-        ) from None
+        raise _csv_error(exc, path, source, utf8) from None
     return frame
+
+
+#: A CSV file of more than this many bytes, or a Parquet file of more than this many rows, is
+#: read and checked a slice at a time: the raw text of a four-million-row visits file and the
+#: working copies of its checks would otherwise sit next to the checked ledger (about 1 GiB
+#: for a million businesses) and take the load past 2 GiB.
+_CSV_SLICE_BYTES = 48 << 20
+_PARQUET_SLICE_ROWS = 500_000
+
+
+def _row_numbers(frame: pl.DataFrame, start: int = 1) -> pl.DataFrame:
+    # One chunk per column: a slice's columns come in as many chunks as polars used threads
+    # or row groups, its row numbers in one, and a frame whose columns are chunked apart is
+    # copied whole by polars to align them (the key check of a table gathered from slices
+    # would copy the table). As in read_table, a __row__ column the file brings is taken as
+    # the row numbers.
+    frame = frame.rechunk()
+    return frame if ROW in frame.columns else _numbered(frame, start)
+
+
+def _share_repeats(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each text column of a few long values repeated (``合成：任务清单已落实``
+    on every visit) holding each value once, every cell pointing at it.
+
+    polars stores a text cell of more than 12 bytes apart from the 16 bytes every cell takes;
+    a CSV reader stores every cell's own copy, a Parquet reader one copy per distinct value.
+    The cells are the same; a million-business ledger read from CSV is some 300 MiB smaller.
+    """
+    import polars as pl
+
+    out = []
+    for column in frame.get_columns():
+        if column.dtype == pl.Utf8 and column.len() > 1024:
+            head = column.head(1024).drop_nulls()
+            if head.len() and head.n_unique() <= 16 and (head.str.len_bytes() > 12).any():
+                values = column.drop_nulls().unique()
+                if values.len() <= 256:
+                    # a fresh series: the distinct values in a buffer of their own
+                    values = pl.Series(column.name, values.to_list(), dtype=pl.Utf8)
+                    at = (
+                        column.to_frame("v")
+                        .join(
+                            values.to_frame("v").with_row_index("i"),
+                            on="v",
+                            how="left",
+                            maintain_order="left",
+                        )
+                        .get_column("i")
+                    )
+                    column = values.gather(at)
+        out.append(column)
+    return pl.DataFrame(out)
+
+
+def _first_row_end(data: bytes) -> int:
+    """The index just past the first line break of ``data`` that is outside quotes (0: none).
+
+    A line break is outside quotes when an even number of quote characters come before it
+    (a quote inside a quoted cell is written twice), which is how polars itself splits rows.
+    """
+    pos = data.find(b"\n")
+    quotes = data.count(b'"', 0, max(pos, 0))
+    while pos >= 0 and quotes % 2:
+        nxt = data.find(b"\n", pos + 1)
+        if nxt < 0:
+            return 0
+        quotes += data.count(b'"', pos + 1, nxt)
+        pos = nxt
+    return pos + 1
+
+
+def _last_row_end(data: bytes) -> int:
+    """The index just past the last line break of ``data`` outside quotes (0: none); ``data``
+    starts at the beginning of a row."""
+    pos = data.rfind(b"\n")
+    if pos < 0:
+        return 0
+    quotes = data.count(b'"', 0, pos)
+    while quotes % 2:
+        prev = data.rfind(b"\n", 0, pos)
+        if prev < 0:
+            return 0
+        quotes -= data.count(b'"', prev + 1, pos)
+        pos = prev
+    return pos + 1
+
+
+def _csv_slices(path: Path, source: str, size: int) -> Iterator[pl.DataFrame]:
+    """The rows of a UTF-8 CSV file, numbered, as frames of about ``size`` bytes of text.
+
+    Each slice is whole rows (cut at a line break outside quotes) parsed by polars under the
+    file's header line, so it gives the very cells a read of the whole file gives. A file no
+    larger than ``size`` is read whole.
+    """
+    import polars as pl
+
+    if _is_blank(path) or path.stat().st_size <= size:
+        yield _row_numbers(_share_repeats(_read_csv(path, source, None)))
+        return
+    with path.open("rb") as fh:
+        header = fh.read(min(size, 1 << 20))
+        head = _first_row_end(header)
+        if head == 0:  # a header line of more than a megabyte: not worth slicing
+            yield _row_numbers(_read_csv(path, source, None))
+            return
+        header = header[:head]
+        fh.seek(head)
+        carry = b""
+        start, at_end = 1, False
+        while not at_end:
+            more = fh.read(size)
+            at_end = not more
+            data = carry + more
+            del more, carry
+            end = len(data) if at_end else _last_row_end(data)
+            if end == 0 and not at_end:
+                carry = data  # a row longer than a slice: read on
+                continue
+            if end == 0 and start > 1:
+                return  # the previous slice ended the file
+            text = header + memoryview(data)[:end]
+            carry = data[end:]
+            del data
+            try:
+                frame: pl.DataFrame = pl.read_csv(text, infer_schema=False)
+            except Exception as exc:  # polars raises several types for malformed CSV
+                raise _csv_error(exc, path, source, True) from None
+            del text
+            start += frame.height
+            yield _row_numbers(_share_repeats(frame), start - frame.height)
+            del frame
 
 
 def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
@@ -329,6 +468,37 @@ def _read_parquet(path: Path, source: str) -> pl.DataFrame:
             source=source,
         ) from None
     return frame
+
+
+def _parquet_slices(path: Path, source: str, rows: int) -> Iterator[pl.DataFrame]:
+    """The rows of a Parquet file, numbered, as frames of ``rows`` rows (the file whole when it
+    has no more)."""
+    import polars as pl
+
+    if path.stat().st_size == 0:
+        raise _empty_error(source)
+    try:
+        height: int = pl.scan_parquet(path).select(pl.len()).collect().item()
+    except Exception as exc:
+        raise LoadError(
+            f"the file is not a readable Parquet file: {exc}",
+            code="load.format",
+            source=source,
+        ) from None
+    if height <= rows:
+        yield _row_numbers(_read_parquet(path, source))
+        return
+    for start in range(0, height, rows):
+        try:
+            frame: pl.DataFrame = pl.scan_parquet(path).slice(start, rows).collect()
+        except Exception as exc:
+            raise LoadError(
+                f"the file is not a readable Parquet file: {exc}",
+                code="load.format",
+                source=source,
+            ) from None
+        yield _row_numbers(frame, start + 1)
+        del frame
 
 
 def _read_excel_sheets(path: Path, source: str) -> dict[str, pl.DataFrame]:
@@ -531,13 +701,34 @@ def load_ledger(
         # a file is read only when its table is checked, so that the raw text of one file,
         # not of all of them, is in memory next to the checked tables
         frame = read_table(file, format=format, encoding=encoding)
+        _done_reading(file)
+        return frame
+
+    reported: set[Path] = set()
+
+    def _done_reading(file: Path) -> None:
+        if file in reported:  # a table checked twice (see RowBatches) is read twice
+            return
+        reported.add(file)
         step[0] += 1
         if progress is not None:
             progress(f"read {file.name}", step[0], total)
-        return frame
+
+    def _slices(file: Path, fmt: Format) -> Iterator[pl.DataFrame]:
+        # large files are read and checked a slice of rows at a time, so that the raw text of
+        # one slice, not of the whole file, is in memory next to the checked tables
+        if fmt == "csv":
+            yield from _csv_slices(file, str(file), _CSV_SLICE_BYTES)
+        else:
+            yield from _parquet_slices(file, str(file), _PARQUET_SLICE_ROWS)
+        _done_reading(file)
 
     for table, file in files.items():
-        raw[table] = functools.partial(_read, table, file)
+        fmt = format or FORMATS.get(file.suffix.lower())
+        if file.exists() and (fmt == "parquet" or (fmt == "csv" and _is_utf8(encoding))):
+            raw[table] = RowBatches(functools.partial(_slices, file, fmt))
+        else:
+            raw[table] = functools.partial(_read, table, file)
         sources[table] = str(file)
 
     def _shifted(stage: str, done: int, _total: int) -> None:
