@@ -1250,7 +1250,7 @@ def audit(
     days = policy.follow_up_days
     # select before filtering: the filter then copies four columns, not the problem lists
     problem = v.select("visit_id", "date", "uscc", "cadre_id").filter(
-        (v["problems"].list.len() > 0) & (pl.col("date") + pl.duration(days=days) < as_of_l)
+        (v["problems"].list.len() > 0) & (v["date"] < as_of - dt.timedelta(days=days))
     )
     fu = v.select("follow_up_of", "date").filter(
         pl.col("follow_up_of").is_not_null() & (pl.col("date") <= as_of_l)
