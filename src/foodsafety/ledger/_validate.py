@@ -403,6 +403,8 @@ class _Context:
         self.known_usccs: _Keys | None = None
         #: table -> whether every USCC in it is one of ``known_usccs``.
         self.usccs_known: dict[str, bool] = {}
+        #: table -> its columns of one value, and the value (see _single_values).
+        self.constants: dict[str, dict[str, Any]] = {}
 
     def remember(self, table: str, kept: pl.DataFrame) -> None:
         if table == "businesses":
@@ -983,17 +985,20 @@ def _references(
     *,
     drop: bool,
     known: Mapping[str, bool] | None = None,
+    constants: Mapping[str, dict[str, Any]] | None = None,
 ) -> None:
     """Report rows naming a cadre, business or visit that is not in the ledger.
 
     With ``drop``, each check removes its rows from ``kept`` before the next one runs, so a
     follow-up of a dropped visit is reported too and nothing kept dangles. ``known[table]``
     is true when every USCC of the table was found among the kept businesses' as the table
-    was checked (nothing to look up again).
+    was checked (nothing to look up again); ``constants[table]`` are its constant columns
+    (see :func:`_single_values`).
     """
     import polars as pl
 
     known = known or {}
+    constants = constants or {}
 
     checks = [
         ("assignments", "cadre_id", "cadres", "cadre_id", "ref.cadre_missing", "cadre"),
@@ -1023,7 +1028,7 @@ def _references(
         if gone.len() == 0:
             return False
         hit = values.is_in(gone.implode()).fill_null(False)
-        rows = _row_numbers(frame)
+        rows = _row_numbers(frame, values)
         missing = pl.DataFrame([rows, values]).filter(hit)
         for row, value in missing.iter_rows():
             collectors[table].add(
@@ -1036,10 +1041,10 @@ def _references(
                 message_zh=f"引用的{zh[what]} {value!r} 不在台账中",
             )
         if drop:
-            if ROW not in frame.columns:  # the rows kept are no longer 1..n
-                kept[table] = frame.with_columns(rows)
+            # the rows kept are no longer 1..n: they take their numbers along
+            extra = None if ROW in frame.columns else rows
             del frame, values, rows
-            kept[table] = _pop_filtered(kept, table, ~hit)
+            kept[table] = _pop_filtered(kept, table, ~hit, constants.get(table), extra)
         return True
 
     for check in checks:
@@ -1062,7 +1067,7 @@ class _Keys:
     def __init__(self, targets: pl.Series) -> None:
         import polars as pl
 
-        self.pool = targets.drop_nulls()
+        self.pool = targets.drop_nulls() if targets.null_count() else targets
         self.size = self.pool.len()
         hashed = self.pool.hash(seed=20221216)
         self.index: pl.DataFrame | None = None
@@ -1103,22 +1108,41 @@ def _without(frame: pl.DataFrame, rows: set[int]) -> pl.DataFrame:
     return frame if keep is None else frame.filter(keep)
 
 
-def _pop_filtered(tables: dict[str, pl.DataFrame], table: str, keep: pl.Series) -> pl.DataFrame:
-    """``tables[table]`` (taken out of ``tables``) with the rows where ``keep`` holds.
+def _pop_filtered(
+    tables: dict[str, pl.DataFrame],
+    table: str,
+    keep: pl.Series,
+    constants: dict[str, Any] | None = None,
+    extra: pl.Series | None = None,
+) -> pl.DataFrame:
+    """``tables[table]`` (taken out of ``tables``), and the ``extra`` column, with the rows
+    where ``keep`` holds.
 
     Filtered a column at a time, each old column freed as its copy is made: a frame filter
-    would hold a copy of a whole multi-million-row table next to the table itself.
+    would hold a copy of a whole multi-million-row table next to the table itself. The
+    ``constants`` (see :func:`_single_values`) are set again, not filtered. (Nothing here
+    may put the columns of the frame in one frame with a column chunked otherwise: polars
+    would first copy them all into one chunk each.)
     """
     import polars as pl
 
-    columns: list[pl.Series | None] = list(tables.pop(table).get_columns())
+    constants = constants or {}
+    frame = tables.pop(table)
+    order = frame.columns
+    columns: list[pl.Series | None] = [frame.get_column(c) for c in order if c not in constants]
+    if extra is not None:
+        columns.append(extra)
+        order.append(extra.name)
+    del frame, extra
     out: list[pl.Series] = []
     for i, column in enumerate(columns):
         assert column is not None
         columns[i] = None
+        # chunk by chunk: the new chunks take the places of the old ones in memory
         out.append(column.filter(keep))
         del column
-    return pl.DataFrame(out)
+    filtered = _with_constants(table, pl.DataFrame(out), constants)
+    return filtered.select(order)
 
 
 def _check_rows(
@@ -1202,16 +1226,65 @@ def _check_table(
         # the rows are the file's rows 1..n, each kept: their numbers are their positions
         # (see _row_numbers), and a column of them would take 8 bytes a row till the end
         kept = kept.drop(ROW)
-    return kept
+    return _single_values(table, kept, ctx.constants.setdefault(table, {}))
 
 
-def _row_numbers(frame: pl.DataFrame) -> pl.Series:
-    """The data row numbers of a kept table: its ``__row__`` column, or else 1..n."""
+def _row_numbers(frame: pl.DataFrame, like: pl.Series) -> pl.Series:
+    """The data row numbers of a kept table: its ``__row__`` column, or else 1..n, in
+    chunks of the lengths of ``like``'s (one of its columns), so that they line up."""
     import polars as pl
 
     if ROW in frame.columns:
         return frame.get_column(ROW)
-    return pl.int_range(1, frame.height + 1, eager=True, dtype=pl.Int64).alias(ROW)
+    pieces, start = [], 1
+    for chunk in like.get_chunks():
+        pieces.append(pl.int_range(start, start + chunk.len(), eager=True, dtype=pl.Int64))
+        start += chunk.len()
+    if not pieces:
+        return pl.Series(ROW, [], dtype=pl.Int64)
+    return pl.concat(pieces, rechunk=False).alias(ROW)
+
+
+def _single_values(table: str, frame: pl.DataFrame, constants: dict[str, Any]) -> pl.DataFrame:
+    """``frame`` with each column of one value (often: all empty, an optional column nobody
+    fills) holding that value once instead of once a row (a polars constant column); the
+    columns and their values are put in ``constants``.
+
+    Done once a table is checked, so that it takes its smaller size before the next table is
+    read. Such a column is left alone afterwards (reading it as a series would spell it out
+    again): :func:`_pop_filtered` sets it anew.
+    """
+    import polars as pl
+
+    constants.clear()
+    if frame.height > 1:
+        for c, dtype in polars_schema(table).items():
+            if isinstance(dtype, pl.List):
+                continue
+            column = frame.get_column(c)
+            nulls = column.null_count()
+            if nulls == frame.height:
+                constants[c] = None
+            elif nulls == 0 and column.head(64).n_unique() == 1 and (column == column[0]).all():
+                constants[c] = column[0]
+            del column
+    return _with_constants(table, frame, constants)
+
+
+def _with_constants(table: str, frame: pl.DataFrame, constants: dict[str, Any]) -> pl.DataFrame:
+    import polars as pl
+
+    if not constants:
+        return frame
+    schema = polars_schema(table)
+    return frame.with_columns([pl.lit(v, dtype=schema[c]).alias(c) for c, v in constants.items()])
+
+
+def _final(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The kept rows in the table's exact schema."""
+    import polars as pl
+
+    return frame.select([pl.col(c).cast(d) for c, d in polars_schema(table).items()])
 
 
 def validate_tables(
@@ -1292,14 +1365,14 @@ def validate_tables(
         collectors,
         drop=dangling == "drop",
         known=ctx.usccs_known,
+        constants=ctx.constants,
     )
     out: dict[str, pl.DataFrame] = {}
     for table in TABLES:
         if table not in kept:
             out[table] = pl.DataFrame(schema=polars_schema(table))
             continue
-        frame = kept[table]
-        out[table] = frame.select([pl.col(c).cast(d) for c, d in polars_schema(table).items()])
+        out[table] = _final(table, kept.pop(table))
     if progress is not None:
         progress("checked references", total, total)
     report = ProblemReport()
