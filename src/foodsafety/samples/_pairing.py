@@ -218,31 +218,36 @@ def _territory(code: str) -> _Territory:
 # -- vectorised helpers ------------------------------------------------------------------
 
 
-def _uscc(np: Any, county6: Any, serial: Any) -> Any:
+def _uscc(np: Any, counties: Any, county_id: Any, serial: Any) -> Any:
     """Valid USCCs ``91`` + county + organisation code (GB 11714 check) + GB 32100 check.
 
-    The check characters are computed with numpy by the same weighted sums as
-    ``stdnum.cn.uscc.calc_check_digit``; the tests compare both on every generated code.
+    ``counties`` are 6-digit county codes, ``county_id`` indexes them per business. The check
+    characters are computed with numpy by the same weighted sums as
+    ``stdnum.cn.uscc.calc_check_digit``; the tests compare both on every generated code. The
+    sums run one digit position at a time over 1-D arrays and the codes are written as bytes:
+    an ``(n, 17)`` integer matrix would cost several times the codes' own size at 10^6 rows.
     """
     n = len(serial)
-    digits = np.zeros((n, 17), dtype=np.int64)
-    digits[:, 0] = 9
-    digits[:, 1] = 1
-    uniq, inverse = np.unique(county6.astype("U6"), return_inverse=True)
-    table = np.array([[int(ch) for ch in c] for c in uniq], dtype=np.int64).reshape(-1, 6)
-    digits[:, 2:8] = table[inverse]
+    alphabet = np.frombuffer(_USCC_ALPHABET.encode("ascii"), dtype=np.uint8)
+    head = np.array([list(("91" + c).encode("ascii")) for c in counties], dtype=np.uint8)
+    head = head.reshape(-1, 8)
+    head_total = ((head.astype(np.int64) - ord("0")) * np.array(_USCC_WEIGHTS[:8])).sum(axis=1)
+    chars = np.empty((n, 18), dtype=np.uint8)
+    chars[:, :8] = head[county_id]
+    total = head_total[county_id]
+    org = np.zeros(n, dtype=np.int64)
     body = serial % 10**8
     for i in range(8):
-        digits[:, 8 + i] = (body // 10 ** (7 - i)) % 10
-    org = (digits[:, 8:16] * np.array(_ORG_WEIGHTS)).sum(axis=1)
+        digit = (body // 10 ** (7 - i)) % 10
+        chars[:, 8 + i] = digit + ord("0")
+        org += digit * _ORG_WEIGHTS[i]
+        total += digit * _USCC_WEIGHTS[8 + i]
+    del body, digit
     org_check = (11 - org % 11) % 11  # 10 -> 'X' (value 30 in the USCC alphabet)
-    digits[:, 16] = np.where(org_check == 10, _USCC_ALPHABET.index("X"), org_check)
-    total = (digits * np.array(_USCC_WEIGHTS)).sum(axis=1)
-    check = (31 - total % 31) % 31
-    alphabet = np.array(list(_USCC_ALPHABET))
-    chars = np.ascontiguousarray(
-        np.concatenate([alphabet[digits], alphabet[check][:, None]], axis=1).astype("S1")
-    )
+    org_value = np.where(org_check == 10, _USCC_ALPHABET.index("X"), org_check)
+    total += org_value * _USCC_WEIGHTS[16]
+    chars[:, 16] = alphabet[org_value]
+    chars[:, 17] = alphabet[(31 - total % 31) % 31]
     return chars.view("S18").ravel()
 
 
@@ -263,7 +268,9 @@ class _Strings:
 
         if isinstance(idx, (int, np.integer)):
             return self.s[int(idx)]
-        return self.s.gather(np.asarray(idx, dtype=np.int64))
+        idx = np.asarray(idx)
+        # any integer array gathers as it is (no widening copy of 10^6-row index arrays)
+        return self.s.gather(idx if idx.dtype.kind in "iu" else idx.astype(np.int64))
 
     def keys(self, idx: Any) -> list[str]:
         return self[idx].to_list()  # type: ignore[no-any-return]
@@ -287,6 +294,24 @@ def _dates(np: Any, base: dt.date, offsets: Any) -> Any:
     return (np.datetime64(base, "D") + offsets.astype("timedelta64[D]")).astype("datetime64[D]")
 
 
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _day(day: dt.date) -> int:
+    """Days since 1970-01-01: the physical value of a polars ``Date``."""
+    return (day - _EPOCH).days
+
+
+def _date_series(pl: Any, np: Any, days: Any) -> Any:
+    """A polars ``Date`` series from day numbers (4 bytes a row, not numpy's 8)."""
+    return pl.Series(np.asarray(days, dtype=np.int32)).cast(pl.Date)
+
+
+def _code(names: Sequence[str], name: str) -> int:
+    """The index of ``name`` in ``names``, or -1 (which matches no code) when absent."""
+    return names.index(name) if name in names else -1
+
+
 def _split(total: int, shares: Sequence[float]) -> list[int]:
     """Split ``total`` by ``shares`` with the largest remainder method (exact sum)."""
     raw = [total * s for s in shares]
@@ -299,6 +324,26 @@ def _split(total: int, shares: Sequence[float]) -> list[int]:
 
 
 # -- the generator -----------------------------------------------------------------------
+
+
+def _release_freed_heap() -> None:
+    """Hand the C heap's freed pages back to the operating system (glibc; elsewhere a no-op).
+
+    A province-size sample allocates and frees numpy working arrays of tens of megabytes.
+    glibc keeps freed pages in its heap, where polars, which has an allocator of its own,
+    cannot reuse them: without this they stay in the resident set for the rest of the
+    process (about 100 MB at 10^6 businesses), under the tables and whatever comes next.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return
+    trim(0)
 
 
 def _generate(
@@ -343,23 +388,13 @@ def _generate(
     c_town_t = order[np.arange(n_township) % n_town]
     c_vill_t = order[np.arange(n_village) % n_town]
     vill_suffix = 501 + np.arange(n_village) // n_town
-    village_codes = np.char.add(town_codes[c_vill_t].astype("U9"), vill_suffix.astype("U3")).astype(
-        object
-    )
-    cadre_level = np.concatenate(
+    village_u12 = np.char.add(town_codes[c_vill_t].astype("U9"), vill_suffix.astype("U3"))
+    cadre_juris = pl.concat(
         [
-            np.full(n_city, "city", dtype=object),
-            np.full(n_county, "county", dtype=object),
-            np.full(n_township, "township", dtype=object),
-            np.full(n_village, "village", dtype=object),
-        ]
-    )
-    cadre_juris = np.concatenate(
-        [
-            town_city[c_city_t].astype(object),
-            town_county[c_county_t].astype(object),
-            town_codes[c_town_t].astype(object),
-            village_codes,
+            pl.Series(town_city[c_city_t], dtype=pl.Utf8),
+            pl.Series(town_county[c_county_t], dtype=pl.Utf8),
+            pl.Series(town_codes[c_town_t], dtype=pl.Utf8),
+            pl.Series(village_u12, dtype=pl.Utf8),
         ]
     )
     cadre_town = np.concatenate([c_city_t, c_county_t, c_town_t, c_vill_t])
@@ -370,19 +405,23 @@ def _generate(
     level_count["village"] = n_village
 
     # -- businesses ----------------------------------------------------------------------
-    kind_arr = np.concatenate([np.full(k, name_, dtype=object) for name_, k in kinds.items()])
+    # kinds, tiers, levels and jurisdictions are small integer codes into short lists of
+    # names while generating (Python strings in numpy object arrays cost ~70 bytes a row)
+    kind_names = list(kinds)
+    kind_arr = np.repeat(np.arange(len(kinds), dtype=np.int8), list(kinds.values()))
     n_bus = len(kind_arr)
     kind_arr = kind_arr[rng.permutation(n_bus)]
-    tier_arr = np.empty(n_bus, dtype=object)
+    tier_arr = np.full(n_bus, -1, dtype=np.int8)
     u = rng.random(n_bus)
     for kind_name, probs in _TIER_P.items():
-        mask = kind_arr == kind_name
+        mask = kind_arr == _code(kind_names, kind_name)
         cum = np.cumsum(probs)
         idx = np.searchsorted(cum, u[mask] * cum[-1], side="right")
-        tier_arr[mask] = np.array(_TIERS, dtype=object)[np.minimum(idx, 3)]
+        tier_arr[mask] = np.minimum(idx, 3)
+    del u, mask, idx
     # pair each tier round robin over the cadres of its level: loads differ by at most one
     bus_cadre = np.empty(n_bus, dtype=np.int64)
-    for tier, level in zip(_TIERS, _LEVELS, strict=True):
+    for tier, level in enumerate(_LEVELS):
         members = np.flatnonzero(tier_arr == tier)
         members = members[rng.permutation(len(members))]
         bus_cadre[members] = level_start[level] + np.arange(len(members)) % level_count[level]
@@ -399,28 +438,30 @@ def _generate(
 
     # integer ids of the city and county of each township
     _, town_city_id = np.unique(town_city, return_inverse=True)
-    _, town_county_id = np.unique(town_county, return_inverse=True)
+    counties, town_county_id = np.unique(town_county, return_inverse=True)
     cadre_lv = np.concatenate(
         [np.full(level_count[lv], i, dtype=np.int8) for i, lv in enumerate(_LEVELS)]
     )
 
     bus_lv = cadre_lv[bus_cadre]
-    bus_level = np.array(_LEVELS, dtype=object)[bus_lv]
-    bus_town = cadre_town[bus_cadre].copy()
+    bus_town = cadre_town[bus_cadre]
     # city/county cadres: the business sits in some township of the cadre's area
     for lv, area in ((0, town_city_id), (1, town_county_id)):
         m = np.flatnonzero(bus_lv == lv)
         bus_town[m] = pick(area, area[cadre_town[bus_cadre[m]]], rng.random(len(m)))
-    bus_juris = town_codes[bus_town].astype(object)
+    # jurisdiction: an index into the township codes followed by the village codes
+    juris_names = np.concatenate([town_codes.astype("U12"), village_u12])
+    bus_juris = bus_town.astype(np.int32)
     # a business below township level pairs sits in a village when its town has one
     village_town = c_vill_t
     vill = np.flatnonzero(bus_lv == 3)
-    bus_juris[vill] = cadre_juris[bus_cadre[vill]]
+    bus_juris[vill] = n_town + bus_cadre[vill] - level_start["village"]
     others = np.flatnonzero((bus_lv != 3) & (rng.random(n_bus) < 0.6))
     has_v = np.isin(bus_town[others], village_town)
     others = others[has_v]
     vi = pick(village_town, bus_town[others], rng.random(len(others)))
-    bus_juris[others] = village_codes[vi]
+    bus_juris[others] = n_town + vi
+    del vill, others, has_v, vi
 
     # distinct 8-digit serials without materialising the 9*10^7 population: an affine map
     # with a multiplier coprime to 9*10^7 = 2^7 3^2 5^7 is a permutation of the range
@@ -428,8 +469,8 @@ def _generate(
     serial = (step * (np.arange(n_bus, dtype=np.int64) + int(rng.integers(0, 9 * 10**7)))) % (
         9 * 10**7
     ) + 10**7
-    bus_county = town_county[bus_town]
-    uscc_s = pl.Series("uscc", _uscc(np, bus_county, serial)).cast(pl.Utf8)
+    bus_county = town_county_id[bus_town]
+    uscc_s = pl.Series("uscc", _uscc(np, counties, bus_county, serial)).cast(pl.Utf8)
     uscc = _Strings(uscc_s)
     has_director = np.ones(n_bus, dtype=bool)
     has_officer = np.ones(n_bus, dtype=bool)
@@ -481,7 +522,7 @@ def _generate(
             if key in taken_pools:  # one per pool keeps the donors' loads simple
                 continue
             taken_pools.add(key)
-            cap = caps[str(cadre_level[c])]
+            cap = caps[_LEVELS[cadre_lv[c]]]
             members = pool_order[pool_cut[key] : pool_cut[key + 1]]
             donors = np.concatenate([by_cadre[cut[d] : cut[d + 1]] for d in members if d != c])
             need = cap + 1 - int(load[c])
@@ -515,22 +556,22 @@ def _generate(
     fault_keys["unpaired"].update(uscc[unpaired].to_list())
     mismatch = choose("tier_level_mismatch", faults.tier_level_mismatch, everyone)
     for i in mismatch:
-        tier_arr[i] = rng.choice([t for t in _TIERS if t != tier_arr[i]])
+        tier_arr[i] = rng.choice([t for t in range(len(_TIERS)) if t != tier_arr[i]])
     fault_keys["tier_level_mismatch"].update(assign_ids[mismatch].to_list())
     # outside: move the business to a township of another county (not for city cadres)
     n_counties = len(set(territory.county))
     outside = choose(
         "cadre_outside_jurisdiction",
         faults.cadre_outside_jurisdiction if n_counties > 1 else 0.0,
-        bus_level != "city",
+        bus_lv != 0,
     )
     for i in outside:
         while True:
             t = int(rng.integers(0, n_town))
-            if town_county[t] != town_county[bus_town[i]]:
+            if town_county_id[t] != town_county_id[bus_town[i]]:
                 break
         bus_town[i] = t
-        bus_juris[i] = town_codes[t]
+        bus_juris[i] = t
     fault_keys["cadre_outside_jurisdiction"].update(assign_ids[outside].to_list())
     overlap = choose("assignment_overlap", faults.assignment_overlap, everyone)
     gap = choose("assignment_gap", faults.assignment_gap, everyone)
@@ -566,9 +607,12 @@ def _generate(
     rows_to.append(np.full(len(repaired), np.datetime64("NaT"), dtype="datetime64[D]"))
     # history before the main assignment: overlapping by 10 days, or leaving a 30-day gap
     for tag, members, end_shift in (("SYN-AO", overlap, 10), ("SYN-AG", gap, -30)):
-        lvl = bus_level[members]
         other = np.array(
-            [level_start[lv] + int(rng.integers(0, level_count[lv])) for lv in lvl], dtype=np.int64
+            [
+                level_start[lv] + int(rng.integers(0, level_count[lv]))
+                for lv in (_LEVELS[i] for i in bus_lv[members])
+            ],
+            dtype=np.int64,
         )
         rows_id.append(_ids(pl, tag, 1, len(members), 8))
         rows_cadre.append(cadre_ids[other])
@@ -585,17 +629,18 @@ def _generate(
         },
         schema=polars_schema("assignments"),
     )
+    del rows_id, rows_cadre, rows_bus, rows_from, rows_to, a_from, a_to, a_to_main, main_idx
 
     has_officer[no_off] = False
     # SC 1 06 <county> <serial 4> <check>, JY <1 retail | 2 catering> <county> <serial 6>
     # <check>; the check digit's algorithm is not published, so a synthetic 0 stands in
-    production = pl.Series(kind_arr == "production")
-    catering = pl.Series(kind_arr == "catering")
+    production = pl.Series(kind_arr == _code(kind_names, "production"))
+    catering = pl.Series(kind_arr == _code(kind_names, "catering"))
     licences = pl.select(
         pl.when(production)
         .then(pl.lit("SC106"))
         .otherwise(pl.when(catering).then(pl.lit("JY2")).otherwise(pl.lit("JY1")))
-        + pl.Series(bus_county.astype("U6"))
+        + pl.Series(counties.astype("U6")).gather(bus_county)
         + pl.when(production)
         .then(pl.Series(serial % 10**4).cast(pl.Utf8).str.zfill(4))
         .otherwise(pl.Series(serial % 10**6).cast(pl.Utf8).str.zfill(6))
@@ -609,33 +654,35 @@ def _generate(
         {
             "uscc": uscc_s,
             "name": _ids(pl, "合成样本企业", 1, n_bus, 6),
-            "kind": pl.Series(kind_arr.astype("U16")),
+            "kind": pl.Series(kind_names, dtype=pl.Utf8).gather(kind_arr),
             "licences": _lists(pl, np, np.ones(n_bus, dtype=bool), licences),
-            "jurisdiction": pl.Series(bus_juris.astype("U12")),
-            "tier": pl.Series(tier_arr.astype("U1")),
+            "jurisdiction": pl.Series(juris_names).gather(bus_juris),
+            "tier": pl.Series(_TIERS).gather(tier_arr),
             "risk_grade": pl.Series(np.array(_TIERS)[rng.integers(0, 4, n_bus)]),
             "principal": _ids(pl, "合成负责人", 1, n_bus, 6),
             "director": directors,
             "officers": _lists(pl, np, has_officer, officers),
             "opened": opened,
-            "closed": np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]"),
+            "closed": pl.repeat(None, n_bus, dtype=pl.Date, eager=True),
             "status_changed": status_changed,
         },
         schema=polars_schema("businesses"),
     )
+    del production, catering, licences, directors, officers, kind_arr, tier_arr, bus_juris
+    del serial, bus_county, has_director, has_officer, opened, status_changed, bus_town
 
     cadres = pl.DataFrame(
         {
             "cadre_id": cadre_ids.s,
             "name": _ids(pl, "合成样本干部", 1, n_cadres, 6),
-            "level": cadre_level.tolist(),
-            "jurisdiction": cadre_juris.tolist(),
-            "unit": (np.char.add("合成单位", cadre_level.astype("U8"))).tolist(),
-            "post": [None] * n_cadres,
+            "level": pl.Series(_LEVELS).gather(cadre_lv),
+            "jurisdiction": cadre_juris,
+            "unit": pl.Series([f"合成单位{lv}" for lv in _LEVELS]).gather(cadre_lv),
+            "post": pl.repeat(None, n_cadres, dtype=pl.Utf8, eager=True),
             "active_from": _dates(
                 np, since - dt.timedelta(days=400), rng.integers(0, 30, n_cadres)
             ),
-            "active_to": np.full(n_cadres, np.datetime64("NaT"), dtype="datetime64[D]"),
+            "active_to": pl.repeat(None, n_cadres, dtype=pl.Date, eager=True),
         },
         schema=polars_schema("cadres"),
     )
@@ -646,25 +693,30 @@ def _generate(
     p_signed: list[Any] = []
     cadre_free = np.ones(n_cadres, dtype=bool)
     cadre_free[over_cadres] = False
-    for rule in policy.documents:
-        members = np.flatnonzero(np.isin(cadre_level, [lv.code for lv in rule.levels]))
+    # each row's document is an index into the policy's documents
+    doc_codes = pl.Series([r.document.code for r in policy.documents], dtype=pl.Utf8)
+    for i, rule in enumerate(policy.documents):
+        levels = [_code(_LEVELS, lv.code) for lv in rule.levels]
+        members = np.flatnonzero(np.isin(cadre_lv, levels))
         p_cadre.append(members)
-        p_doc.append(np.full(len(members), rule.document.code, dtype=object))
+        p_doc.append(np.full(len(members), i, dtype=np.int32))
         p_signed.append(_dates(np, rule.due, -rng.integers(0, 30, len(members))))
     pl_cadre = np.concatenate(p_cadre) if p_cadre else np.zeros(0, dtype=np.int64)
-    pl_doc = np.concatenate(p_doc) if p_doc else np.zeros(0, dtype=object)
+    pl_doc = np.concatenate(p_doc) if p_doc else np.zeros(0, dtype=np.int32)
     pl_signed = np.concatenate(p_signed) if p_signed else np.zeros(0, dtype="datetime64[D]")
     keep = np.ones(len(pl_cadre), dtype=bool)
     due_by_row = {(r.document.code): r.due for r in policy.documents}
+    doc_is_pledge = np.array([c == PairingList.PLEDGE.code for c in doc_codes], dtype=bool)
+    doc_is_due = np.array([due_by_row[c] < as_of for c in doc_codes], dtype=bool)
     for kind, is_pledge, rate in (
         ("pledge_missing", True, faults.pledge_missing),
         ("list_missing", False, faults.list_missing),
     ):
         rows = np.flatnonzero(
-            ((pl_doc == PairingList.PLEDGE.code) == is_pledge)
+            (doc_is_pledge[pl_doc] == is_pledge)
             & cadre_free[pl_cadre]
             & np.isin(cadre_lv[pl_cadre], [_LEVELS.index(lv) for lv in document_fault_levels])
-            & np.isin(pl_doc, [d for d, due in due_by_row.items() if due < as_of])
+            & doc_is_due[pl_doc]
         )
         # one document per cadre: pick cadres, then one of their rows
         cand_cadres = np.unique(pl_cadre[rows])
@@ -677,13 +729,13 @@ def _generate(
         picked = shuffled[first]
         keep[picked] = False
         keys = pl.select(
-            cadre_ids[pl_cadre[picked]] + pl.lit("/") + pl.Series(pl_doc[picked].astype("U16"))
+            cadre_ids[pl_cadre[picked]] + pl.lit("/") + doc_codes.gather(pl_doc[picked])
         ).to_series()
         fault_keys[kind].update(keys.to_list())
     pledges = pl.DataFrame(
         {
             "cadre_id": cadre_ids[pl_cadre[keep]],
-            "document": pl.Series(pl_doc[keep].astype("U16")),
+            "document": doc_codes.gather(pl_doc[keep]),
             "signed": pl_signed[keep],
             "counterpart": pl.repeat(None, int(keep.sum()), dtype=pl.Utf8, eager=True),
             "scan_ref": pl.select(
@@ -692,31 +744,36 @@ def _generate(
         },
         schema=polars_schema("pledges"),
     )
+    del p_cadre, p_doc, p_signed, pl_cadre, pl_doc, pl_signed, keep, cadre_free
+    del cadre_juris, cadre_town, village_u12, juris_names
 
     # -- visits: min_visits per closed period of the cadre's cadence ----------------
+    # working arrays at visit scale (~4 * 10^6 rows at province size) hold int32 row and
+    # day numbers, and each is dropped as soon as it has been used
     vis_bus: list[Any] = []
-    vis_date: list[Any] = []
+    vis_day: list[Any] = []
     due_periods: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for level in _LEVELS:
         cad = policy.cadence_for(Level.parse(level))
         starts = cad.period_starts(since, as_of)
         periods = [(a, b) for a, b in itertools.pairwise(starts) if b <= as_of and b > since]
-        members = np.flatnonzero(paired & (bus_lv == _LEVELS.index(level)))
+        members = np.flatnonzero(paired & (bus_lv == _LEVELS.index(level))).astype(np.int32)
         due_periods[_LEVELS.index(level)] = periods
         for a, b in periods:
             lo = max(a, since)
             for _ in range(cad.min_visits):
                 vis_bus.append(members)
-                vis_date.append(_dates(np, lo, rng.integers(0, (b - lo).days, len(members))))
-    v_bus = np.concatenate(vis_bus) if vis_bus else np.zeros(0, dtype=np.int64)
-    v_date = np.concatenate(vis_date) if vis_date else np.zeros(0, dtype="datetime64[D]")
+                offsets = rng.integers(0, (b - lo).days, len(members))
+                vis_day.append((offsets + _day(lo)).astype(np.int32))
+    v_bus = np.concatenate(vis_bus) if vis_bus else np.zeros(0, dtype=np.int32)
+    v_day = np.concatenate(vis_day) if vis_day else np.zeros(0, dtype=np.int32)
+    del vis_bus, vis_day, members, paired
     # overdue: drop every visit of one closed period that the assignment fully covers
-    drop = np.zeros(len(v_bus), dtype=bool)
     if len(overdue):
         # every main assignment starts before `since`, so each closed period in the window
-        # is fully covered; pick one per business
-        p_lo = np.full(n_bus, np.datetime64("NaT"), dtype="datetime64[D]")
-        p_hi = p_lo.copy()
+        # is fully covered; pick one per business (no period: an empty range drops nothing)
+        p_lo = np.full(n_bus, np.iinfo(np.int32).max, dtype=np.int32)
+        p_hi = np.full(n_bus, np.iinfo(np.int32).min, dtype=np.int32)
         for lv in range(4):
             closed = [(a, b) for a, b in due_periods[lv] if a >= since]
             members = overdue[bus_lv[overdue] == lv]
@@ -724,67 +781,97 @@ def _generate(
                 free[members] = True
                 continue
             which = rng.integers(0, len(closed), len(members))
-            p_lo[members] = np.array([a for a, _ in closed], dtype="datetime64[D]")[which]
-            p_hi[members] = np.array([b for _, b in closed], dtype="datetime64[D]")[which]
+            p_lo[members] = np.array([_day(a) for a, _ in closed], dtype=np.int32)[which]
+            p_hi[members] = np.array([_day(b) for _, b in closed], dtype=np.int32)[which]
             keys = pl.select(
-                assign_ids[members] + pl.lit("@") + pl.Series(p_lo[members]).dt.strftime("%Y-%m-%d")
+                assign_ids[members]
+                + pl.lit("@")
+                + _date_series(pl, np, p_lo[members]).dt.strftime("%Y-%m-%d")
             ).to_series()
             fault_keys["visit_overdue"].update(keys.to_list())
-        drop = (v_date >= p_lo[v_bus]) & (v_date < p_hi[v_bus])
-        overdue = overdue[~np.isnat(p_lo[overdue])]
-    v_bus = v_bus[~drop]
-    v_date = v_date[~drop]
+        keep = (v_day < p_lo[v_bus]) | (v_day >= p_hi[v_bus])
+        overdue = overdue[p_lo[overdue] <= p_hi[overdue]]
+        v_bus = v_bus[keep]
+        v_day = v_day[keep]
+        del p_lo, p_hi, keep
+    del assign_ids
     n_vis = len(v_bus)
     # problems: 10% of visits early enough to be followed up get one, solved by a follow-up
-    late_limit = np.datetime64(as_of - dt.timedelta(days=25), "D")
-    problem = (rng.random(n_vis) < 0.10) & (v_date <= late_limit)
+    late_limit = _day(as_of - dt.timedelta(days=25))
+    problem = (rng.random(n_vis) < 0.10) & (v_day <= late_limit)
     no_problem_bus = np.zeros(n_bus, dtype=bool)
     no_problem_bus[overdue] = True
-    problem &= ~no_problem_bus[v_bus]
-    fault_limit = np.datetime64(as_of - dt.timedelta(days=policy.follow_up_days + 1), "D")
-    cand = np.flatnonzero(~problem & ~no_problem_bus[v_bus] & (v_date <= fault_limit))
+    no_problem = no_problem_bus[v_bus]
+    problem &= ~no_problem
+    fault_limit = _day(as_of - dt.timedelta(days=policy.follow_up_days + 1))
+    cand = np.flatnonzero(~problem & ~no_problem & (v_day <= fault_limit))
+    del no_problem, no_problem_bus
     k = min(round(faults.problem_without_follow_up * n_vis), len(cand))
     open_problem = np.zeros(n_vis, dtype=bool)
     if k:
         open_problem[rng.choice(cand, size=k, replace=False)] = True
+    del cand
     visit_ids = _Strings(_ids(pl, "SYN-V", 1, n_vis, 9))
     fault_keys["problem_without_follow_up"].update(visit_ids.keys(np.flatnonzero(open_problem)))
-    fu = np.flatnonzero(problem)
-    fu_date = v_date[fu] + rng.integers(3, 21, len(fu)).astype("timedelta64[D]")
+    fu = np.flatnonzero(problem).astype(np.int32)
+    fu_day = v_day[fu] + rng.integers(3, 21, len(fu))
     has_problem = problem | open_problem
-    all_bus = np.concatenate([v_bus, v_bus[fu]])
-    n_all = len(all_bus)
-    flags = np.concatenate([has_problem, np.zeros(len(fu), dtype=bool)])
-    is_fu = np.zeros(n_all, dtype=bool)
-    is_fu[n_vis:] = True
-    on_site = (rng.random(n_all) < 0.85) & ~is_fu
-    flag, fu_col = pl.col("flag"), pl.col("is_fu")
-    visits = (
-        pl.DataFrame(
-            {
-                "visit_id": pl.concat([visit_ids.s, _ids(pl, "SYN-VF", 1, len(fu), 9)]),
-                "date": np.concatenate([v_date, fu_date]),
-                "cadre_id": cadre_ids[bus_cadre[all_bus]],
-                "uscc": uscc[all_bus],
-                "flag": flags,
-                "is_fu": is_fu,
-                "on_site": on_site,
-                "follow_up_of": pl.concat(
-                    [pl.repeat(None, n_vis, dtype=pl.Utf8, eager=True), visit_ids[fu]]
-                ),
-            }
-        )
-        .with_columns(
-            pl.when("on_site").then(pl.lit("on_site")).otherwise(pl.lit("video")).alias("mode"),
-            pl.lit("合成：任务清单已落实").alias("task_list_status"),
-            pl.lit(None, dtype=pl.Utf8).alias("results"),
-            _lists(pl, np, flags, "合成问题：进货查验记录不全").alias("problems"),
-            _lists(pl, np, np.zeros(n_all, dtype=bool), "").alias("evidence"),
-            pl.when(flag).then(pl.lit("属地市场监管所")).alias("feedback_to"),
-            pl.when(fu_col).then(pl.lit(True)).alias("problems_resolved"),
-        )
-        .select(pl.col(col).cast(dtype) for col, dtype in polars_schema("visits").items())
+    del problem, open_problem
+    fu_bus = v_bus[fu]
+    on_site = rng.random(n_vis) < 0.85
+    rng.random(len(fu))  # drawn for the follow-ups too (never on site): keeps the stream
+    bus_cadre32 = bus_cadre.astype(np.int32)
+    schema = polars_schema("visits")
+    text, flag = pl.Utf8, pl.col("flag")
+    # two parts, visits then their follow-ups, concatenated without copying: a column that
+    # is constant within a part (no follow-up of, no problems) stays a constant there
+    main = pl.DataFrame(
+        {
+            "visit_id": visit_ids.s,
+            "date": _date_series(pl, np, v_day),
+            "cadre_id": cadre_ids[bus_cadre32[v_bus]],
+            "uscc": uscc[v_bus],
+            "flag": has_problem,
+            "on_site": on_site,
+        }
+    ).select(
+        "visit_id",
+        "date",
+        "cadre_id",
+        "uscc",
+        pl.when("on_site").then(pl.lit("on_site")).otherwise(pl.lit("video")).alias("mode"),
+        pl.lit("合成：任务清单已落实").alias("task_list_status"),
+        pl.lit(None, dtype=text).alias("results"),
+        _lists(pl, np, has_problem, "合成问题：进货查验记录不全").alias("problems"),
+        pl.lit([], dtype=pl.List(text)).alias("evidence"),
+        pl.when(flag).then(pl.lit("属地市场监管所")).alias("feedback_to"),
+        pl.lit(None, dtype=text).alias("follow_up_of"),
+        pl.lit(None, dtype=pl.Boolean).alias("problems_resolved"),
     )
+    del v_day, v_bus, has_problem, on_site
+    follow = pl.DataFrame(
+        {
+            "visit_id": _ids(pl, "SYN-VF", 1, len(fu), 9),
+            "date": _date_series(pl, np, fu_day),
+            "cadre_id": cadre_ids[bus_cadre32[fu_bus]],
+            "uscc": uscc[fu_bus],
+        }
+    ).with_columns(
+        pl.lit("video").alias("mode"),
+        pl.lit("合成：任务清单已落实").alias("task_list_status"),
+        pl.lit(None, dtype=text).alias("results"),
+        pl.lit([], dtype=pl.List(text)).alias("problems"),
+        pl.lit([], dtype=pl.List(text)).alias("evidence"),
+        pl.lit(None, dtype=text).alias("feedback_to"),
+        visit_ids[fu].alias("follow_up_of"),
+        pl.lit(True).alias("problems_resolved"),
+    )
+    del fu, fu_day, fu_bus, visit_ids
+    visits = pl.concat(
+        [part.select(pl.col(c).cast(d) for c, d in schema.items()) for part in (main, follow)],
+        rechunk=False,
+    )
+    del main, follow
 
     # -- routines for a share of the businesses ----------------------------------
     required = [r.code for r in policy.routines.required]
@@ -797,31 +884,47 @@ def _generate(
     gap_routine = {b: required[int(rng.integers(0, len(required)))] for b in sorted(gap_bus)}
     free[list(gap_bus)] = False
     signer = {"daily": "food_safety_officer", "weekly": "food_safety_director"}
+    rt_schema = polars_schema("routines")
     for routine in required:
         starts = _routine_starts(routine, since, as_of)
         n_p = len(starts)
-        bus_rep = np.repeat(rt_bus, n_p)
-        per = np.tile(np.array(starts, dtype="datetime64[D]"), len(rt_bus))
-        keep_r = np.ones(len(bus_rep), dtype=bool)
+        keep_r = np.ones(len(rt_bus) * n_p, dtype=bool)
         closed_idx = [i for i, d in enumerate(starts) if _routine_end(routine, d) <= as_of]
-        for j, b in enumerate(rt_bus.tolist()):
-            if gap_routine.get(b) == routine:
+        # gap_routine runs in ascending business order, as rt_bus does
+        for b, gap_of in gap_routine.items():
+            if gap_of == routine:
+                j = int(np.searchsorted(rt_bus, b))
                 missing = rng.choice(closed_idx, size=min(len(closed_idx), int(rng.integers(1, 4))))
                 keep_r[j * n_p + np.unique(missing)] = False
                 fault_keys["routine_gap"].add(f"{uscc[b]}/{routine}")
+        # row j * n_p + p: business rt_bus[j], period starts[p]
+        which, period = np.divmod(np.flatnonzero(keep_r), max(n_p, 1))
+        del keep_r
+        start_days = np.array([_day(d) for d in starts], dtype=np.int32)
         rt_frames.append(
             pl.DataFrame(
                 {
-                    "uscc": uscc[bus_rep[keep_r]],
-                    "routine": [routine] * int(keep_r.sum()),
-                    "period_start": per[keep_r],
-                    "signed_by": "合成签字人",
-                    "signer_post": signer.get(routine, "principal"),
-                },
-                schema=polars_schema("routines"),
+                    "uscc": uscc[rt_bus[which].astype(np.int32)],
+                    "period_start": _date_series(pl, np, start_days[period]),
+                }
+            ).select(
+                "uscc",
+                pl.lit(routine).alias("routine"),
+                "period_start",
+                pl.lit("合成签字人").alias("signed_by"),
+                pl.lit(signer.get(routine, "principal")).alias("signer_post"),
             )
         )
-    routines = pl.concat(rt_frames) if rt_frames else pl.DataFrame(schema=polars_schema("routines"))
+        del which, period
+    routines = (
+        pl.concat(
+            [f.select(pl.col(c).cast(d) for c, d in rt_schema.items()) for f in rt_frames],
+            rechunk=False,
+        )
+        if rt_frames
+        else pl.DataFrame(schema=rt_schema)
+    )
+    del rt_frames
 
     tables = {
         "businesses": businesses,
@@ -906,7 +1009,7 @@ def anyang(
         routine_share: the share of businesses given routine records.
     """
     kinds = {k: round(v * scale) for k, v in ANYANG_KINDS.items()}
-    return _generate(
+    sample = _generate(
         name=f"anyang(seed={seed}, scale={scale})",
         territory=_territory(ANYANG_CITY),
         kinds=kinds,
@@ -921,6 +1024,8 @@ def anyang(
         # seed 004: city and county cadres had all signed; township and village ones lag
         document_fault_levels=("township", "village"),
     )
+    _release_freed_heap()  # after the generator's working arrays are gone
+    return sample
 
 
 def province(
@@ -942,7 +1047,7 @@ def province(
     total = sum(ANYANG_KINDS.values())
     counts = _split(n_businesses, [v / total for v in ANYANG_KINDS.values()])
     kinds = dict(zip(ANYANG_KINDS, counts, strict=True))
-    return _generate(
+    sample = _generate(
         name=f"province({code}, seed={seed})",
         territory=_territory(code),
         kinds=kinds,
@@ -955,6 +1060,8 @@ def province(
         routine_share=routine_share,
         description=f"合成样本（{code}全省规模）: synthetic province-wide pairing ledger",
     )
+    _release_freed_heap()  # after the generator's working arrays are gone
+    return sample
 
 
 def _year_before(day: dt.date) -> dt.date:
