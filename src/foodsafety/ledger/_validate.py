@@ -144,6 +144,37 @@ def numbered(frame: pl.DataFrame, start: int = 1) -> pl.DataFrame:
     return frame.with_row_index(ROW, offset=start).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
+def _chunks(column: pl.Series) -> list[int]:
+    return [chunk.len() for chunk in column.get_chunks()]
+
+
+def aligned(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with every column in chunks of the same lengths (copied only if they are not).
+
+    polars copies every column of a frame whose columns are chunked apart into one chunk
+    before most operations on it; a table gathered from slices would be copied whole.
+    """
+    columns = frame.get_columns()
+    if len(columns) > 1 and any(_chunks(c) != _chunks(columns[0]) for c in columns[1:]):
+        return frame.rechunk()
+    return frame
+
+
+def numbered_in_chunks(frame: pl.DataFrame, start: int = 1) -> pl.DataFrame:
+    """:func:`numbered`, the numbers chunked as the columns are (which are aligned first), so
+    that a frame read in several chunks (a Parquet file's row groups) is not copied."""
+    import polars as pl
+
+    frame = aligned(frame)
+    if frame.width == 0 or frame.get_columns()[0].n_chunks() == 1:
+        return numbered(frame, start)
+    pieces = []
+    for length in _chunks(frame.get_columns()[0]):
+        pieces.append(pl.int_range(start, start + length, eager=True, dtype=pl.Int64))
+        start += length
+    return frame.with_columns(pl.concat(pieces, rechunk=False).alias(ROW))
+
+
 def _render(message: str | Callable[[Any], str], value: Any) -> str:
     """A message for one bad value: a ``{v}`` template or a function of the value."""
     return message.format(v=value) if isinstance(message, str) else message(value)
@@ -1184,11 +1215,10 @@ def _check_rows(
     clean = _without(work, col.bad_rows)
     _cross_field(table, clean, col)
     _future(table, clean, col, ctx.as_of)
-    # Every column as a plain series: polars keeps a column of one repeated value (say, all
-    # null in this slice) as a constant, which concatenation merges across slices; the
-    # table's columns would then be chunked differently and polars copies a whole frame
-    # whose columns are chunked apart before most operations.
-    return pl.DataFrame(_without(clean, col.bad_rows).get_columns())
+    # Every column as a plain series (polars keeps a column of one repeated value, say all
+    # null in this slice, as a constant, which concatenation merges across slices), in
+    # chunks of the same lengths: the table's columns line up (see aligned).
+    return aligned(pl.DataFrame(_without(clean, col.bad_rows).get_columns()))
 
 
 def _check_table(

@@ -43,6 +43,7 @@ from foodsafety.errors import BulkValidationError, LoadError, ProblemReport, req
 from foodsafety.ledger._ledger import Ledger
 from foodsafety.ledger._validate import ROW, Progress, RowBatches, validate_tables
 from foodsafety.ledger._validate import numbered as _numbered
+from foodsafety.ledger._validate import numbered_in_chunks as _numbered_in_chunks
 from foodsafety.ledger.schema import TABLES
 
 if TYPE_CHECKING:
@@ -246,23 +247,25 @@ _CSV_SLICE_BYTES = 48 << 20
 _PARQUET_SLICE_ROWS = 500_000
 
 
-def _row_numbers(frame: pl.DataFrame, start: int = 1) -> pl.DataFrame:
-    # One chunk per column: a slice's columns come in as many chunks as polars used threads
-    # or row groups, its row numbers in one, and a frame whose columns are chunked apart is
-    # copied whole by polars to align them (the key check of a table gathered from slices
-    # would copy the table). As in read_table, a __row__ column the file brings is taken as
-    # the row numbers.
-    frame = frame.rechunk()
-    return frame if ROW in frame.columns else _numbered(frame, start)
+def _row_numbers(frame: pl.DataFrame, start: int = 1, *, rechunk: bool = True) -> pl.DataFrame:
+    # A slice's columns come in as many chunks as polars used threads (CSV) or row groups
+    # (Parquet); the row numbers must be chunked as they are (see _validate.aligned). A CSV
+    # slice is made one chunk (its many small chunks would slow the tables down); a Parquet
+    # slice keeps its row groups' chunks (no copy). As in read_table, a __row__ column the
+    # file brings is taken as the row numbers.
+    if ROW in frame.columns:
+        return frame.rechunk() if rechunk else frame
+    return _numbered(frame.rechunk(), start) if rechunk else _numbered_in_chunks(frame, start)
 
 
 def _share_repeats(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with each text column of a few long values repeated (``合成：任务清单已落实``
-    on every visit) holding each value once, every cell pointing at it.
+    """``frame`` with each text column of long values often repeated (``合成：任务清单已落实``
+    on every visit, a business's USCC on each of its daily records) holding each value once,
+    every cell pointing at it.
 
     polars stores a text cell of more than 12 bytes apart from the 16 bytes every cell takes;
     a CSV reader stores every cell's own copy, a Parquet reader one copy per distinct value.
-    The cells are the same; a million-business ledger read from CSV is some 300 MiB smaller.
+    The cells are the same; a million-business ledger read from CSV is some 400 MiB smaller.
     """
     import polars as pl
 
@@ -270,9 +273,10 @@ def _share_repeats(frame: pl.DataFrame) -> pl.DataFrame:
     for column in frame.get_columns():
         if column.dtype == pl.Utf8 and column.len() > 1024:
             head = column.head(1024).drop_nulls()
-            if head.len() and head.n_unique() <= 16 and (head.str.len_bytes() > 12).any():
+            long = head.len() and (head.str.len_bytes() > 12).any()
+            if long and head.n_unique() <= head.len() // 2:
                 values = column.drop_nulls().unique()
-                if values.len() <= 256:
+                if values.len() <= column.len() // 4:
                     # a fresh series: the distinct values in a buffer of their own
                     values = pl.Series(column.name, values.to_list(), dtype=pl.Utf8)
                     at = (
@@ -365,7 +369,9 @@ def _csv_slices(path: Path, source: str, size: int) -> Iterator[pl.DataFrame]:
                 raise _csv_error(exc, path, source, True) from None
             del text
             start += frame.height
-            yield _row_numbers(_share_repeats(frame), start - frame.height)
+            # rebound, not kept aside: the slice as read is freed while this one is checked
+            frame = _row_numbers(_share_repeats(frame), start - frame.height)
+            yield frame
             del frame
 
 
@@ -486,7 +492,7 @@ def _parquet_slices(path: Path, source: str, rows: int) -> Iterator[pl.DataFrame
             source=source,
         ) from None
     if height <= rows:
-        yield _row_numbers(_read_parquet(path, source))
+        yield _row_numbers(_read_parquet(path, source), rechunk=False)
         return
     for start in range(0, height, rows):
         try:
@@ -497,7 +503,8 @@ def _parquet_slices(path: Path, source: str, rows: int) -> Iterator[pl.DataFrame
                 code="load.format",
                 source=source,
             ) from None
-        yield _row_numbers(frame, start + 1)
+        frame = _row_numbers(frame, start + 1, rechunk=False)  # (the slice as read is freed)
+        yield frame
         del frame
 
 
