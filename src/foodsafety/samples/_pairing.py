@@ -276,18 +276,20 @@ class _Strings:
         return self[idx].to_list()  # type: ignore[no-any-return]
 
 
-def _lists(pl: Any, np: Any, mask: Any, values: Any) -> Any:
-    """A ``List[Utf8]`` series: ``[v]`` where ``mask`` is true (values in order), else ``[]``.
+def _lists(pl: Any, values: Any, mask: Any = None) -> Any:
+    """A ``List[Utf8]`` series: ``[v]`` (``v`` the row's value, or one string for every row)
+    where ``mask`` is true or absent, else ``[]``.
 
-    Built from Arrow offsets: polars' per-row list construction is far slower at 10^6 rows.
+    Polars expressions: a one-column ``concat_list`` reuses the strings' buffers, where a
+    detour through Arrow would copy them (and keep them in Arrow's own memory pool).
     """
-    pa = require("pyarrow", extra="data", feature="sample generation")
     if isinstance(values, str):
-        values = pl.repeat(values, int(mask.sum()), dtype=pl.Utf8, eager=True)
-    offsets = np.zeros(len(mask) + 1, dtype=np.int64)
-    np.cumsum(mask, out=offsets[1:])
-    flat = values.cast(pl.Utf8).to_arrow().cast(pa.large_string())
-    return pl.Series("x", pa.LargeListArray.from_arrays(pa.array(offsets), flat))
+        item = pl.lit([values], dtype=pl.List(pl.Utf8))
+    else:
+        item = pl.concat_list(pl.lit(values.cast(pl.Utf8)))
+    if mask is not None:
+        item = pl.when(pl.Series(mask)).then(item).otherwise(pl.lit([], dtype=pl.List(pl.Utf8)))
+    return pl.select(item.alias("x")).to_series()
 
 
 def _dates(np: Any, base: dt.date, offsets: Any) -> Any:
@@ -649,19 +651,19 @@ def _generate(
     directors = pl.select(
         pl.when(pl.Series(has_director)).then(_ids(pl, "合成总监", 1, n_bus, 6))
     ).to_series()
-    officers = _ids(pl, "合成安全员", 1, n_bus, 6).filter(pl.Series(has_officer))
+    officers = _ids(pl, "合成安全员", 1, n_bus, 6)
     businesses = pl.DataFrame(
         {
             "uscc": uscc_s,
             "name": _ids(pl, "合成样本企业", 1, n_bus, 6),
             "kind": pl.Series(kind_names, dtype=pl.Utf8).gather(kind_arr),
-            "licences": _lists(pl, np, np.ones(n_bus, dtype=bool), licences),
+            "licences": _lists(pl, licences),
             "jurisdiction": pl.Series(juris_names).gather(bus_juris),
             "tier": pl.Series(_TIERS).gather(tier_arr),
             "risk_grade": pl.Series(np.array(_TIERS)[rng.integers(0, 4, n_bus)]),
             "principal": _ids(pl, "合成负责人", 1, n_bus, 6),
             "director": directors,
-            "officers": _lists(pl, np, has_officer, officers),
+            "officers": _lists(pl, officers, has_officer),
             "opened": opened,
             "closed": pl.repeat(None, n_bus, dtype=pl.Date, eager=True),
             "status_changed": status_changed,
@@ -842,7 +844,7 @@ def _generate(
         pl.when("on_site").then(pl.lit("on_site")).otherwise(pl.lit("video")).alias("mode"),
         pl.lit("合成：任务清单已落实").alias("task_list_status"),
         pl.lit(None, dtype=text).alias("results"),
-        _lists(pl, np, has_problem, "合成问题：进货查验记录不全").alias("problems"),
+        _lists(pl, "合成问题：进货查验记录不全", has_problem).alias("problems"),
         pl.lit([], dtype=pl.List(text)).alias("evidence"),
         pl.when(flag).then(pl.lit("属地市场监管所")).alias("feedback_to"),
         pl.lit(None, dtype=text).alias("follow_up_of"),
