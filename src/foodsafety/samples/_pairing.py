@@ -421,7 +421,8 @@ def _generate(
         idx = np.searchsorted(cum, u[mask] * cum[-1], side="right")
         tier_arr[mask] = np.minimum(idx, 3)
     del u, mask, idx
-    # pair each tier round robin over the cadres of its level: loads differ by at most one
+    # pair each tier round robin over the cadres of its level (tier code i, A to D, pairs at
+    # level i, city to village): loads differ by at most one
     bus_cadre = np.empty(n_bus, dtype=np.int64)
     for tier, level in enumerate(_LEVELS):
         members = np.flatnonzero(tier_arr == tier)
