@@ -1089,33 +1089,37 @@ def _references(
 class _Keys:
     """A set of target strings (a table's keys) for exact membership tests.
 
-    Through a 64-bit hash when the targets' hashes are all different: each value is looked
-    up by its hash and compared with the one target of that hash, which costs far less time
-    and memory than an anti-join on millions of strings; otherwise a plain membership test.
-    The hash index is built once, for all the slices and tables that look values up in it.
+    Through a 64-bit hash when the targets' hashes are all different: each value's hash is
+    looked up among the targets' sorted hashes and the value compared with the one target of
+    that hash, which costs far less time and memory than an anti-join on millions of strings
+    (or a hash table of the targets, built again for each slice); otherwise a plain
+    membership test. The sorted hashes are made once, for all the slices and tables that
+    look values up in them.
     """
 
     def __init__(self, targets: pl.Series) -> None:
-        import polars as pl
+        import numpy as np
 
         self.pool = targets.drop_nulls() if targets.null_count() else targets
         self.size = self.pool.len()
-        hashed = self.pool.hash(seed=20221216)
-        self.index: pl.DataFrame | None = None
-        if self.size and hashed.n_unique() == self.size:
-            self.index = pl.DataFrame({"h": hashed, "i": pl.int_range(self.size, eager=True)})
+        hashed = self.pool.hash(seed=20221216).to_numpy()
+        self.order = np.argsort(hashed, kind="stable")
+        self.hashes = hashed[self.order]
+        self.unique = self.size > 0 and bool((self.hashes[1:] != self.hashes[:-1]).all())
 
     def absent(self, values: pl.Series) -> pl.Series:
         """True where a value is not null and not among the targets (exactly)."""
-        if values.len() == 0 or self.index is None:
+        import numpy as np
+        import polars as pl
+
+        if values.len() == 0 or not self.unique:
             return values.is_not_null() & ~values.is_in(self.pool.implode()).fill_null(False)
-        at = (
-            values.hash(seed=20221216)
-            .to_frame("h")
-            .join(self.index, on="h", how="left", maintain_order="left")
-            .get_column("i")
-        )
-        present = (self.pool.gather(at.fill_null(0)) == values).fill_null(False) & at.is_not_null()
+        hashed = values.hash(seed=20221216).to_numpy()
+        at = np.minimum(np.searchsorted(self.hashes, hashed), self.size - 1)
+        found = self.hashes[at] == hashed
+        del hashed
+        same = (self.pool.gather(pl.Series(self.order[at])) == values).fill_null(False)
+        present = pl.Series(found) & same
         return values.is_not_null() & ~present
 
 

@@ -243,7 +243,7 @@ def _read_csv(path: Path, source: str, encoding: str | None) -> pl.DataFrame:
 #: read and checked a slice at a time: the raw text of a four-million-row visits file and the
 #: working copies of its checks would otherwise sit next to the checked ledger (about 1 GiB
 #: for a million businesses) and take the load past 2 GiB.
-_CSV_SLICE_BYTES = 48 << 20
+_CSV_SLICE_BYTES = 24 << 20
 _PARQUET_SLICE_ROWS = 500_000
 
 
