@@ -1059,7 +1059,7 @@ def _references(
         if gone.len() == 0:
             return False
         hit = values.is_in(gone.implode()).fill_null(False)
-        rows = _row_numbers(frame, values)
+        rows = frame.get_column(ROW) if ROW in frame.columns else _rows_in_chunks(values, 1)
         missing = pl.DataFrame([rows, values]).filter(hit)
         for row, value in missing.iter_rows():
             collectors[table].add(
@@ -1238,42 +1238,73 @@ def _check_table(
     and only the passing rows of each slice are kept; the keys are compared over the whole
     table (a key repeated in two slices is caught). Problems carry the rows' numbers in the
     file, as each slice numbers its rows.
+
+    While every row so far is kept, the row numbers are the rows' positions and are not
+    held (8 bytes a row); the table has a ``__row__`` column only once a row is left out.
     """
     import polars as pl
 
     pieces: list[pl.DataFrame] = []
+    starts: list[int] = []  # the first row number of each piece, while they are left out
+    numbered = False
+    position = 1
     for i, frame in enumerate(batches):
-        pieces.append(_check_rows(table, frame, col, ctx, paths, first=i == 0))
+        piece = _check_rows(table, frame, col, ctx, paths, first=i == 0)
         del frame  # the next slice is read while this one would still be held
+        if not numbered:
+            rows = piece.get_column(ROW)
+            expected = pl.int_range(position, position + piece.height, eager=True, dtype=pl.Int64)
+            if rows.equals(expected.alias(ROW)):
+                starts.append(position)
+                piece = piece.drop(ROW)
+            else:  # a row was left out: every piece keeps its numbers
+                numbered = True
+                order = piece.columns
+                pieces = [
+                    p.with_columns(_rows_in_chunks(p.to_series(0), start)).select(order)
+                    for p, start in zip(pieces, starts, strict=True)
+                ]
+            del rows, expected
+        position += piece.height
+        pieces.append(piece)
+        del piece
     whole = {
         table: pieces[0] if len(pieces) == 1 else pl.concat(pieces, how="vertical", rechunk=False)
     }
     del pieces
     clean = whole[table]
-    for p in duplicate_key_problems(table, clean, source=col.source, rows=clean[ROW]):
+    bad = len(col.bad_rows)
+    numbers = clean.get_column(ROW) if numbered else None  # (None: the positions)
+    for p in duplicate_key_problems(table, clean, source=col.source, rows=numbers):
         col.add(p.row, p.column, p.code, p.message, p.value, message_zh=p.message_zh)
-    keep = _keep_mask(clean, col.bad_rows)
-    del clean
-    kept = whole[table] if keep is None else _pop_filtered(whole, table, keep)
-    rows = kept.get_column(ROW)
-    if rows.equals(pl.int_range(1, kept.height + 1, eager=True, dtype=pl.Int64).alias(ROW)):
-        # the rows are the file's rows 1..n, each kept: their numbers are their positions
-        # (see _row_numbers), and a column of them would take 8 bytes a row till the end
+    if len(col.bad_rows) == bad:
+        kept = whole[table]  # no key repeated: every row of the pieces is kept
+    else:  # the rows kept take their numbers along
+        extra = None if numbered else _rows_in_chunks(clean.to_series(0), 1)
+        keep = _keep_mask(pl.DataFrame([numbers if extra is None else extra]), col.bad_rows)
+        assert keep is not None
+        del clean, numbers
+        kept = _pop_filtered(whole, table, keep, None, extra)
+        numbered = True
+    if numbered and kept.get_column(ROW).equals(
+        pl.int_range(1, kept.height + 1, eager=True, dtype=pl.Int64)
+    ):
+        # the rows are the file's rows 1..n after all (a JSON Lines file's blank lines
+        # apart, or the last rows left out): their numbers are their positions
         kept = kept.drop(ROW)
     return _single_values(table, kept, ctx.constants.setdefault(table, {}))
 
 
-def _row_numbers(frame: pl.DataFrame, like: pl.Series) -> pl.Series:
-    """The data row numbers of a kept table: its ``__row__`` column, or else 1..n, in
-    chunks of the lengths of ``like``'s (one of its columns), so that they line up."""
+def _rows_in_chunks(like: pl.Series, start: int) -> pl.Series:
+    """Row numbers ``start``, ``start + 1``... chunked as ``like`` is (so that they line up
+    with the columns of its frame)."""
     import polars as pl
 
-    if ROW in frame.columns:
-        return frame.get_column(ROW)
-    pieces, start = [], 1
-    for chunk in like.get_chunks():
-        pieces.append(pl.int_range(start, start + chunk.len(), eager=True, dtype=pl.Int64))
-        start += chunk.len()
+    lengths = [len(c) for c in like.get_chunks()]
+    pieces = []
+    for length in lengths:
+        pieces.append(pl.int_range(start, start + length, eager=True, dtype=pl.Int64))
+        start += length
     if not pieces:
         return pl.Series(ROW, [], dtype=pl.Int64)
     return pl.concat(pieces, rechunk=False).alias(ROW)
