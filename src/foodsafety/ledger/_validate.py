@@ -434,7 +434,7 @@ class _Context:
         self.known_usccs: _Keys | None = None
         #: table -> whether every USCC in it is one of ``known_usccs``.
         self.usccs_known: dict[str, bool] = {}
-        #: table -> its columns of one value, and the value (see _single_values).
+        #: table -> its columns of one value, and the value (see _constant_columns).
         self.constants: dict[str, dict[str, Any]] = {}
 
     def remember(self, table: str, kept: pl.DataFrame) -> None:
@@ -1024,7 +1024,7 @@ def _references(
     follow-up of a dropped visit is reported too and nothing kept dangles. ``known[table]``
     is true when every USCC of the table was found among the kept businesses' as the table
     was checked (nothing to look up again); ``constants[table]`` are its constant columns
-    (see :func:`_single_values`).
+    (see :func:`_constant_columns`).
     """
     import polars as pl
 
@@ -1155,7 +1155,7 @@ def _pop_filtered(
 
     Filtered a column at a time, each old column freed as its copy is made: a frame filter
     would hold a copy of a whole multi-million-row table next to the table itself. The
-    ``constants`` (see :func:`_single_values`) are set again, not filtered. (Nothing here
+    ``constants`` (see :func:`_constant_columns`) are set again, not filtered. (Nothing here
     may put the columns of the frame in one frame with a column chunked otherwise: polars
     would first copy them all into one chunk each.)
     """
@@ -1239,8 +1239,11 @@ def _check_table(
     table (a key repeated in two slices is caught). Problems carry the rows' numbers in the
     file, as each slice numbers its rows.
 
-    While every row so far is kept, the row numbers are the rows' positions and are not
-    held (8 bytes a row); the table has a ``__row__`` column only once a row is left out.
+    What the kept rows take in memory till the end is kept small as they come in: while
+    every row so far is kept, the row numbers are the rows' positions and are not held (8
+    bytes a row; the table gets a ``__row__`` column once a row is left out), and a column
+    of one value in every slice so far (often: all empty) is not held either (see
+    :func:`_constant_columns`).
     """
     import polars as pl
 
@@ -1248,6 +1251,7 @@ def _check_table(
     starts: list[int] = []  # the first row number of each piece, while they are left out
     numbered = False
     position = 1
+    constants: dict[str, Any] | None = None  # None: no row seen yet
     for i, frame in enumerate(batches):
         piece = _check_rows(table, frame, col, ctx, paths, first=i == 0)
         del frame  # the next slice is read while this one would still be held
@@ -1259,17 +1263,37 @@ def _check_table(
                 piece = piece.drop(ROW)
             else:  # a row was left out: every piece keeps its numbers
                 numbered = True
-                order = piece.columns
                 pieces = [
-                    p.with_columns(_rows_in_chunks(p.to_series(0), start)).select(order)
+                    _in_order(table, p.with_columns(_rows_in_chunks(p.to_series(0), start)))
                     for p, start in zip(pieces, starts, strict=True)
                 ]
             del rows, expected
         position += piece.height
+        if piece.height:
+            found = _constant_columns(table, piece)
+            if constants is None:
+                constants = found
+                pieces = [p.drop(list(constants)) for p in pieces]  # (pieces without rows)
+            else:
+                broken = {c: v for c, v in constants.items() if c not in found or found[c] != v}
+                if broken:  # not one value after all: spelled out in the earlier pieces
+                    pieces = [_spelled_out(table, p, broken) for p in pieces]
+                    for c in broken:
+                        del constants[c]
+        if constants:
+            piece = piece.drop(list(constants))
         pieces.append(piece)
         del piece
+    constants = constants or {}
     whole = {
-        table: pieces[0] if len(pieces) == 1 else pl.concat(pieces, how="vertical", rechunk=False)
+        table: _in_order(
+            table,
+            _with_constants(
+                table,
+                pieces[0] if len(pieces) == 1 else pl.concat(pieces, how="vertical", rechunk=False),
+                constants,
+            ),
+        )
     }
     del pieces
     clean = whole[table]
@@ -1280,11 +1304,11 @@ def _check_table(
     if len(col.bad_rows) == bad:
         kept = whole[table]  # no key repeated: every row of the pieces is kept
     else:  # the rows kept take their numbers along
-        extra = None if numbered else _rows_in_chunks(clean.to_series(0), 1)
+        extra = None if numbered else _rows_in_chunks(clean.get_column(KEYS[table][0]), 1)
         keep = _keep_mask(pl.DataFrame([numbers if extra is None else extra]), col.bad_rows)
         assert keep is not None
         del clean, numbers
-        kept = _pop_filtered(whole, table, keep, None, extra)
+        kept = _pop_filtered(whole, table, keep, constants, extra)
         numbered = True
     if numbered and kept.get_column(ROW).equals(
         pl.int_range(1, kept.height + 1, eager=True, dtype=pl.Int64)
@@ -1292,7 +1316,48 @@ def _check_table(
         # the rows are the file's rows 1..n after all (a JSON Lines file's blank lines
         # apart, or the last rows left out): their numbers are their positions
         kept = kept.drop(ROW)
-    return _single_values(table, kept, ctx.constants.setdefault(table, {}))
+    ctx.constants[table] = constants
+    return kept
+
+
+def _in_order(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame``'s columns in the order of the table's (row numbers first)."""
+    return frame.select([c for c in (ROW, *TABLES[table]) if c in frame.columns])
+
+
+def _constant_columns(table: str, frame: pl.DataFrame) -> dict[str, Any]:
+    """The columns of ``frame`` holding one value (often: none), and the value.
+
+    Such a column, if it holds one value in the whole table, is held once (a polars constant
+    column) instead of once a row. Lists are left out (rarely one value, costly to compare),
+    and so is the first key column, which is never one value and keeps the frame's height.
+    """
+    import polars as pl
+
+    found: dict[str, Any] = {}
+    for c, dtype in polars_schema(table).items():
+        if c == KEYS[table][0] or isinstance(dtype, pl.List) or c not in frame.columns:
+            continue
+        column = frame.get_column(c)
+        nulls = column.null_count()
+        if nulls == frame.height:
+            found[c] = None
+        elif nulls == 0 and column.head(64).n_unique() == 1 and (column == column[0]).all():
+            found[c] = column[0]
+        del column
+    return found
+
+
+def _spelled_out(table: str, frame: pl.DataFrame, constants: dict[str, Any]) -> pl.DataFrame:
+    """``frame`` (a piece without the ``constants``' columns) with them, a value a row."""
+    import polars as pl
+
+    schema = polars_schema(table)
+    columns = [
+        pl.repeat(v, frame.height, dtype=schema[c], eager=True).alias(c)
+        for c, v in constants.items()
+    ]
+    return aligned(_in_order(table, frame.with_columns(columns)))
 
 
 def _rows_in_chunks(like: pl.Series, start: int) -> pl.Series:
@@ -1310,33 +1375,8 @@ def _rows_in_chunks(like: pl.Series, start: int) -> pl.Series:
     return pl.concat(pieces, rechunk=False).alias(ROW)
 
 
-def _single_values(table: str, frame: pl.DataFrame, constants: dict[str, Any]) -> pl.DataFrame:
-    """``frame`` with each column of one value (often: all empty, an optional column nobody
-    fills) holding that value once instead of once a row (a polars constant column); the
-    columns and their values are put in ``constants``.
-
-    Done once a table is checked, so that it takes its smaller size before the next table is
-    read. Such a column is left alone afterwards (reading it as a series would spell it out
-    again): :func:`_pop_filtered` sets it anew.
-    """
-    import polars as pl
-
-    constants.clear()
-    if frame.height > 1:
-        for c, dtype in polars_schema(table).items():
-            if isinstance(dtype, pl.List):
-                continue
-            column = frame.get_column(c)
-            nulls = column.null_count()
-            if nulls == frame.height:
-                constants[c] = None
-            elif nulls == 0 and column.head(64).n_unique() == 1 and (column == column[0]).all():
-                constants[c] = column[0]
-            del column
-    return _with_constants(table, frame, constants)
-
-
 def _with_constants(table: str, frame: pl.DataFrame, constants: dict[str, Any]) -> pl.DataFrame:
+    """``frame`` with the ``constants``' columns, each a polars constant column (held once)."""
     import polars as pl
 
     if not constants:
