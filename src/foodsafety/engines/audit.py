@@ -1416,51 +1416,53 @@ def audit(
             .otherwise(0)
             .alias("expected")
         )
-        ps = pl.col("period_start")
         daily, weekly, monthly = (
             required.index(x.code) if x.code in required else -1
             for x in (Routine.DAILY, Routine.WEEKLY, Routine.MONTHLY)
         )
-        rc = pl.col("rc")
         nr = len(required)
-        # the routine's rank: equality tests on a short string are cheaper than a hash map
-        rank_of = pl.lit(None, dtype=pl.Int64)
-        for k in reversed(range(nr)):
-            rank_of = pl.when(pl.col("routine") == required[k]).then(pl.lit(k)).otherwise(rank_of)
-        recs = (
-            r.select(r_bi.alias("bi"), rank_of.alias("rc"), "period_start")
-            .filter(
-                (pl.col("bi") < n_b)
-                & (
-                    (rc == daily)
-                    | ((rc == weekly) & (ps.dt.weekday() == 1))
-                    | ((rc == monthly) & (ps.dt.day() == 1))
-                )
+        # each record's (business, routine) key and period index, in numpy a slice at a time
+        # (the temporaries of 4 million records at once would be the audit's peak of memory):
+        # a daily record counts by its day, a weekly one when it starts on a Monday, a monthly
+        # one when it starts on the 1st, by its month
+        brc_parts, idx_parts = [], []
+        for first_row in range(0, r.height, _SLICE):
+            rows = r.slice(first_row, _SLICE)
+            rb = r_bi.slice(first_row, _SLICE).fill_null(-1).to_numpy()
+            rc_np = np.full(rows.height, -1, dtype=np.int64)
+            for k in range(nr):
+                rc_np[(rows["routine"] == required[k]).fill_null(False).to_numpy()] = k
+            dated = rows["period_start"].is_not_null().to_numpy()
+            days = rows["period_start"].cast(pl.Int32).fill_null(0).to_numpy()
+            month = days.astype("datetime64[D]").astype("datetime64[M]")
+            counts_here = (
+                (rc_np == daily)
+                | ((rc_np == weekly) & ((days + 3) % 7 == 0))  # 1970-01-05 was a Monday
+                | ((rc_np == monthly) & (month.astype("datetime64[D]").astype(np.int64) == days))
             )
-            .select(
-                (pl.col("bi") * nr + rc).alias("brc"),
-                pl.when(rc == monthly)
-                .then(ps.dt.year().cast(pl.Int32) * 12 + ps.dt.month().cast(pl.Int32) - 1)
-                .otherwise(ps.cast(pl.Int32))
-                .alias("idx"),
-            )
-        )
+            ok = dated & (rc_np >= 0) & (rb >= 0) & (rb < n_b) & counts_here
+            brc_parts.append(rb[ok] * nr + rc_np[ok])
+            month_idx = month.astype(np.int64) + 1970 * 12  # year * 12 + month - 1, as in win
+            idx_parts.append(np.where(rc_np == monthly, month_idx, days)[ok].astype(np.int32))
+            del rows, rb, rc_np, dated, days, month, counts_here, ok, month_idx
         del r_bi
+        brc = np.concatenate(brc_parts) if brc_parts else np.zeros(0, dtype=np.int64)
+        idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int32)
+        del brc_parts, idx_parts
         # each record's (business, routine) row of ``win`` through a dense array over the
         # codes, then the distinct periods kept per row (no join, no group-by); 32-bit
         # arrays, as the 4 million records are the audit's peak of memory
         slot = np.full(n_b * nr, -1, dtype=np.int32)
         slot[(win["bi"] * nr + win["rc"]).to_numpy()] = np.arange(win.height, dtype=np.int32)
-        idx = recs["idx"].to_numpy()
-        wi = slot[recs["brc"].to_numpy()]
-        del slot
+        wi = slot[brc]
+        del slot, brc
         keep = wi >= 0
         wic = np.where(keep, wi, 0)
         keep &= idx >= win["first"].cast(pl.Int32).to_numpy()[wic]
         keep &= idx <= win["last"].cast(pl.Int32).to_numpy()[wic]
         del wic
         wi, idx = wi[keep], idx[keep]
-        del recs, keep
+        del keep
         kept = np.zeros(win.height, dtype=np.int64)
         if len(idx):
             first_idx = int(idx.min())
