@@ -964,6 +964,20 @@ def _future(table: str, frame: pl.DataFrame, col: _Collector, as_of: date) -> No
         )
 
 
+def _all_different(hashed: pl.Series) -> bool:
+    """True when no two of the 64-bit ``hashed`` are equal.
+
+    A sixteenth of them at a time (by their top four bits, so equal hashes fall together):
+    the hash set of each part is small, where one of millions of them is not.
+    """
+    for p in range(16):
+        low = hashed >= p << 60
+        part = hashed.filter(low if p == 15 else low & (hashed < (p + 1) << 60))
+        if part.n_unique() != part.len():
+            return False
+    return True
+
+
 def duplicate_key_problems(
     table: str, frame: pl.DataFrame, *, source: str | None = None, rows: pl.Series | None = None
 ) -> list[Problem]:
@@ -974,8 +988,9 @@ def duplicate_key_problems(
     # distinct hashes mean distinct keys: the common case (no duplicate) is settled on 64-bit
     # integers, without the memory of a multi-column string key; otherwise it is exact below
     hashed = frame.select(pl.struct(keys).hash(seed=20221216)).to_series()
-    if hashed.n_unique() == frame.height:
+    if _all_different(hashed):
         return []
+    del hashed
     key = pl.col(keys[0]) if len(keys) == 1 else pl.struct(keys)
     if frame.select(key.is_first_distinct().all()).item():
         return []
@@ -1026,10 +1041,13 @@ def _references(
     was checked (nothing to look up again); ``constants[table]`` are its constant columns
     (see :func:`_constant_columns`).
     """
-    import polars as pl
+    import numpy as np
 
     known = known or {}
     constants = constants or {}
+    # table -> the row numbers dropped here from a table whose rows were 1..n (its rows'
+    # numbers follow from their positions and these; see _numbers_at)
+    gaps: dict[str, Any] = {}
 
     checks = [
         ("assignments", "cadre_id", "cadres", "cadre_id", "ref.cadre_missing", "cadre"),
@@ -1059,9 +1077,12 @@ def _references(
         if gone.len() == 0:
             return False
         hit = values.is_in(gone.implode()).fill_null(False)
-        rows = frame.get_column(ROW) if ROW in frame.columns else _rows_in_chunks(values, 1)
-        missing = pl.DataFrame([rows, values]).filter(hit)
-        for row, value in missing.iter_rows():
+        at = hit.arg_true()
+        if ROW in frame.columns:
+            rows = frame.get_column(ROW).gather(at).to_list()
+        else:
+            rows = _numbers_at(at.to_numpy(), gaps.get(table))
+        for row, value in zip(rows, values.gather(at).to_list(), strict=True):
             collectors[table].add(
                 row,
                 column,
@@ -1072,10 +1093,10 @@ def _references(
                 message_zh=f"引用的{zh[what]} {value!r} 不在台账中",
             )
         if drop:
-            # the rows kept are no longer 1..n: they take their numbers along
-            extra = None if ROW in frame.columns else rows
-            del frame, values, rows
-            kept[table] = _pop_filtered(kept, table, ~hit, constants.get(table), extra)
+            if ROW not in frame.columns:  # the rows left out, for the numbers of those kept
+                gaps[table] = np.union1d(gaps.get(table, np.empty(0, dtype=np.int64)), rows)
+            del frame, values
+            kept[table] = _pop_filtered(kept, table, ~hit, constants.get(table))
         return True
 
     for check in checks:
@@ -1358,6 +1379,23 @@ def _spelled_out(table: str, frame: pl.DataFrame, constants: dict[str, Any]) -> 
         for c, v in constants.items()
     ]
     return aligned(_in_order(table, frame.with_columns(columns)))
+
+
+def _numbers_at(positions: Any, gaps: Any) -> list[int]:
+    """The row numbers at the 0-based ``positions`` of a table whose rows were 1..n until
+    the sorted row numbers ``gaps`` were left out.
+
+    Row ``r`` kept is at position ``r - 1 - #{g in gaps: g < r}``; with ``gaps[i] - i``
+    (non-decreasing), the gaps before the row at position ``p`` are those with
+    ``gaps[i] - i <= p + 1``.
+    """
+    import numpy as np
+
+    first = np.asarray(positions, dtype=np.int64) + 1
+    if gaps is None or len(gaps) == 0:
+        return [int(r) for r in first]
+    shifted = np.asarray(gaps, dtype=np.int64) - np.arange(len(gaps), dtype=np.int64)
+    return [int(r) for r in first + np.searchsorted(shifted, first, side="right")]
 
 
 def _rows_in_chunks(like: pl.Series, start: int) -> pl.Series:
