@@ -647,9 +647,10 @@ def _parse_lists(
                 frame = fast
                 paths.fast.add(c)
             else:  # a malformed JSON cell: locate it the slow way, row by row
-                paths.slow.add(c)
-                if c in paths.fast:
+                if c not in paths.slow and c in paths.fast:
+                    paths.slow.add(c)
                     raise _Again(c)
+                paths.slow.add(c)
                 cells: list[list[str] | None] = []
                 for row, text in frame.select(ROW, c).iter_rows():
                     if text is None:
@@ -1491,6 +1492,7 @@ def validate_tables(
         paths = _ListPaths()
         while True:
             try:
+                paths.fast.clear()  # (the slow ones stay slow)
                 collectors[table] = _Collector(table, collectors[table].source)
                 ctx.usccs_known.pop(table, None)
                 kept[table] = _check_table(table, batches(), collectors[table], ctx, paths)
