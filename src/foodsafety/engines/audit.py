@@ -757,6 +757,8 @@ def audit(
         b["tier"].gather(cur["bi"]),
         c["level"].gather(cur_ci),
         c["jurisdiction"].gather(cur_ci).alias("cadre_juris"),
+        # the prefix of each cadre's division, computed once per cadre, not per assignment
+        c.select(_prefix(pl.col("jurisdiction"))).to_series().gather(cur_ci).alias("cadre_prefix"),
     )
     parts: list[Any] = []
 
@@ -870,7 +872,7 @@ def audit(
     # cadre outside the business's jurisdiction chain (属地)
     outside = cur.filter(
         pl.col("cadre_juris").is_not_null()
-        & ~pl.col("jurisdiction").str.starts_with(_prefix(pl.col("cadre_juris")))
+        & ~pl.col("jurisdiction").str.starts_with(pl.col("cadre_prefix"))
     )
     parts.append(
         _finish(
