@@ -289,3 +289,40 @@ def test_any_ledger_with_a_repeated_row_loads_alike_in_slices(
                 )
             if frame.height:
                 assert [p.row for p in report if p.code == "key.duplicate"] == [frame.height + 1]
+
+
+# -- division codes judged in bulk -------------------------------------------------------------
+
+
+def _codes() -> list[str]:
+    from foodsafety.registry import registry
+
+    return [d.code for d in registry()]
+
+
+_KNOWN = _codes()
+_DIGITS = st.text(alphabet="0123456789", min_size=3, max_size=3)
+_DIVISION_LIKE = st.one_of(
+    st.sampled_from(_KNOWN),
+    st.tuples(st.sampled_from(_KNOWN), _DIGITS).map("".join),  # villages, some 000
+    st.tuples(st.sampled_from(_KNOWN), _DIGITS, _DIGITS).map("".join),
+    st.text(alphabet="0123456789", min_size=5, max_size=13),
+    st.text(alphabet="0019０１ -", min_size=6, max_size=12),  # full-width digits, separators
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_DIVISION_LIKE, min_size=1, max_size=30))
+def test_division_codes_accepted_in_bulk_are_accepted_one_by_one(values: list[str]) -> None:
+    from foodsafety.ledger._validate import _check_division, _division_fast, _registry_check
+
+    series = pl.Series(values, dtype=pl.Utf8)
+    for known in (None, {}):
+        accepted = _division_fast(series, known)
+        for value, fast in zip(values, accepted.to_list(), strict=True):
+            if fast:  # canonical as it is, and (when asked) in the registry
+                assert _check_division(value) == value
+                assert known is None or _registry_check(value) is None
+    # the usual case is the fast one: a village of a listed township
+    village = next(c for c in _KNOWN if len(c) == 9) + "123"
+    assert _division_fast(pl.Series([village]), {}).to_list() == [True]

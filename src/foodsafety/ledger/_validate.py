@@ -428,6 +428,10 @@ class _Context:
         self.division = _Distinct(_check_division)
         self.licence = _Distinct(_check_licence)
         self.registry_bad: dict[str, FoodSafetyError | None] = {}
+        #: verdicts on the division codes seen so far (businesses' and cadres' jurisdictions)
+        self.divisions = _Judged()
+        #: first 9 digits of division codes -> whether the registry lists them
+        self.townships: dict[str, bool] = {}
         #: canonical USCCs already judged good (the businesses' keys): later tables that name
         #: them (assignments, visits, routines) need not judge them again. Indexed once, as
         #: each slice of a large table looks its USCCs up in it.
@@ -715,34 +719,100 @@ def _apply_distinct(
     *,
     extra_check: Callable[[str], FoodSafetyError | None] | None = None,
     cache: dict[str, FoodSafetyError | None] | None = None,
+    judged: _Judged | None = None,
+    fast: Callable[[pl.Series], pl.Series] | None = None,
 ) -> pl.DataFrame:
     """Check each distinct value of column ``c`` once, report the rows holding bad ones and
-    replace good ones by their canonical form."""
+    replace good ones by their canonical form.
+
+    ``judged`` keeps the verdicts across the slices of a table (and its tables): only the
+    values a slice brings anew are looked at in Python. ``fast`` marks the values known good
+    and canonical without it (see :func:`_division_fast`).
+    """
     import polars as pl
 
-    values = frame.get_column(c).drop_nulls().unique().to_list()
+    judged = judged or _Judged()
+    present = frame.get_column(c).drop_nulls().unique()
+    new = (
+        present
+        if judged.values is None
+        else present.filter(~present.is_in(judged.values.implode()))
+    )
+    values = (new if fast is None else new.filter(~fast(new))).to_list()
     distinct.run(values)
-    bad: dict[str, FoodSafetyError] = {v: distinct.bad[v] for v in values if v in distinct.bad}
-    if extra_check is not None and cache is not None:
-        for v in values:
-            canon = distinct.good.get(v)
-            if canon is None:
-                continue
+    for v in values:
+        if v in distinct.bad:
+            judged.bad[v] = distinct.bad[v]
+            continue
+        canon = distinct.good[v]
+        if extra_check is not None and cache is not None:
             if canon not in cache:
                 cache[canon] = extra_check(canon)
             err = cache[canon]
             if err is not None:
-                bad[v] = err
+                judged.bad[v] = err
+                continue
+        if canon != v:
+            judged.changed[v] = canon
+    judged.values = new if judged.values is None else pl.concat([judged.values, new])
+    bad = _among(present, judged.bad)
     if bad:
-        hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
+        hits = frame.filter(pl.col(c).is_in(bad)).select(ROW, c)
         for row, value in hits.iter_rows():
-            err = bad[value]
+            err = judged.bad[value]
             col.add(row, c, err.code, err.message, value, message_zh=err.message_zh)
-    mapping = {v: distinct.good[v] for v in values if v in distinct.good and v not in bad}
-    changed = {k: v for k, v in mapping.items() if k != v}
+    changed = {v: judged.changed[v] for v in _among(present, judged.changed)}
     if changed:
         frame = frame.with_columns(pl.col(c).replace(changed))
     return frame
+
+
+def _division_fast(values: pl.Series, known: dict[str, bool] | None) -> pl.Series:
+    """True for the division codes :func:`_check_division` (and, when ``known`` caches the
+    registry's verdicts, :func:`_registry_check`) accept unchanged, found without them.
+
+    A code of 9 or 12 ASCII digits not ending in 000 whose province and city parts are GB/T
+    2260-shaped is canonical as it is; it is in the registry when its first 9 digits (the
+    township, or the code itself) are: the few thousand township parts are looked up once.
+    Every other code (another form, a township not in the registry: a village may be listed
+    itself) is judged one by one by ``foodsafety.ids`` and the registry.
+    """
+    import polars as pl
+
+    shape = values.str.contains(r"^[0-9]{9}(?:[0-9]{3})?$") & ~values.str.ends_with("000")
+    county_without_city = (values.str.slice(2, 2) == "00") & (values.str.slice(4, 2) != "00")
+    ok = (shape & (values.str.slice(0, 2) != "00") & ~county_without_city).fill_null(False)
+    if known is None:
+        return ok
+    from foodsafety.registry import registry
+
+    reg = registry()
+    for township in values.filter(ok).str.slice(0, 9).unique().to_list():
+        if township not in known:
+            known[township] = township in reg
+    listed = pl.Series([t for t, k in known.items() if k], dtype=pl.Utf8)
+    return ok & values.str.slice(0, 9).is_in(listed.implode()).fill_null(False)
+
+
+class _Judged:
+    """The verdicts on the distinct values of a column (see :func:`_apply_distinct`)."""
+
+    def __init__(self) -> None:
+        self.values: pl.Series | None = None
+        self.bad: dict[str, FoodSafetyError] = {}
+        self.changed: dict[str, str] = {}
+
+
+def _among(values: pl.Series, keys: Mapping[str, Any]) -> list[str]:
+    """The ``values`` that are keys of ``keys``."""
+    import polars as pl
+
+    if not keys:
+        return []
+    found: list[str] = values.filter(
+        values.is_in(pl.Series(list(keys), dtype=pl.Utf8).implode())
+    ).to_list()
+    return found
 
 
 def _apply_vocab(frame: pl.DataFrame, c: str, term: type[Term], col: _Collector) -> pl.DataFrame:
@@ -1136,13 +1206,19 @@ class _Keys:
 
         if values.len() == 0 or not self.unique:
             return values.is_not_null() & ~values.is_in(self.pool.implode()).fill_null(False)
-        hashed = values.hash(seed=20221216).to_numpy()
+        # each distinct value once (a business's USCC is on each of its records), in the
+        # order of its hash (the binary searches then walk the sorted hashes in order)
+        distinct = values.drop_nulls().unique()
+        hashed = distinct.hash(seed=20221216).to_numpy()
+        order = np.argsort(hashed)
+        hashed, distinct = hashed[order], distinct.gather(pl.Series(order))
         at = np.minimum(np.searchsorted(self.hashes, hashed), self.size - 1)
         found = self.hashes[at] == hashed
-        del hashed
-        same = (self.pool.gather(pl.Series(self.order[at])) == values).fill_null(False)
-        present = pl.Series(found) & same
-        return values.is_not_null() & ~present
+        same = (self.pool.gather(pl.Series(self.order[at])) == distinct).fill_null(False)
+        gone = distinct.filter(~(pl.Series(found) & same))
+        if gone.len() == 0:
+            return pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True)
+        return values.is_in(gone.implode()).fill_null(False)
 
 
 def _keep_mask(frame: pl.DataFrame, rows: set[int]) -> pl.Series | None:
@@ -1235,6 +1311,8 @@ def _check_rows(
                 col,
                 extra_check=_registry_check if ctx.check_registry else None,
                 cache=ctx.registry_bad,
+                judged=ctx.divisions,
+                fast=lambda v: _division_fast(v, ctx.townships if ctx.check_registry else None),
             )
     if table == "businesses":
         work = _apply_licences(work, ctx, col)

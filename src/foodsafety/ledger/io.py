@@ -311,13 +311,13 @@ def _first_row_end(data: bytes) -> int:
     return pos + 1
 
 
-def _last_row_end(data: bytes) -> int:
+def _last_row_end(data: bytes, odd: bool = False) -> int:
     """The index just past the last line break of ``data`` outside quotes (0: none); ``data``
-    starts at the beginning of a row."""
+    follows the beginning of a row and an ``odd`` number of quotes."""
     pos = data.rfind(b"\n")
     if pos < 0:
         return 0
-    quotes = data.count(b'"', 0, pos)
+    quotes = odd + data.count(b'"', 0, pos)
     while quotes % 2:
         prev = data.rfind(b"\n", 0, pos)
         if prev < 0:
@@ -347,22 +347,21 @@ def _csv_slices(path: Path, source: str, size: int) -> Iterator[pl.DataFrame]:
             return
         header = header[:head]
         fh.seek(head)
-        carry = b""
+        carry = b""  # the start of a row cut by the end of the last block read
         start, at_end = 1, False
         while not at_end:
             more = fh.read(size)
             at_end = not more
-            data = carry + more
-            del more, carry
-            end = len(data) if at_end else _last_row_end(data)
-            if end == 0 and not at_end:
-                carry = data  # a row longer than a slice: read on
+            cut = 0 if at_end else _last_row_end(more, carry.count(b'"') % 2 == 1)
+            if cut == 0 and not at_end:
+                carry += more  # a row longer than a slice: read on
                 continue
-            if end == 0 and start > 1:
+            if at_end and not carry and start > 1:
                 return  # the previous slice ended the file
-            text = header + memoryview(data)[:end]
-            carry = data[end:]
-            del data
+            # one copy of the block: the header, the cut row, the whole rows of the block
+            text = b"".join((header, carry, memoryview(more)[:cut]))
+            carry = more[cut:]
+            del more
             try:
                 frame: pl.DataFrame = pl.read_csv(text, infer_schema=False)
             except Exception as exc:  # polars raises several types for malformed CSV
