@@ -1181,44 +1181,47 @@ def _references(
 class _Keys:
     """A set of target strings (a table's keys) for exact membership tests.
 
-    Through a 64-bit hash when the targets' hashes are all different: each value's hash is
-    looked up among the targets' sorted hashes and the value compared with the one target of
-    that hash, which costs far less time and memory than an anti-join on millions of strings
-    (or a hash table of the targets, built again for each slice); otherwise a plain
-    membership test. The sorted hashes are made once, for all the slices and tables that
-    look values up in them.
+    Through a 64-bit hash when the targets' hashes are all different: each value is looked
+    up by its hash and compared with the one target of that hash, which costs far less time
+    and memory than an anti-join on millions of strings; otherwise a plain membership test.
+    The hash index is built once, for all the slices and tables that look values up in it.
     """
 
     def __init__(self, targets: pl.Series) -> None:
-        import numpy as np
+        import polars as pl
 
         self.pool = targets.drop_nulls() if targets.null_count() else targets
         self.size = self.pool.len()
-        hashed = self.pool.hash(seed=20221216).to_numpy()
-        self.order = np.argsort(hashed, kind="stable")
-        self.hashes = hashed[self.order]
-        self.unique = self.size > 0 and bool((self.hashes[1:] != self.hashes[:-1]).all())
+        hashed = self.pool.hash(seed=20221216)
+        self.index: pl.DataFrame | None = None
+        if self.size and _all_different(hashed):
+            self.index = pl.DataFrame(
+                {"h": hashed, "i": pl.int_range(self.size, eager=True, dtype=pl.UInt32)}
+            )
 
     def absent(self, values: pl.Series) -> pl.Series:
         """True where a value is not null and not among the targets (exactly)."""
-        import numpy as np
         import polars as pl
 
-        if values.len() == 0 or not self.unique:
+        if values.len() == 0 or self.index is None:
             return values.is_not_null() & ~values.is_in(self.pool.implode()).fill_null(False)
-        # each distinct value once (a business's USCC is on each of its records), in the
-        # order of its hash (the binary searches then walk the sorted hashes in order)
-        distinct = values.drop_nulls().unique()
-        hashed = distinct.hash(seed=20221216).to_numpy()
-        order = np.argsort(hashed)
-        hashed, distinct = hashed[order], distinct.gather(pl.Series(order))
-        at = np.minimum(np.searchsorted(self.hashes, hashed), self.size - 1)
-        found = self.hashes[at] == hashed
-        same = (self.pool.gather(pl.Series(self.order[at])) == distinct).fill_null(False)
-        gone = distinct.filter(~(pl.Series(found) & same))
+        # each distinct value once when they repeat (a business's USCC is on each of its
+        # records)
+        head = values.head(4096)
+        probe = values.drop_nulls()
+        if head.n_unique() * 2 <= head.len():
+            probe = probe.unique()
+        at = (
+            probe.hash(seed=20221216)
+            .to_frame("h")
+            .join(self.index, on="h", how="left", maintain_order="left")
+            .get_column("i")
+        )
+        same = (self.pool.gather(at) == probe).fill_null(False)  # (null: no target's hash)
+        gone = probe.filter(~same)
         if gone.len() == 0:
             return pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True)
-        return values.is_in(gone.implode()).fill_null(False)
+        return values.is_in(gone.unique().implode()).fill_null(False)
 
 
 def _keep_mask(frame: pl.DataFrame, rows: set[int]) -> pl.Series | None:
