@@ -1525,11 +1525,12 @@ def validate_tables(
     """Check every row of the given tables; return the valid rows (exact schema) and problems.
 
     Args:
-        raw: table name -> frame (strings, or already typed columns), or a function
+        raw: table name -> frame (strings, or already typed columns), a function
             returning it (called when the table's turn comes, so that one raw file at a
-            time is in memory); ``None`` or absent means the table was not provided
-            (references to it are then not checked). A ``__row__`` column, when present,
-            gives each row's number in its file.
+            time is in memory), or :class:`RowBatches` giving it a slice of rows at a time
+            (so that one slice's raw text is); ``None`` or absent means the table was not
+            provided (references to it are then not checked). A ``__row__`` column, when
+            present, gives each row's number in its file.
         sources: table name -> the file (or sheet) it came from, for locating problems.
         as_of: the day the check is made ("in the future" means after it); default today.
         check_registry: check division codes against the bundled registry.
