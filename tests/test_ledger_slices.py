@@ -326,3 +326,22 @@ def test_division_codes_accepted_in_bulk_are_accepted_one_by_one(values: list[st
     # the usual case is the fast one: a village of a listed township
     village = next(c for c in _KNOWN if len(c) == 9) + "123"
     assert _division_fast(pl.Series([village]), {}).to_list() == [True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u1680\u180e\u200b\u2028\u3000\ufeffa中")
+        | st.none(),
+        max_size=20,
+    )
+)
+def test_untidy_cells_are_found_as_the_white_space_regex_finds_them(
+    values: list[str | None],
+) -> None:
+    # _prepare strips a text column when stripping would change a cell; that must be the
+    # cells with white space (regex \\s) at either end
+    series = pl.Series(values, dtype=pl.Utf8)
+    by_regex = series.str.contains(r"^\s|\s$").fill_null(False)
+    by_strip = (series.str.strip_chars() != series).fill_null(False)
+    assert by_regex.to_list() == by_strip.to_list()

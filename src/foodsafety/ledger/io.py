@@ -281,7 +281,9 @@ def _share_repeats(frame: pl.DataFrame) -> pl.DataFrame:
             long = head.len() and (head.str.len_bytes() > 12).any()
             if long and head.n_unique() <= head.len() // 2:
                 values = column.drop_nulls().unique()
-                if values.len() <= column.len() // 4:
+                # (one value in every cell: the checked table holds it once anyway)
+                constant = values.len() == 1 and not column.null_count()
+                if values.len() <= column.len() // 4 and not constant:
                     # a fresh series: the distinct values in a buffer of their own
                     values = pl.Series(column.name, values.to_list(), dtype=pl.Utf8)
                     at = (
