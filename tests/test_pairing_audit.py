@@ -338,12 +338,15 @@ def test_sparse_visit_counting_gives_the_same_findings(
 def test_integer_codes_equal_a_plain_lookup(
     values: list[str | None], keys: list[str | None]
 ) -> None:
-    from foodsafety.engines.audit import _encode, _encode_runs
+    from foodsafety.engines.audit import _encode, _lookup, _lookup_runs
 
     vs = pl.Series("v", values, dtype=pl.Utf8)
     ks = pl.Series("k", keys, dtype=pl.Utf8)
     first = {k: i for i, k in reversed(list(enumerate(keys))) if k is not None}
-    for codes in (_encode(vs, ks).to_list(), _encode_runs(vs, ks).to_list()):
+    found = [first.get(v) if v is not None else None for v in values]
+    assert _lookup(vs, ks).to_list() == found
+    assert _lookup_runs(vs, ks).to_list() == found
+    for codes in (_encode(vs, ks).to_list(),):
         for value, code in zip(values, codes, strict=True):
             if value is None:
                 assert code is None
@@ -413,20 +416,18 @@ def test_audit_equals_the_naive_loop_of_the_benchmark(
         max_size=4,
     ),
 )
-def test_runs_of_few_values_are_encoded_like_one_by_one(
+def test_runs_of_few_values_are_looked_up_like_one_by_one(
     keys: list[str], runs: list[tuple[str | None, int]]
 ) -> None:
-    # long runs and few distinct values take the run-by-run path and the small-index lookup
-    from foodsafety.engines.audit import _encode, _encode_runs
+    # long runs take the run-by-run path: one lookup a run, spread over the run's rows
+    from foodsafety.engines.audit import _lookup, _lookup_runs
 
     values = [v for v, n in runs for _ in range(n)]
     vs = pl.Series("v", values, dtype=pl.Utf8)
     ks = pl.Series("k", keys, dtype=pl.Utf8)
-    codes = _encode_runs(vs, ks).to_list()
-    assert codes == _encode(vs, ks).to_list()
-    for value, code in zip(values, codes, strict=True):
-        assert code == (None if value is None else keys.index(value) if value in keys else code)
-        assert value is None or value in keys or code >= len(keys)
+    codes = _lookup_runs(vs, ks).to_list()
+    assert codes == _lookup(vs, ks).to_list()
+    assert codes == [keys.index(v) if v in keys else None for v in values]
 
 
 def test_hash_collisions_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -437,5 +438,18 @@ def test_hash_collisions_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> N
     sample = _faulty_small()
     expected = audit(sample.tables, sample.policy, sample.as_of).frame
     monkeypatch.setattr(engine, "_hash", lambda values: values.hash(seed=1) % 3)
+    assert audit(sample.tables, sample.policy, sample.as_of).frame.equals(expected)
+
+
+def test_hashes_alike_in_their_top_bits_change_no_finding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # hashes that differ only in their 20 low bits: the hash tables, which slot keys by their
+    # top bits first, must go many levels down (and still find every key)
+    import foodsafety.engines.audit as engine
+
+    sample = _faulty_small()
+    expected = audit(sample.tables, sample.policy, sample.as_of).frame
+    monkeypatch.setattr(engine, "_hash", lambda values: values.hash(seed=1) & 0xFFFFF)
     assert audit(sample.tables, sample.policy, sample.as_of).frame.equals(expected)
     assert expected.height > 0

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from foodsafety.errors import RuleError, require
+from foodsafety.ledger._hashindex import HashIndex
 from foodsafety.ledger.schema import TABLES, polars_schema
 from foodsafety.rules.pairing_policy import PairingPolicy
 from foodsafety.vocab import Level, PairingList, Routine, Severity
@@ -517,12 +518,11 @@ def _days(day: dt.date) -> int:
 def _pair_codes(visits: Any, pairs: Any) -> Any:
     """The row in ``pairs`` of each visit's (uscc, cadre_id), or -1 (a numpy int32 array).
 
-    ``pairs`` is unique on (uscc, cadre_id). The lookup joins one 64-bit hash of the two
-    strings (carrying no strings through the join: the strings of 4 million visits are what
-    made a join on them slow) and verifies every match against the pair's strings, so it is
-    exact (a null never matches, as in a join on the strings); when a visit meets two pairs
-    that share a hash, the join comes out longer than the visits and a plain join on the
-    strings is used instead.
+    ``pairs`` is unique on (uscc, cadre_id). Each visit's candidate pair comes from a
+    :class:`~foodsafety.ledger._hashindex.HashIndex` of one 64-bit hash of the two strings
+    (no join: a hash join of 4 million visits against a million pairs cost half a second) and
+    is verified against the pair's strings, so the lookup is exact (a null never matches, as in
+    a join on the strings); when two pairs share a hash, a plain join on the strings is used.
     """
     pl = _pl()
     np = require("numpy", extra="data", feature="the pairing audit")
@@ -530,106 +530,122 @@ def _pair_codes(visits: Any, pairs: Any) -> Any:
         return np.full(visits.height, -1, dtype=np.int32)
     on = ["uscc", "cadre_id"]
     key = _hash(pl.struct(on))
-    hp = pairs.select(key.alias("h"), pl.int_range(pl.len(), dtype=pl.Int64).alias("i"))
-    i = visits.select(key.alias("h")).join(hp, on="h", how="left", maintain_order="left")["i"]
-    if i.len() != visits.height:  # a visit met two pairs of one hash: join on the strings
+    index = HashIndex(pairs.select(key).to_series().to_numpy())
+    if not index.unique:  # two pairs of one hash: join on the strings
         rows = pairs.select(*on, pl.int_range(pl.len(), dtype=pl.Int64).alias("i"))
         i = visits.select(on).join(rows, on=on, how="left", maintain_order="left")["i"]
         return i.fill_null(-1).cast(pl.Int32).to_numpy()
-    out = i.fill_null(-1).cast(pl.Int32).to_numpy(writable=True)
+    out = index.candidates(visits.select(key).to_series().to_numpy())
     # verified a slice at a time: the gathered strings of all visits at once cost memory
     for lo in range(0, visits.height, _SLICE):
-        j = i.slice(lo, _SLICE).fill_null(0)
+        cand = out[lo : lo + _SLICE]
+        j = pl.Series(np.maximum(cand, 0))
         rows = visits.slice(lo, _SLICE)
         same = (pairs["uscc"].gather(j) == rows["uscc"]) & (
             pairs["cadre_id"].gather(j) == rows["cadre_id"]
         )
-        out[lo : lo + len(j)][~same.fill_null(False).to_numpy()] = -1
+        cand[~same.fill_null(False).to_numpy()] = -1
     return out
 
 
 class _KeyIndex:
     """The keys of a table (USCCs, cadre ids) by a 64-bit hash, built once per audit.
 
-    A lookup joins the values' hashes with :attr:`frame` and verifies every match against the
-    strings. When two keys share a hash (or a key repeats), a value that meets them matches
-    twice and the join comes out longer than the values: the lookup then falls back to a
-    join on the strings (so the index need not count its distinct hashes up front). Keys
-    holding a null (``exact`` false) always take the join on the strings.
+    ``exact`` says the hash index serves: the keys hold no null and no two share a hash (so
+    none repeats); otherwise lookups take a join on the strings.
     """
 
     def __init__(self, keys: Any) -> None:
-        pl = _pl()
         self.keys = keys
         self.n = len(keys)
-        hk = _hash(keys)
-        self.exact = self.n > 0 and keys.null_count() == 0
-        self.frame = pl.DataFrame({"h": hk, "i": pl.int_range(self.n, dtype=pl.Int64, eager=True)})
+        self.table = HashIndex(_hash(keys).to_numpy())
+        self.exact = self.n > 0 and keys.null_count() == 0 and self.table.unique
 
-    def distinct(self) -> bool:
-        """Whether all the keys' hashes (hence all the keys) are different."""
-        return bool(self.frame["h"].n_unique() == self.n)
+
+def _lookup(values: Any, keys: Any) -> Any:
+    """The row in ``keys`` of each of ``values`` (an Int64 series), exactly; null when absent.
+
+    Candidates come from a :class:`~foodsafety.ledger._hashindex.HashIndex` of the keys'
+    64-bit hashes and are verified against the strings; when ``keys`` repeats a hash or a key,
+    or holds a null, a plain join on the strings is used (the first row of a repeated key
+    wins). ``keys`` may be a prebuilt :class:`_KeyIndex` (built once, used for several tables).
+    """
+    pl = _pl()
+    np = require("numpy", extra="data", feature="the pairing audit")
+    index = keys if isinstance(keys, _KeyIndex) else _KeyIndex(keys)
+    keys = index.keys
+    if index.n == 0:
+        return pl.Series(values.name, [None] * len(values), dtype=pl.Int64)
+    if index.exact:
+        cand = index.table.candidates(_hash(values).to_numpy())
+        i = pl.Series(np.maximum(cand, 0), dtype=pl.Int64)
+        same = (keys.gather(i) == values).fill_null(False) & pl.Series(cand >= 0)
+        return i.zip_with(same, pl.Series([None], dtype=pl.Int64)).rename(values.name)
+    rows = (
+        keys.to_frame("k")
+        .with_row_index("i")
+        .filter(pl.col("k").is_not_null())
+        .unique("k", keep="first")
+    )
+    found = values.to_frame("k").join(rows, on="k", how="left", maintain_order="left")["i"]
+    return found.cast(pl.Int64).rename(values.name)
 
 
 def _encode(values: Any, keys: Any) -> Any:
-    """The row in ``keys`` of each of ``values`` (an Int64 series), exactly.
+    """:func:`_lookup`, with a code for each value not in ``keys`` (nulls stay null).
 
-    A value not in ``keys`` gets a code from ``len(keys)`` upward (one per distinct value), so
-    that equal values keep equal codes; nulls stay null. Matching goes through a 64-bit hash
-    of the strings, verified against the strings; when ``keys`` repeats a hash or a key, or
-    holds a null, a plain join on the strings is used (the first row of a repeated key wins).
-    ``keys`` may be a prebuilt :class:`_KeyIndex` (built once, used for several tables).
+    Values not in ``keys`` get codes from ``len(keys)`` upward, one per distinct value in
+    sorted order, so that equal values keep equal codes.
     """
     pl = _pl()
-    index = keys if isinstance(keys, _KeyIndex) else _KeyIndex(keys)
-    keys, n = index.keys, index.n
-    left = values.to_frame("k")
-    code = None
-    if n == 0:
-        code = pl.Series([None] * len(values), dtype=pl.Int64)
-    elif index.exact:
-        hv = _hash(values)
-        if 8 * len(values) < n:
-            # few values (the runs of routine records): the index rows of their hashes (a scan
-            # of the index against a small hash set), then a join of the few with the few
-            few = index.frame.filter(pl.col("h").is_in(hv.implode()))
-            i = hv.to_frame("h").join(few, on="h", how="left", maintain_order="left")["i"]
-        else:
-            i = hv.to_frame("h").join(index.frame, on="h", how="left", maintain_order="left")["i"]
-        if i.len() == len(values):  # no value met two keys of one hash
-            same = keys.gather(i.fill_null(0)) == values
-            code = i.zip_with(same.fill_null(False), pl.Series([None], dtype=pl.Int64))
-    if code is None:
-        rows = (
-            keys.to_frame("k")
-            .with_row_index("i")
-            .filter(pl.col("k").is_not_null())
-            .unique("k", keep="first")
-        )
-        code = left.join(rows, on="k", how="left", maintain_order="left")["i"].cast(pl.Int64)
+    n = keys.n if isinstance(keys, _KeyIndex) else len(keys)
+    code = _lookup(values, keys)
     unknown = values.filter(code.is_null() & values.is_not_null())
     if unknown.len():
         extra = unknown.unique().sort().to_frame("k").with_row_index("x")
-        fill = left.join(extra, on="k", how="left", maintain_order="left")["x"]
+        fill = values.to_frame("k").join(extra, on="k", how="left", maintain_order="left")["x"]
         code = code.fill_null(fill.cast(pl.Int64) + n)
     return code.rename(values.name)
 
 
-def _encode_runs(values: Any, keys: Any) -> Any:
-    """:func:`_encode` of ``values`` that come in runs of equal values (one hash per run).
+def _runs(frame: Any, on: list[str]) -> tuple[Any, Any]:
+    """The first row of each run of equal ``on`` values, and each row's run (numpy int32).
 
-    When the first rows show no runs worth the detour (fewer than four values a run), the
-    values are encoded one by one: the result is the same either way.
+    Rows that come in runs (the routine records of one business) are then worked on once a
+    run. When the first rows show no runs worth the detour (fewer than four rows a run), the
+    frame itself is returned with ``None`` for the runs: every row is its own run.
     """
     pl = _pl()
-    head = values.head(4096)
-    if head.len() and head.rle_id().max() + 1 > head.len() // 4:
-        return _encode(values, keys)
-    first = values.ne_missing(values.shift(1))
-    if len(first):
-        first[0] = True
-    run = first.cast(pl.Int64).cum_sum() - 1
-    return _encode(values.filter(first), keys).gather(run).rename(values.name)
+    np = require("numpy", extra="data", feature="the pairing audit")
+    head = frame.head(4096)
+    if head.height and head.select(pl.struct(on).rle_id()).item(-1, 0) + 1 > head.height // 4:
+        return frame, None
+    first = None
+    for col in on:
+        changed = frame[col].ne_missing(frame[col].shift(1))
+        first = changed if first is None else first | changed
+    heads = np.zeros(frame.height, dtype=bool) if first is None else first.to_numpy(writable=True)
+    if len(heads):
+        heads[0] = True
+    run = np.cumsum(heads, dtype=np.int32) - 1
+    return frame.filter(pl.Series(heads)), run
+
+
+def _lookup_runs(values: Any, keys: Any) -> Any:
+    """:func:`_lookup` of ``values`` that come in runs of equal values (one lookup per run)."""
+    pl = _pl()
+    heads, run = _runs(values.to_frame(), [values.name])
+    codes = _lookup(heads.to_series(), keys)
+    if run is None:
+        return codes
+    per_row = pl.Series(values.name, codes.fill_null(-1).to_numpy()[run])
+    if codes.null_count() == 0:
+        return per_row
+    return (
+        per_row.to_frame()
+        .select(pl.when(pl.col(values.name) >= 0).then(pl.col(values.name)))
+        .to_series()
+    )
 
 
 def _flags(codes: Any, n: int) -> Any:
@@ -1040,7 +1056,7 @@ def audit(
         )
         signed = (
             p.select(
-                (_encode_runs(p["cadre_id"], c_keys) * len(docs) + doc_key).alias("cd"),
+                (_lookup_runs(p["cadre_id"], c_keys) * len(docs) + doc_key).alias("cd"),
                 "signed",
             )
             .filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l))
@@ -1258,10 +1274,10 @@ def audit(
         pl.col("follow_up_of").is_not_null() & (pl.col("date") <= as_of_l)
     )
     pv = _KeyIndex(problem["visit_id"])
-    if pv.exact and pv.distinct():
+    if pv.exact:
         # each follow-up's problem visit by row code (hash lookup verified against the ids)
-        code = _encode(fu["follow_up_of"], pv)
-        hit = (code < problem.height).fill_null(False)
+        code = _lookup(fu["follow_up_of"], pv)
+        hit = code.is_not_null()
         pi = code.filter(hit)
         in_time = fu["date"].filter(hit) <= problem["date"].gather(pi) + dt.timedelta(days=days)
         no_fu = problem.filter(pl.Series(~_flags(pi.filter(in_time), problem.height)))
@@ -1373,11 +1389,21 @@ def audit(
     # routine records (日管控、周排查、月调度) of the businesses the ledger keeps them for
     required = [x.code for x in policy.routines.required]
     if required and r.height:
-        # routine records come in runs of one business: encode each run's uscc once
-        r_bi = _encode_runs(r["uscc"], b_keys)
+        # routine records come in runs of one (business, routine): look each run up once
+        heads, run = _runs(r, ["uscc", "routine"])
+        head_bi = _lookup(heads["uscc"], b_keys).fill_null(-1).to_numpy()
+        head_rc = (
+            heads["routine"]
+            .replace_strict(required, list(range(len(required))), default=-1, return_dtype=pl.Int64)
+            .fill_null(-1)
+            .to_numpy()
+        )
+        del heads
+        tracked_f = np.zeros(n_b, dtype=bool)
+        tracked_f[head_bi[(head_bi >= 0) & (head_bi < n_b)]] = True
         since_l = pl.lit(since, dtype=pl.Date)
         win = (
-            b.filter(pl.Series(open_f & _flags(r_bi, n_b)))
+            b.filter(pl.Series(open_f & tracked_f))
             .select(
                 "bi",
                 "uscc",
@@ -1426,28 +1452,37 @@ def audit(
         # each record's (business, routine) key and period index, in numpy a slice at a time
         # (the temporaries of 4 million records at once would be the audit's peak of memory):
         # a daily record counts by its day, a weekly one when it starts on a Monday, a monthly
-        # one when it starts on the 1st, by its month
+        # one when it starts on the 1st, by its month. Every window lies in [since, as_of), so
+        # only records of those days can count, and the days' months come from a table of them
+        lo_day, hi_day = _days(since), _days(as_of)
+        span = np.arange(lo_day, max(hi_day, lo_day + 1), dtype=np.int64)
+        span_month = span.astype("datetime64[D]").astype("datetime64[M]")
+        month_of = span_month.astype(np.int64) + 1970 * 12  # year * 12 + month - 1, as in win
+        month_start = span_month.astype("datetime64[D]").astype(np.int64) == span
         brc_parts, idx_parts = [], []
         for first_row in range(0, r.height, _SLICE):
             rows = r.slice(first_row, _SLICE)
-            rb = r_bi.slice(first_row, _SLICE).fill_null(-1).to_numpy()
-            rc_np = np.full(rows.height, -1, dtype=np.int64)
-            for k in range(nr):
-                rc_np[(rows["routine"] == required[k]).fill_null(False).to_numpy()] = k
+            if run is None:
+                rb = head_bi[first_row : first_row + rows.height]
+                rc_np = head_rc[first_row : first_row + rows.height]
+            else:
+                at = run[first_row : first_row + rows.height]
+                rb, rc_np = head_bi[at], head_rc[at]
+                del at
             dated = rows["period_start"].is_not_null().to_numpy()
-            days = rows["period_start"].cast(pl.Int32).fill_null(0).to_numpy()
-            month = days.astype("datetime64[D]").astype("datetime64[M]")
-            counts_here = (
+            days = rows["period_start"].cast(pl.Int32).fill_null(0).to_numpy().astype(np.int64)
+            in_span = dated & (days >= lo_day) & (days < hi_day)
+            k = np.where(in_span, days - lo_day, 0)
+            counts_here = in_span & (
                 (rc_np == daily)
                 | ((rc_np == weekly) & ((days + 3) % 7 == 0))  # 1970-01-05 was a Monday
-                | ((rc_np == monthly) & (month.astype("datetime64[D]").astype(np.int64) == days))
+                | ((rc_np == monthly) & month_start[k])
             )
-            ok = dated & (rc_np >= 0) & (rb >= 0) & (rb < n_b) & counts_here
+            ok = counts_here & (rc_np >= 0) & (rb >= 0) & (rb < n_b)
             brc_parts.append(rb[ok] * nr + rc_np[ok])
-            month_idx = month.astype(np.int64) + 1970 * 12  # year * 12 + month - 1, as in win
-            idx_parts.append(np.where(rc_np == monthly, month_idx, days)[ok].astype(np.int32))
-            del rows, rb, rc_np, dated, days, month, counts_here, ok, month_idx
-        del r_bi
+            idx_parts.append(np.where(rc_np == monthly, month_of[k], days)[ok].astype(np.int32))
+            del rows, rb, rc_np, dated, days, in_span, k, counts_here, ok
+        del head_bi, head_rc, run
         brc = np.concatenate(brc_parts) if brc_parts else np.zeros(0, dtype=np.int64)
         idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int32)
         del brc_parts, idx_parts
