@@ -49,6 +49,7 @@ import io
 import itertools
 import json
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -127,7 +128,7 @@ _SLICE = 1_000_000
 
 #: The columns the audit gathers by row code, per table.
 _GATHERED: Final[Mapping[str, tuple[str, ...]]] = {
-    "businesses": ("uscc", "name", "jurisdiction", "tier"),
+    "businesses": ("uscc", "jurisdiction"),
     "cadres": ("cadre_id", "level", "jurisdiction"),
     "assignments": ("uscc", "cadre_id"),
 }
@@ -515,36 +516,44 @@ def _days(day: dt.date) -> int:
     return (day - dt.date(1970, 1, 1)).days
 
 
-def _pair_codes(visits: Any, pairs: Any) -> Any:
-    """The row in ``pairs`` of each visit's (uscc, cadre_id), or -1 (a numpy int32 array).
+def _pair_codes(visits: Any, table: Any, rows: Any = None) -> Any:
+    """The pair of each visit's (uscc, cadre_id), or -1 (a numpy int32 array).
 
-    ``pairs`` is unique on (uscc, cadre_id). Each visit's candidate pair comes from a
-    :class:`~foodsafety.ledger._hashindex.HashIndex` of one 64-bit hash of the two strings
-    (no join: a hash join of 4 million visits against a million pairs cost half a second) and
-    is verified against the pair's strings, so the lookup is exact (a null never matches, as in
-    a join on the strings); when two pairs share a hash, a plain join on the strings is used.
+    The pairs are the rows ``rows`` (a numpy array; default all) of ``table``, unique on
+    (uscc, cadre_id); a visit's pair is its position in ``rows``. Each visit's candidate pair
+    comes from a :class:`~foodsafety.ledger._hashindex.HashIndex` of one 64-bit hash of the
+    two strings (no join: a hash join of 4 million visits against a million pairs cost half a
+    second) and is verified against the pair's strings in ``table`` (no copy of them is made),
+    so the lookup is exact (a null never matches, as in a join on the strings); when two pairs
+    share a hash, a plain join on the strings is used.
     """
     pl = _pl()
     np = require("numpy", extra="data", feature="the pairing audit")
-    if pairs.height == 0:
+    if rows is None:
+        rows = np.arange(table.height, dtype=np.int64)
+    if len(rows) == 0:
         return np.full(visits.height, -1, dtype=np.int32)
     on = ["uscc", "cadre_id"]
     key = _hash(pl.struct(on))
-    index = HashIndex(pairs.select(key).to_series().to_numpy())
+    index = HashIndex(table.select(key).to_series().to_numpy()[rows])
     if not index.unique:  # two pairs of one hash: join on the strings
-        rows = pairs.select(*on, pl.int_range(pl.len(), dtype=pl.Int64).alias("i"))
-        i = visits.select(on).join(rows, on=on, how="left", maintain_order="left")["i"]
+        pairs = table.select(on)[rows].with_columns(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("i")
+        )
+        i = visits.select(on).join(pairs, on=on, how="left", maintain_order="left")["i"]
         return i.fill_null(-1).cast(pl.Int32).to_numpy()
-    out = index.candidates(visits.select(key).to_series().to_numpy())
-    # verified a slice at a time: the gathered strings of all visits at once cost memory
+    out = np.empty(visits.height, dtype=np.int32)
+    # a slice at a time: the hashes, slots and gathered strings of all visits at once would
+    # cost a few hundred megabytes
     for lo in range(0, visits.height, _SLICE):
-        cand = out[lo : lo + _SLICE]
-        j = pl.Series(np.maximum(cand, 0))
-        rows = visits.slice(lo, _SLICE)
-        same = (pairs["uscc"].gather(j) == rows["uscc"]) & (
-            pairs["cadre_id"].gather(j) == rows["cadre_id"]
+        part = visits.slice(lo, _SLICE)
+        cand = index.candidates(part.select(key).to_series().to_numpy())
+        at = pl.Series(rows[np.maximum(cand, 0)])
+        same = (table["uscc"].gather(at) == part["uscc"]) & (
+            table["cadre_id"].gather(at) == part["cadre_id"]
         )
         cand[~same.fill_null(False).to_numpy()] = -1
+        out[lo : lo + len(cand)] = cand
     return out
 
 
@@ -620,13 +629,13 @@ def _runs(frame: Any, on: list[str]) -> tuple[Any, Any]:
     head = frame.head(4096)
     if head.height and head.select(pl.struct(on).rle_id()).item(-1, 0) + 1 > head.height // 4:
         return frame, None
-    first = None
-    for col in on:
-        changed = frame[col].ne_missing(frame[col].shift(1))
-        first = changed if first is None else first | changed
-    heads = np.zeros(frame.height, dtype=bool) if first is None else first.to_numpy(writable=True)
-    if len(heads):
-        heads[0] = True
+    heads = np.ones(frame.height, dtype=bool)
+    if frame.height > 1:
+        # each row against the one before it, as slices of the columns (a shifted copy of
+        # 4 million strings would cost 70 MB a column)
+        rest, before = frame.slice(1), frame.slice(0, frame.height - 1)
+        changed = pl.any_horizontal(rest[col].ne_missing(before[col]) for col in on)
+        heads[1:] = rest.select(changed).to_series().to_numpy()
     run = np.cumsum(heads, dtype=np.int32) - 1
     return frame.filter(pl.Series(heads)), run
 
@@ -684,423 +693,15 @@ def _prefix(col: Any) -> Any:
 # -- the audit -----------------------------------------------------------------------------
 
 
-def audit(
-    ledger: Any,
-    policy: PairingPolicy,
-    as_of: dt.date | None = None,
-    *,
-    since: dt.date | None = None,
-) -> AuditResult:
-    """Audit a pairing ledger against a policy (包保台账核查).
-
-    Args:
-        ledger: a :class:`foodsafety.ledger.Ledger`, a :class:`foodsafety.samples.Sample`, or a
-            mapping of table name → polars DataFrame (missing tables are empty).
-        policy: the pairing policy to apply.
-        as_of: the audit date (default today); a period or deadline counts when it ended on or
-            before it.
-        since: the start of the window for visit and routine periods (default one year
-            before ``as_of``).
-
-    Returns:
-        The findings (see the module docstring for each kind's rule) and the coverage table.
-
-    Raises:
-        RuleError: ``since`` is not before ``as_of``.
-    """
+def _overdue_visits(
+    b: Any, c: Any, a: Any, v: Any, policy: PairingPolicy, as_of: dt.date, since: dt.date
+) -> tuple[list[Any], Any]:
+    """Findings ``visit_overdue``, and the row codes of the businesses they concern."""
     pl = _pl()
-    as_of = as_of or dt.date.today()
-    since = since or _year_before(as_of)
-    if since >= as_of:
-        raise RuleError(
-            f"the audit window must start before as_of (since {since}, as_of {as_of})",
-            field="since",
-            value=since,
-        )
-    t = _tables(ledger)
-    b, c, a, p, v, r = (
-        t["businesses"],
-        t["cadres"],
-        t["assignments"],
-        t["pledges"],
-        t["visits"],
-        t["routines"],
-    )
-    # integer codes, computed once: ``bi`` (row of the business) and ``ci`` (row of the cadre);
-    # the joins and group-bys below then key 10^6 rows by integers instead of strings
-    n_b, n_c = b.height, c.height
-    b = b.with_row_index("bi").with_columns(pl.col("bi").cast(pl.Int64))
-    c = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.Int64))
-    b_keys, c_keys = _KeyIndex(b["uscc"]), _KeyIndex(c["cadre_id"])
-    a = a.with_columns(
-        _encode(a["uscc"], b_keys).alias("bi"), _encode(a["cadre_id"], c_keys).alias("ci")
-    )
-    tier_map = {tier.code: level.code for tier, level in policy.tier_levels.items()}
-    caps = {level.code: cap for level, cap in policy.load_cap.items()}
-    as_of_l = pl.lit(as_of, dtype=pl.Date)
-
     np = require("numpy", extra="data", feature="the pairing audit")
-    b = b.with_columns(
-        pl.col("tier").replace_strict(tier_map, default=None, return_dtype=pl.Utf8).alias("want")
-    )
-    # the open businesses as a mask over b's rows: each check filters b once for its own
-    # rows (a filtered copy of all of b's columns cost 130 MB at a million businesses)
-    open_f = (
-        b.select(
-            (pl.col("opened").is_null() | (pl.col("opened") <= as_of_l))
-            & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
-        )
-        .to_series()
-        .to_numpy()
-    )
-    ob = np.flatnonzero(open_f)
-    # the assignments in force (a mask over a's rows), and those on open businesses with
-    # the business's and cadre's columns gathered by row code (no join)
-    a_bi = a["bi"].fill_null(n_b).to_numpy()
-    in_force = a.select(
-        (pl.col("valid_from") <= as_of_l)
-        & (pl.col("valid_to").is_null() | (pl.col("valid_to") > as_of_l))
-    ).to_series()
-    paired_f = _flags(a["bi"].filter(in_force), n_b)
-    known_b = a_bi < n_b
-    on_open = known_b & open_f[np.where(known_b, a_bi, 0)]
-    cur = a.filter(in_force & pl.Series(on_open))
-    del a_bi, known_b, on_open, in_force
-    cur_ci = cur.select(pl.when(pl.col("ci") < n_c).then(pl.col("ci"))).to_series()
-    cur = cur.with_columns(
-        b["jurisdiction"].gather(cur["bi"]),
-        b["want"].gather(cur["bi"]),
-        b["tier"].gather(cur["bi"]),
-        c["level"].gather(cur_ci),
-        c["jurisdiction"].gather(cur_ci).alias("cadre_juris"),
-        # the prefix of each cadre's division, computed once per cadre, not per assignment
-        c.select(_prefix(pl.col("jurisdiction"))).to_series().gather(cur_ci).alias("cadre_prefix"),
-    )
+    n_b, n_c = b.height, c.height
+    as_of_l = pl.lit(as_of, dtype=pl.Date)
     parts: list[Any] = []
-
-    # re-pairing deadline after a status change (working days, polars business days)
-    hol = list(policy.repair.holidays)
-    changed = b.filter(pl.Series(open_f), pl.col("status_changed").is_not_null()).with_columns(
-        pl.col("status_changed")
-        .dt.add_business_days(policy.repair.working_days, holidays=hol, roll="backward")
-        .alias("deadline")
-    )
-    repaired_in_time = (
-        changed.select("bi", "status_changed", "deadline")
-        .join(a.select("bi", "valid_from"), on="bi")
-        .filter(
-            (pl.col("valid_from") >= pl.col("status_changed"))
-            & (pl.col("valid_from") <= pl.col("deadline"))
-        )
-        .select("bi")
-        .unique()
-    )
-    late = changed.filter(pl.col("deadline") < as_of_l).join(repaired_in_time, on="bi", how="anti")
-    parts.append(
-        _finish(
-            late.select(
-                pl.col("uscc").alias("key"),
-                "uscc",
-                "jurisdiction",
-                pl.col("want").alias("level"),
-                pl.format(
-                    "status changed {}, re-pair by {} ({} working days)",
-                    "status_changed",
-                    "deadline",
-                    pl.lit(policy.repair.working_days),
-                ).alias("detail"),
-                pl.format(
-                    "{}（{}）{}状态变更后未在{}前重新包保",
-                    "name",
-                    "uscc",
-                    "status_changed",
-                    "deadline",
-                ).alias("message_zh"),
-                pl.format(
-                    "business {} changed status on {} and was not re-paired by {}",
-                    "uscc",
-                    "status_changed",
-                    "deadline",
-                ).alias("message_en"),
-                pl.lit("repair.working_days").alias("clause"),
-            ),
-            "repair_overdue",
-            policy,
-        )
-    )
-
-    # unpaired: no current assignment (a running re-pairing window excuses it)
-    excused_f = _flags(changed.filter(pl.col("deadline") >= as_of_l)["bi"], n_b)
-    unpaired = b.filter(pl.Series(open_f & ~paired_f & ~excused_f))
-    parts.append(
-        _finish(
-            unpaired.select(
-                pl.col("uscc").alias("key"),
-                "uscc",
-                "jurisdiction",
-                pl.col("want").alias("level"),
-                pl.format("{}（{}）无包保干部", "name", "uscc").alias("message_zh"),
-                pl.format("business {} has no pairing cadre on {}", "uscc", as_of_l).alias(
-                    "message_en"
-                ),
-                pl.lit("tier_levels").alias("clause"),
-            ),
-            "unpaired",
-            policy,
-        )
-    )
-
-    # tier/level mismatch (层级对应)
-    mism = cur.filter(pl.col("want").is_not_null() & (pl.col("level") != pl.col("want")))
-    parts.append(
-        _finish(
-            mism.select(
-                pl.col("assignment_id").alias("key"),
-                "uscc",
-                "cadre_id",
-                "assignment_id",
-                "jurisdiction",
-                pl.col("want").alias("level"),
-                pl.format("tier {} wants {}, cadre is {}", "tier", "want", "level").alias("detail"),
-                pl.format(
-                    "{}级主体{}由{}级干部{}包保，应为{}级干部",
-                    "tier",
-                    "uscc",
-                    _zh(pl.col("level"), Level),
-                    "cadre_id",
-                    _zh(pl.col("want"), Level),
-                ).alias("message_zh"),
-                pl.format(
-                    "tier {} business {} is paired by {}-level cadre {}, policy wants {}",
-                    "tier",
-                    "uscc",
-                    "level",
-                    "cadre_id",
-                    "want",
-                ).alias("message_en"),
-                pl.format("tier_levels.{}", "tier").alias("clause"),
-            ),
-            "tier_level_mismatch",
-            policy,
-        )
-    )
-
-    # cadre outside the business's jurisdiction chain (属地)
-    outside = cur.filter(
-        pl.col("cadre_juris").is_not_null()
-        & ~pl.col("jurisdiction").str.starts_with(pl.col("cadre_prefix"))
-    )
-    parts.append(
-        _finish(
-            outside.select(
-                pl.col("assignment_id").alias("key"),
-                "uscc",
-                "cadre_id",
-                "assignment_id",
-                "jurisdiction",
-                "level",
-                pl.format("cadre in {}, business in {}", "cadre_juris", "jurisdiction").alias(
-                    "detail"
-                ),
-                pl.format(
-                    "干部{}（{}）包保辖区外主体{}（{}）",
-                    "cadre_id",
-                    "cadre_juris",
-                    "uscc",
-                    "jurisdiction",
-                ).alias("message_zh"),
-                pl.format(
-                    "cadre {} of {} pairs business {} in {}, outside the cadre's jurisdiction",
-                    "cadre_id",
-                    "cadre_juris",
-                    "uscc",
-                    "jurisdiction",
-                ).alias("message_en"),
-                pl.lit("tier_levels").alias("clause"),
-            ),
-            "cadre_outside_jurisdiction",
-            policy,
-        )
-    )
-
-    # load cap per level
-    if caps:
-        load = np.bincount(cur_ci.drop_nulls().to_numpy(), minlength=n_c)
-        loads = (
-            c.select("cadre_id", "level", "jurisdiction")
-            .with_columns(pl.Series("load", load, dtype=pl.Int64))
-            .filter(pl.col("load") > 0)
-            .with_columns(
-                pl.col("level")
-                .replace_strict(caps, default=None, return_dtype=pl.Int64)
-                .alias("cap")
-            )
-            .filter(pl.col("cap").is_not_null() & (pl.col("load") > pl.col("cap")))
-        )
-        parts.append(
-            _finish(
-                loads.select(
-                    pl.col("cadre_id").alias("key"),
-                    "cadre_id",
-                    "jurisdiction",
-                    "level",
-                    pl.format("load {} > cap {}", "load", "cap").alias("detail"),
-                    pl.format("干部{}包保{}户，超过上限{}户", "cadre_id", "load", "cap").alias(
-                        "message_zh"
-                    ),
-                    pl.format(
-                        "cadre {} pairs {} businesses, above the cap of {}",
-                        "cadre_id",
-                        "load",
-                        "cap",
-                    ).alias("message_en"),
-                    pl.format("load_cap.{}", "level").alias("clause"),
-                ),
-                "cadre_overloaded",
-                policy,
-            )
-        )
-
-    del cur  # the large frames are freed as soon as their checks are done
-    # assignment history: overlaps and gaps between consecutive assignments of a business
-    far = pl.lit(_FAR, dtype=pl.Date)
-    started = a.filter(pl.col("valid_from") <= as_of_l)
-    # most businesses have one assignment: keep those with several (a bincount by code)
-    sb = started["bi"]
-    per_b = np.bincount(sb.drop_nulls().to_numpy(), minlength=1)
-    several = np.where(sb.is_null().to_numpy(), sb.null_count() > 1, per_b[sb.fill_null(0)] > 1)
-    hist = (
-        started.filter(pl.Series(several, dtype=pl.Boolean))
-        .with_columns(pl.col("valid_to").fill_null(far).alias("end"))
-        .sort("bi", "valid_from", "end", "assignment_id")
-    )
-    # the latest end among the business's earlier assignments: one running maximum over
-    # (business, end) keys, as rows come sorted by business (a window over groups cost more)
-    group = hist["bi"].fill_null(-1).to_numpy() + 1
-    ends = hist["end"].cast(pl.Int32).to_numpy().astype(np.int64)
-    if len(ends):
-        low = int(ends.min())
-        span = int(ends.max()) - low + 1
-        running = np.maximum.accumulate(group * span + (ends - low))
-        prev_end = np.zeros(len(ends), dtype=np.int64)
-        prev_end[1:] = running[:-1] - group[1:] * span + low
-        follows = np.zeros(len(ends), dtype=bool)
-        follows[1:] = group[1:] == group[:-1]
-        hist = hist.with_columns(
-            pl.Series("prev_end", prev_end).cast(pl.Int32).cast(pl.Date)
-        ).filter(pl.Series(follows))
-    else:
-        hist = hist.with_columns(pl.lit(None, dtype=pl.Date).alias("prev_end"))
-    del group, ends
-    # a small frame: the business's columns by row code (a left join would hash all of b)
-    known_bi = hist.select(pl.when(pl.col("bi") < n_b).then(pl.col("bi"))).to_series()
-    hist = hist.with_columns(b["jurisdiction"].gather(known_bi), b["name"].gather(known_bi))
-    for kind, cond, zh, en in (
-        (
-            "assignment_overlap",
-            pl.col("valid_from") < pl.col("prev_end"),
-            "{}（{}）包保期间重叠：{}起，前一包保至{}",
-            "assignment {} of business {} starts {} before the earlier one ends {}",
-        ),
-        (
-            "assignment_gap",
-            pl.col("valid_from") > pl.col("prev_end"),
-            "{}（{}）包保断档：{}起才重新包保，前一包保止于{}",
-            "assignment {} of business {} starts {} after a gap since {}",
-        ),
-    ):
-        rows = hist.filter(cond)
-        parts.append(
-            _finish(
-                rows.select(
-                    pl.col("assignment_id").alias("key"),
-                    "uscc",
-                    "cadre_id",
-                    "assignment_id",
-                    "jurisdiction",
-                    pl.format("from {}, previous until {}", "valid_from", "prev_end").alias(
-                        "detail"
-                    ),
-                    pl.format(zh, "name", "uscc", "valid_from", "prev_end").alias("message_zh"),
-                    pl.format(en, "assignment_id", "uscc", "valid_from", "prev_end").alias(
-                        "message_en"
-                    ),
-                    pl.lit("assignments.history").alias("clause"),
-                ),
-                kind,
-                policy,
-            )
-        )
-
-    del started, hist, sb, several
-    # pledges and lists past their due date
-    due_rows = [
-        (lv.code, rule.document.code, rule.due)
-        for rule in policy.documents
-        if rule.due < as_of
-        for lv in rule.levels
-    ]
-    if due_rows:
-        due = pl.DataFrame(
-            {
-                "level": [x[0] for x in due_rows],
-                "document": [x[1] for x in due_rows],
-                "due": [x[2] for x in due_rows],
-            },
-            schema={"level": pl.Utf8, "document": pl.Utf8, "due": pl.Date},
-        )
-        # one integer per (cadre, document): the cadre's row code and the document's rank
-        docs = sorted({x[1] for x in due_rows})
-        doc_key = pl.col("document").replace_strict(
-            docs, list(range(len(docs))), default=None, return_dtype=pl.Int64
-        )
-        signed = (
-            p.select(
-                (_lookup_runs(p["cadre_id"], c_keys) * len(docs) + doc_key).alias("cd"),
-                "signed",
-            )
-            .filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l))
-            .get_column("cd")
-        )
-        # a flag per (cadre, document) signed in time; pledges of cadres not in the ledger
-        # (codes from n_c up) cannot settle what a ledger cadre owes
-        signed_f = _flags(signed, n_c * len(docs))
-        owed = (
-            c.filter(pl.col("active_to").is_null() | (pl.col("active_to") > as_of_l))
-            .join(due, on="level")
-            .filter(pl.col("active_from").is_null() | (pl.col("active_from") <= pl.col("due")))
-            .with_columns((pl.col("ci") * len(docs) + doc_key).alias("cd"))
-        )
-        owed = owed.filter(pl.Series(~signed_f[owed["cd"].to_numpy()]))
-        del signed, signed_f
-        for kind, is_pledge in (("pledge_missing", True), ("list_missing", False)):
-            rows = owed.filter((pl.col("document") == PairingList.PLEDGE.code) == is_pledge)
-            parts.append(
-                _finish(
-                    rows.select(
-                        pl.format("{}/{}", "cadre_id", "document").alias("key"),
-                        "cadre_id",
-                        "document",
-                        "jurisdiction",
-                        "level",
-                        pl.format("due {}", "due").alias("detail"),
-                        pl.format(
-                            "{}级干部{}的{}逾期未签（应于{}前）",
-                            _zh(pl.col("level"), Level),
-                            "cadre_id",
-                            _zh(pl.col("document"), PairingList),
-                            "due",
-                        ).alias("message_zh"),
-                        pl.format(
-                            "cadre {} has no signed {} (due {})", "cadre_id", "document", "due"
-                        ).alias("message_en"),
-                        pl.format("documents.{}", "document").alias("clause"),
-                    ),
-                    kind,
-                    policy,
-                )
-            )
-
     # overdue visits: closed periods of the cadre level's cadence, fully covered by the
     # assignment, with fewer visits by that cadre than min_visits
     period_rows: list[tuple[str, dt.date, dt.date, int]] = []
@@ -1129,10 +730,13 @@ def audit(
         level_codes = [x.code for x in Level]
         # one integer id per (business, cadre) pair of the assignments whose business and
         # cadre are in the ledger; visits are counted per pair and period of its level
-        known = a.filter((pl.col("bi") < n_b) & (pl.col("ci") < n_c))
-        # the first assignment of each pair, found on one integer per pair (no string hashing)
-        first = (known["bi"] * n_c + known["ci"]).arg_unique()
-        pairs = known.select("bi", "ci", "uscc", "cadre_id")[first]
+        bi, ci = a["bi"].fill_null(n_b).to_numpy(), a["ci"].fill_null(n_c).to_numpy()
+        known = np.flatnonzero((bi < n_b) & (ci < n_c))
+        # the first assignment of each pair, found on one integer per pair (no string hashing);
+        # the pairs are kept as row numbers of ``a`` (copies of its strings cost 100 MB)
+        first = known[pl.Series(bi[known] * n_c + ci[known]).arg_unique().to_numpy()]
+        pairs = pl.DataFrame({"bi": bi[first], "ci": ci[first]})
+        del bi, ci, known
         pairs = (
             pairs.with_columns(
                 c["level"]
@@ -1144,10 +748,9 @@ def audit(
             .with_row_index("pair")
             .with_columns(pl.col("pair").cast(pl.Int64))
         )
-        del known, first
         # each visit's pair (row of ``pairs``) and date as days, kept when in the window
-        v_pair = _pair_codes(v, pairs)
-        pairs = pairs.drop("uscc", "cadre_id")
+        v_pair = _pair_codes(v, a, first)
+        del first
         v_days = v["date"].cast(pl.Int32).to_numpy()
         in_window = (v_pair >= 0) & (v_days < _days(as_of)) & (v_days >= _days(since))
         v_pair, v_days = v_pair[in_window], v_days[in_window]
@@ -1264,6 +867,14 @@ def audit(
     else:
         overdue_bi = pl.Series("bi", [], dtype=pl.Int64)
 
+    return parts, overdue_bi
+
+
+def _unfollowed_problems(b: Any, c: Any, v: Any, policy: PairingPolicy, as_of: dt.date) -> Any:
+    """Findings ``problem_without_follow_up``."""
+    pl = _pl()
+    as_of_l = pl.lit(as_of, dtype=pl.Date)
+    parts: list[Any] = []
     # problems found on a visit without a follow-up visit in time (回头看)
     days = policy.follow_up_days
     # select before filtering: the filter then copies four columns, not the problem lists
@@ -1327,65 +938,24 @@ def audit(
         )
     )
 
-    # director and officers (食品安全总监、食品安全员)
-    staff = policy.staffing
-    staffed = pl.Series(open_f)
-    if staff.kinds:
-        staffed &= b["kind"].is_in([k.code for k in staff.kinds])
-    if staff.director:
-        no_dir = b.filter(
-            staffed, pl.col("director").is_null() | (pl.col("director").str.strip_chars() == "")
-        )
-        parts.append(
-            _finish(
-                no_dir.select(
-                    pl.col("uscc").alias("key"),
-                    "uscc",
-                    "jurisdiction",
-                    pl.col("want").alias("level"),
-                    pl.format("{}（{}）未配备食品安全总监", "name", "uscc").alias("message_zh"),
-                    pl.format("business {} has no food safety director", "uscc").alias(
-                        "message_en"
-                    ),
-                    pl.lit("staffing.director").alias("clause"),
-                ),
-                "director_missing",
-                policy,
-            )
-        )
-    if staff.min_officers > 0:
-        n_off = (
-            pl.col("officers")
-            .list.eval(pl.element().filter(pl.element().str.strip_chars() != ""))
-            .list.len()
-            .fill_null(0)
-        )
-        n_officers = b.select(n_off).to_series()
-        short_f = staffed & (n_officers < staff.min_officers)
-        no_off = b.filter(short_f).with_columns(n_officers.filter(short_f).alias("n_officers"))
-        parts.append(
-            _finish(
-                no_off.select(
-                    pl.col("uscc").alias("key"),
-                    "uscc",
-                    "jurisdiction",
-                    pl.col("want").alias("level"),
-                    pl.format(
-                        "{} officer(s), {} required", "n_officers", pl.lit(staff.min_officers)
-                    ).alias("detail"),
-                    pl.format("{}（{}）食品安全员配备不足", "name", "uscc").alias("message_zh"),
-                    pl.format(
-                        "business {} has fewer food safety officers than {}",
-                        "uscc",
-                        pl.lit(staff.min_officers),
-                    ).alias("message_en"),
-                    pl.lit("staffing.min_officers").alias("clause"),
-                ),
-                "officer_missing",
-                policy,
-            )
-        )
+    return parts[0]
 
+
+def _routine_gaps(
+    b: Any,
+    r: Any,
+    b_keys: _KeyIndex,
+    open_f: Any,
+    policy: PairingPolicy,
+    as_of: dt.date,
+    since: dt.date,
+) -> list[Any]:
+    """Findings ``routine_gap``."""
+    pl = _pl()
+    np = require("numpy", extra="data", feature="the pairing audit")
+    n_b = b.height
+    as_of_l = pl.lit(as_of, dtype=pl.Date)
+    parts: list[Any] = []
     # routine records (日管控、周排查、月调度) of the businesses the ledger keeps them for
     required = [x.code for x in policy.routines.required]
     if required and r.height:
@@ -1553,6 +1123,532 @@ def audit(
                 policy,
             )
         )
+
+    return parts
+
+
+def audit(
+    ledger: Any,
+    policy: PairingPolicy,
+    as_of: dt.date | None = None,
+    *,
+    since: dt.date | None = None,
+) -> AuditResult:
+    """Audit a pairing ledger against a policy (包保台账核查).
+
+    Args:
+        ledger: a :class:`foodsafety.ledger.Ledger`, a :class:`foodsafety.samples.Sample`, or a
+            mapping of table name → polars DataFrame (missing tables are empty).
+        policy: the pairing policy to apply.
+        as_of: the audit date (default today); a period or deadline counts when it ended on or
+            before it.
+        since: the start of the window for visit and routine periods (default one year
+            before ``as_of``).
+
+    Returns:
+        The findings (see the module docstring for each kind's rule) and the coverage table.
+
+    Raises:
+        RuleError: ``since`` is not before ``as_of``.
+    """
+    pl = _pl()
+    as_of = as_of or dt.date.today()
+    since = since or _year_before(as_of)
+    if since >= as_of:
+        raise RuleError(
+            f"the audit window must start before as_of (since {since}, as_of {as_of})",
+            field="since",
+            value=since,
+        )
+    t = _tables(ledger)
+    b, c, a, p, v, r = (
+        t["businesses"],
+        t["cadres"],
+        t["assignments"],
+        t["pledges"],
+        t["visits"],
+        t["routines"],
+    )
+    # integer codes, computed once: ``bi`` (row of the business) and ``ci`` (row of the cadre);
+    # the joins and group-bys below then key 10^6 rows by integers instead of strings
+    n_b, n_c = b.height, c.height
+    b = b.with_row_index("bi").with_columns(pl.col("bi").cast(pl.Int64))
+    c = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.Int64))
+    b_keys, c_keys = _KeyIndex(b["uscc"]), _KeyIndex(c["cadre_id"])
+    a = a.with_columns(
+        _encode(a["uscc"], b_keys).alias("bi"), _encode(a["cadre_id"], c_keys).alias("ci")
+    )
+    # the visit checks (about half the work) run on a second thread while this one does the
+    # rest: polars and numpy release the GIL in their loops, and most of the audit's steps
+    # use one core only; the findings do not depend on the order the parts finish in
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="foodsafety-audit")
+    visits_job = pool.submit(_overdue_visits, b, c, a, v, policy, as_of, since)
+    follow_job = pool.submit(_unfollowed_problems, b, c, v, policy, as_of)
+    pool.shutdown(wait=False)  # the thread ends once both jobs are done
+    tier_map = {tier.code: level.code for tier, level in policy.tier_levels.items()}
+    caps = {level.code: cap for level, cap in policy.load_cap.items()}
+    as_of_l = pl.lit(as_of, dtype=pl.Date)
+
+    np = require("numpy", extra="data", feature="the pairing audit")
+    b = b.with_columns(
+        pl.col("tier").replace_strict(tier_map, default=None, return_dtype=pl.Utf8).alias("want")
+    )
+    # the open businesses as a mask over b's rows: each check filters b once for its own
+    # rows (a filtered copy of all of b's columns cost 130 MB at a million businesses)
+    open_f = (
+        b.select(
+            (pl.col("opened").is_null() | (pl.col("opened") <= as_of_l))
+            & (pl.col("closed").is_null() | (pl.col("closed") > as_of_l))
+        )
+        .to_series()
+        .to_numpy()
+    )
+    ob = np.flatnonzero(open_f)
+    # the assignments in force (a mask over a's rows), and the rows of those on open
+    # businesses with their business's and cadre's row codes: the checks below work on the
+    # codes, and gather strings only for the rows they report
+    a_bi = a["bi"].fill_null(n_b).to_numpy()
+    a_ci = np.minimum(a["ci"].fill_null(n_c).to_numpy(), n_c)  # n_c: not in the ledger
+    in_force = a.select(
+        (pl.col("valid_from") <= as_of_l)
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") > as_of_l))
+    ).to_series()
+    paired_f = _flags(a["bi"].filter(in_force), n_b)
+    known_b = a_bi < n_b
+    on_open = known_b & open_f[np.where(known_b, a_bi, 0)]
+    cur_rows = np.flatnonzero(in_force.fill_null(False).to_numpy() & on_open)
+    cur_bi, cur_ci = a_bi[cur_rows], a_ci[cur_rows]
+    del a_bi, a_ci, known_b, on_open, in_force
+    cur_known_c = cur_ci < n_c
+    cur_ci_or_0 = pl.Series(np.where(cur_known_c, cur_ci, 0))
+
+    def reported(rows: Any) -> Any:
+        """The assignments at ``rows`` of ``a``, with their business's and cadre's columns."""
+        found = a.select("assignment_id", "uscc", "cadre_id", "bi", "ci")[rows]
+        return found.with_columns(
+            b["jurisdiction"].gather(found["bi"]),
+            b["want"].gather(found["bi"]),
+            b["tier"].gather(found["bi"]),
+            c["level"].gather(found["ci"]),
+            c["jurisdiction"].gather(found["ci"]).alias("cadre_juris"),
+        )
+
+    parts: list[Any] = []
+
+    # re-pairing deadline after a status change (working days, polars business days)
+    hol = list(policy.repair.holidays)
+    changed = b.filter(pl.Series(open_f), pl.col("status_changed").is_not_null()).with_columns(
+        pl.col("status_changed")
+        .dt.add_business_days(policy.repair.working_days, holidays=hol, roll="backward")
+        .alias("deadline")
+    )
+    repaired_in_time = (
+        changed.select("bi", "status_changed", "deadline")
+        .join(a.select("bi", "valid_from"), on="bi")
+        .filter(
+            (pl.col("valid_from") >= pl.col("status_changed"))
+            & (pl.col("valid_from") <= pl.col("deadline"))
+        )
+        .select("bi")
+        .unique()
+    )
+    late = changed.filter(pl.col("deadline") < as_of_l).join(repaired_in_time, on="bi", how="anti")
+    parts.append(
+        _finish(
+            late.select(
+                pl.col("uscc").alias("key"),
+                "uscc",
+                "jurisdiction",
+                pl.col("want").alias("level"),
+                pl.format(
+                    "status changed {}, re-pair by {} ({} working days)",
+                    "status_changed",
+                    "deadline",
+                    pl.lit(policy.repair.working_days),
+                ).alias("detail"),
+                pl.format(
+                    "{}（{}）{}状态变更后未在{}前重新包保",
+                    "name",
+                    "uscc",
+                    "status_changed",
+                    "deadline",
+                ).alias("message_zh"),
+                pl.format(
+                    "business {} changed status on {} and was not re-paired by {}",
+                    "uscc",
+                    "status_changed",
+                    "deadline",
+                ).alias("message_en"),
+                pl.lit("repair.working_days").alias("clause"),
+            ),
+            "repair_overdue",
+            policy,
+        )
+    )
+
+    # unpaired: no current assignment (a running re-pairing window excuses it)
+    excused_f = _flags(changed.filter(pl.col("deadline") >= as_of_l)["bi"], n_b)
+    unpaired = b.filter(pl.Series(open_f & ~paired_f & ~excused_f))
+    parts.append(
+        _finish(
+            unpaired.select(
+                pl.col("uscc").alias("key"),
+                "uscc",
+                "jurisdiction",
+                pl.col("want").alias("level"),
+                pl.format("{}（{}）无包保干部", "name", "uscc").alias("message_zh"),
+                pl.format("business {} has no pairing cadre on {}", "uscc", as_of_l).alias(
+                    "message_en"
+                ),
+                pl.lit("tier_levels").alias("clause"),
+            ),
+            "unpaired",
+            policy,
+        )
+    )
+
+    # tier/level mismatch (层级对应)
+    # the wanted and the actual level as small integers: a level the policy wants gets its
+    # rank among those, any other level -3, a null level -2 (compares as unknown: no finding)
+    targets = sorted(set(tier_map.values()))
+    want_code = (
+        b["want"]
+        .replace_strict(targets, list(range(len(targets))), default=-1, return_dtype=pl.Int8)
+        .fill_null(-1)
+        .to_numpy()
+    )
+    level_code = np.append(
+        c["level"]
+        .replace_strict(targets, list(range(len(targets))), default=-3, return_dtype=pl.Int8)
+        .fill_null(-2)
+        .to_numpy(),
+        np.int8(-2),  # the row code of a cadre not in the ledger
+    )
+    want_at, level_at = want_code[cur_bi], level_code[cur_ci]
+    mism = reported(cur_rows[(want_at >= 0) & (level_at != -2) & (level_at != want_at)])
+    del want_at, level_at
+    parts.append(
+        _finish(
+            mism.select(
+                pl.col("assignment_id").alias("key"),
+                "uscc",
+                "cadre_id",
+                "assignment_id",
+                "jurisdiction",
+                pl.col("want").alias("level"),
+                pl.format("tier {} wants {}, cadre is {}", "tier", "want", "level").alias("detail"),
+                pl.format(
+                    "{}级主体{}由{}级干部{}包保，应为{}级干部",
+                    "tier",
+                    "uscc",
+                    _zh(pl.col("level"), Level),
+                    "cadre_id",
+                    _zh(pl.col("want"), Level),
+                ).alias("message_zh"),
+                pl.format(
+                    "tier {} business {} is paired by {}-level cadre {}, policy wants {}",
+                    "tier",
+                    "uscc",
+                    "level",
+                    "cadre_id",
+                    "want",
+                ).alias("message_en"),
+                pl.format("tier_levels.{}", "tier").alias("clause"),
+            ),
+            "tier_level_mismatch",
+            policy,
+        )
+    )
+
+    # cadre outside the business's jurisdiction chain (属地)
+    prefix = c.select(_prefix(pl.col("jurisdiction"))).to_series()  # once per cadre
+    away = (
+        pl.select(
+            prefix.gather(cur_ci_or_0).is_not_null()
+            & ~b["jurisdiction"]
+            .gather(pl.Series(cur_bi))
+            .str.starts_with(prefix.gather(cur_ci_or_0))
+        )
+        .to_series()
+        .fill_null(False)
+        .to_numpy()
+    )
+    outside = reported(cur_rows[away & cur_known_c])
+    del prefix, away
+    parts.append(
+        _finish(
+            outside.select(
+                pl.col("assignment_id").alias("key"),
+                "uscc",
+                "cadre_id",
+                "assignment_id",
+                "jurisdiction",
+                "level",
+                pl.format("cadre in {}, business in {}", "cadre_juris", "jurisdiction").alias(
+                    "detail"
+                ),
+                pl.format(
+                    "干部{}（{}）包保辖区外主体{}（{}）",
+                    "cadre_id",
+                    "cadre_juris",
+                    "uscc",
+                    "jurisdiction",
+                ).alias("message_zh"),
+                pl.format(
+                    "cadre {} of {} pairs business {} in {}, outside the cadre's jurisdiction",
+                    "cadre_id",
+                    "cadre_juris",
+                    "uscc",
+                    "jurisdiction",
+                ).alias("message_en"),
+                pl.lit("tier_levels").alias("clause"),
+            ),
+            "cadre_outside_jurisdiction",
+            policy,
+        )
+    )
+
+    # load cap per level
+    if caps:
+        load = np.bincount(cur_ci[cur_known_c], minlength=n_c)
+        loads = (
+            c.select("cadre_id", "level", "jurisdiction")
+            .with_columns(pl.Series("load", load, dtype=pl.Int64))
+            .filter(pl.col("load") > 0)
+            .with_columns(
+                pl.col("level")
+                .replace_strict(caps, default=None, return_dtype=pl.Int64)
+                .alias("cap")
+            )
+            .filter(pl.col("cap").is_not_null() & (pl.col("load") > pl.col("cap")))
+        )
+        parts.append(
+            _finish(
+                loads.select(
+                    pl.col("cadre_id").alias("key"),
+                    "cadre_id",
+                    "jurisdiction",
+                    "level",
+                    pl.format("load {} > cap {}", "load", "cap").alias("detail"),
+                    pl.format("干部{}包保{}户，超过上限{}户", "cadre_id", "load", "cap").alias(
+                        "message_zh"
+                    ),
+                    pl.format(
+                        "cadre {} pairs {} businesses, above the cap of {}",
+                        "cadre_id",
+                        "load",
+                        "cap",
+                    ).alias("message_en"),
+                    pl.format("load_cap.{}", "level").alias("clause"),
+                ),
+                "cadre_overloaded",
+                policy,
+            )
+        )
+
+    del cur_rows, cur_bi, cur_ci, cur_known_c, cur_ci_or_0
+    # assignment history: overlaps and gaps between consecutive assignments of a business
+    far = pl.lit(_FAR, dtype=pl.Date)
+    started = a.filter(pl.col("valid_from") <= as_of_l)
+    # most businesses have one assignment: keep those with several (a bincount by code)
+    sb = started["bi"]
+    per_b = np.bincount(sb.drop_nulls().to_numpy(), minlength=1)
+    several = np.where(sb.is_null().to_numpy(), sb.null_count() > 1, per_b[sb.fill_null(0)] > 1)
+    hist = (
+        started.filter(pl.Series(several, dtype=pl.Boolean))
+        .with_columns(pl.col("valid_to").fill_null(far).alias("end"))
+        .sort("bi", "valid_from", "end", "assignment_id")
+    )
+    # the latest end among the business's earlier assignments: one running maximum over
+    # (business, end) keys, as rows come sorted by business (a window over groups cost more)
+    group = hist["bi"].fill_null(-1).to_numpy() + 1
+    ends = hist["end"].cast(pl.Int32).to_numpy().astype(np.int64)
+    if len(ends):
+        low = int(ends.min())
+        span = int(ends.max()) - low + 1
+        running = np.maximum.accumulate(group * span + (ends - low))
+        prev_end = np.zeros(len(ends), dtype=np.int64)
+        prev_end[1:] = running[:-1] - group[1:] * span + low
+        follows = np.zeros(len(ends), dtype=bool)
+        follows[1:] = group[1:] == group[:-1]
+        hist = hist.with_columns(
+            pl.Series("prev_end", prev_end).cast(pl.Int32).cast(pl.Date)
+        ).filter(pl.Series(follows))
+    else:
+        hist = hist.with_columns(pl.lit(None, dtype=pl.Date).alias("prev_end"))
+    del group, ends
+    # a small frame: the business's columns by row code (a left join would hash all of b)
+    known_bi = hist.select(pl.when(pl.col("bi") < n_b).then(pl.col("bi"))).to_series()
+    hist = hist.with_columns(b["jurisdiction"].gather(known_bi), b["name"].gather(known_bi))
+    for kind, cond, zh, en in (
+        (
+            "assignment_overlap",
+            pl.col("valid_from") < pl.col("prev_end"),
+            "{}（{}）包保期间重叠：{}起，前一包保至{}",
+            "assignment {} of business {} starts {} before the earlier one ends {}",
+        ),
+        (
+            "assignment_gap",
+            pl.col("valid_from") > pl.col("prev_end"),
+            "{}（{}）包保断档：{}起才重新包保，前一包保止于{}",
+            "assignment {} of business {} starts {} after a gap since {}",
+        ),
+    ):
+        rows = hist.filter(cond)
+        parts.append(
+            _finish(
+                rows.select(
+                    pl.col("assignment_id").alias("key"),
+                    "uscc",
+                    "cadre_id",
+                    "assignment_id",
+                    "jurisdiction",
+                    pl.format("from {}, previous until {}", "valid_from", "prev_end").alias(
+                        "detail"
+                    ),
+                    pl.format(zh, "name", "uscc", "valid_from", "prev_end").alias("message_zh"),
+                    pl.format(en, "assignment_id", "uscc", "valid_from", "prev_end").alias(
+                        "message_en"
+                    ),
+                    pl.lit("assignments.history").alias("clause"),
+                ),
+                kind,
+                policy,
+            )
+        )
+
+    del started, hist, sb, several
+    # pledges and lists past their due date
+    due_rows = [
+        (lv.code, rule.document.code, rule.due)
+        for rule in policy.documents
+        if rule.due < as_of
+        for lv in rule.levels
+    ]
+    if due_rows:
+        due = pl.DataFrame(
+            {
+                "level": [x[0] for x in due_rows],
+                "document": [x[1] for x in due_rows],
+                "due": [x[2] for x in due_rows],
+            },
+            schema={"level": pl.Utf8, "document": pl.Utf8, "due": pl.Date},
+        )
+        # one integer per (cadre, document): the cadre's row code and the document's rank
+        docs = sorted({x[1] for x in due_rows})
+        doc_key = pl.col("document").replace_strict(
+            docs, list(range(len(docs))), default=None, return_dtype=pl.Int64
+        )
+        signed = (
+            p.select(
+                (_lookup_runs(p["cadre_id"], c_keys) * len(docs) + doc_key).alias("cd"),
+                "signed",
+            )
+            .filter(pl.col("signed").is_not_null() & (pl.col("signed") <= as_of_l))
+            .get_column("cd")
+        )
+        # a flag per (cadre, document) signed in time; pledges of cadres not in the ledger
+        # (codes from n_c up) cannot settle what a ledger cadre owes
+        signed_f = _flags(signed, n_c * len(docs))
+        owed = (
+            c.filter(pl.col("active_to").is_null() | (pl.col("active_to") > as_of_l))
+            .join(due, on="level")
+            .filter(pl.col("active_from").is_null() | (pl.col("active_from") <= pl.col("due")))
+            .with_columns((pl.col("ci") * len(docs) + doc_key).alias("cd"))
+        )
+        owed = owed.filter(pl.Series(~signed_f[owed["cd"].to_numpy()]))
+        del signed, signed_f
+        for kind, is_pledge in (("pledge_missing", True), ("list_missing", False)):
+            rows = owed.filter((pl.col("document") == PairingList.PLEDGE.code) == is_pledge)
+            parts.append(
+                _finish(
+                    rows.select(
+                        pl.format("{}/{}", "cadre_id", "document").alias("key"),
+                        "cadre_id",
+                        "document",
+                        "jurisdiction",
+                        "level",
+                        pl.format("due {}", "due").alias("detail"),
+                        pl.format(
+                            "{}级干部{}的{}逾期未签（应于{}前）",
+                            _zh(pl.col("level"), Level),
+                            "cadre_id",
+                            _zh(pl.col("document"), PairingList),
+                            "due",
+                        ).alias("message_zh"),
+                        pl.format(
+                            "cadre {} has no signed {} (due {})", "cadre_id", "document", "due"
+                        ).alias("message_en"),
+                        pl.format("documents.{}", "document").alias("clause"),
+                    ),
+                    kind,
+                    policy,
+                )
+            )
+
+    # director and officers (食品安全总监、食品安全员)
+    staff = policy.staffing
+    staffed = pl.Series(open_f)
+    if staff.kinds:
+        staffed &= b["kind"].is_in([k.code for k in staff.kinds])
+    if staff.director:
+        no_dir = b.filter(
+            staffed, pl.col("director").is_null() | (pl.col("director").str.strip_chars() == "")
+        )
+        parts.append(
+            _finish(
+                no_dir.select(
+                    pl.col("uscc").alias("key"),
+                    "uscc",
+                    "jurisdiction",
+                    pl.col("want").alias("level"),
+                    pl.format("{}（{}）未配备食品安全总监", "name", "uscc").alias("message_zh"),
+                    pl.format("business {} has no food safety director", "uscc").alias(
+                        "message_en"
+                    ),
+                    pl.lit("staffing.director").alias("clause"),
+                ),
+                "director_missing",
+                policy,
+            )
+        )
+    if staff.min_officers > 0:
+        n_off = (
+            pl.col("officers")
+            .list.eval(pl.element().filter(pl.element().str.strip_chars() != ""))
+            .list.len()
+            .fill_null(0)
+        )
+        n_officers = b.select(n_off).to_series()
+        short_f = staffed & (n_officers < staff.min_officers)
+        no_off = b.filter(short_f).with_columns(n_officers.filter(short_f).alias("n_officers"))
+        parts.append(
+            _finish(
+                no_off.select(
+                    pl.col("uscc").alias("key"),
+                    "uscc",
+                    "jurisdiction",
+                    pl.col("want").alias("level"),
+                    pl.format(
+                        "{} officer(s), {} required", "n_officers", pl.lit(staff.min_officers)
+                    ).alias("detail"),
+                    pl.format("{}（{}）食品安全员配备不足", "name", "uscc").alias("message_zh"),
+                    pl.format(
+                        "business {} has fewer food safety officers than {}",
+                        "uscc",
+                        pl.lit(staff.min_officers),
+                    ).alias("message_en"),
+                    pl.lit("staffing.min_officers").alias("clause"),
+                ),
+                "officer_missing",
+                policy,
+            )
+        )
+
+    parts.extend(_routine_gaps(b, r, b_keys, open_f, policy, as_of, since))
+    visit_parts, overdue_bi = visits_job.result()
+    parts.extend(visit_parts)
+    parts.append(follow_job.result())
 
     frame = pl.concat(parts, how="vertical").sort("kind", "key")
 
