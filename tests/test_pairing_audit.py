@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -453,3 +454,55 @@ def test_hashes_alike_in_their_top_bits_change_no_finding(
     monkeypatch.setattr(engine, "_hash", lambda values: values.hash(seed=1) & 0xFFFFF)
     assert audit(sample.tables, sample.policy, sample.as_of).frame.equals(expected)
     assert expected.height > 0
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    keep=st.sampled_from([1.0, 0.99, 0.8]),
+    reopen=st.booleans(),
+)
+def test_sorted_routine_runs_count_like_record_by_record(
+    seed: int, keep: float, reopen: bool
+) -> None:
+    # routine records in their usual order (each business's records of a routine together,
+    # by date) are counted run by run with binary searches; forcing the record-by-record
+    # path must give the same findings, with records dropped at random (gaps inside runs)
+    # and businesses opened or closed inside the window (windows shorter than the year)
+    import foodsafety.engines.audit as engine
+
+    sample = _faulty_small()
+    tables = dict(sample.tables)
+    tables["routines"] = sample.routines.filter(
+        pl.int_range(pl.len()).shuffle(seed=seed) < int(keep * sample.routines.height)
+    ).sort(pl.int_range(pl.len()))  # the order kept: a filter, not a shuffle
+    if reopen:
+        b = sample.businesses
+        offset = pl.duration(days=pl.int_range(pl.len()) % 200)
+        tables["businesses"] = b.with_columns(
+            pl.when(pl.int_range(pl.len()) % 3 == 0)
+            .then(pl.lit(sample.as_of - dt.timedelta(days=360)) + offset)
+            .otherwise(pl.col("opened"))
+            .alias("opened"),
+            pl.when(pl.int_range(pl.len()) % 3 == 1)
+            .then(pl.lit(sample.as_of - dt.timedelta(days=200)) + offset)
+            .otherwise(pl.col("closed"))
+            .alias("closed"),
+        )
+    taken = []
+    fast = engine._kept_in_sorted_runs
+
+    def spy(*args: Any) -> Any:
+        kept = fast(*args)
+        taken.append(kept is not None)
+        return kept
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_kept_in_sorted_runs", spy)
+        by_runs = audit(tables, sample.policy, sample.as_of).frame
+    assert taken == [True]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_kept_in_sorted_runs", lambda *args: None)
+        by_records = audit(tables, sample.policy, sample.as_of).frame
+    assert by_runs.equals(by_records)
+    assert by_runs.filter(kind="routine_gap").height > 0

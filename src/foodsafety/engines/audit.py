@@ -943,6 +943,86 @@ def _unfollowed_problems(b: Any, c: Any, v: Any, policy: PairingPolicy, as_of: d
     return parts[0]
 
 
+def _day_bounds(win: Any) -> tuple[Any, Any]:
+    """The first and last day a record of each window row may start on (numpy int64)."""
+    np = require("numpy", extra="data", feature="the pairing audit")
+    first = win["first"].to_numpy().astype(np.int64)
+    last = win["last"].to_numpy().astype(np.int64)
+    monthly = (win["routine"] == Routine.MONTHLY.code).fill_null(False).to_numpy()
+
+    def month_day(months: Any) -> Any:  # year * 12 + month - 1 -> days of the month's 1st
+        return (months - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+    return (
+        np.where(monthly, month_day(np.where(monthly, first, 1970 * 12)), first),
+        np.where(monthly, month_day(np.where(monthly, last, 1970 * 12)), last),
+    )
+
+
+def _kept_in_sorted_runs(
+    run: Any,
+    days: Any,
+    head_w: Any,
+    head_kind: Any,
+    bounds: tuple[Any, Any],
+    lo_day: int,
+    month_start: Any,
+) -> Any:
+    """The periods kept per window row, when the records come sorted; else None.
+
+    The common layout of a routine ledger (each business's records of one routine together,
+    by date, none repeated) lets each run be counted by two binary searches for its window's
+    first and last day, with running counts of the Mondays and the 1sts of a month for
+    weekly and monthly records, instead of a pass over every record's period. ``run`` is each
+    record's run, ``days`` its start (days since 1970), ``head_w`` each run's window row (-1:
+    none), ``head_kind`` each run's routine (0 daily, 1 weekly, 2 monthly), ``bounds`` each
+    window row's first and last day, ``month_start`` whether each day from ``lo_day`` on
+    (the audit window, which every window lies in) is a 1st. None when a window row has two
+    runs or a run's days do not strictly increase.
+    """
+    np = require("numpy", extra="data", feature="the pairing audit")
+    n_win = len(bounds[0])
+    runs = np.flatnonzero(head_w >= 0)
+    w = head_w[runs]
+    if len(w) and int(np.bincount(w, minlength=n_win).max()) > 1:
+        return None
+    kept = np.zeros(n_win, dtype=np.int64)
+    if not len(days):
+        return kept
+    d_min, d_max = int(days.min()), int(days.max())
+    key = run.astype(np.int64)
+    key <<= 32
+    key |= days - d_min
+    if not bool((key[1:] > key[:-1]).all()):
+        return None
+    # running counts: Mondays (1970-01-05 was one) and 1sts of a month (outside the audit
+    # window a day's flag does not matter: no window reaches it); in place, to hold few
+    # arrays of 4 million at once
+    step = days + 3
+    step %= 7
+    mondays = np.zeros(len(days) + 1, dtype=np.int32)
+    np.cumsum(step == 0, out=mondays[1:])
+    step[:] = days
+    step -= lo_day
+    np.clip(step, 0, len(month_start) - 1, out=step)
+    firsts = np.zeros(len(days) + 1, dtype=np.int32)
+    np.cumsum(month_start[step], out=firsts[1:])
+    del step
+    lo = np.maximum(bounds[0][w], d_min) - d_min
+    hi = np.minimum(bounds[1][w], d_max) - d_min
+    base = runs.astype(np.int64) << 32
+    at0 = np.searchsorted(key, base + lo, side="left")
+    at1 = np.searchsorted(key, base + hi, side="right")
+    kind = head_kind[runs]
+    n = np.where(
+        kind == 1,
+        mondays[at1] - mondays[at0],
+        np.where(kind == 2, firsts[at1] - firsts[at0], at1 - at0),
+    )
+    kept[w] = np.where(hi >= lo, n, 0)
+    return kept
+
+
 def _routine_gaps(
     b: Any,
     r: Any,
@@ -1031,62 +1111,86 @@ def _routine_gaps(
         span_month = span.astype("datetime64[D]").astype("datetime64[M]")
         month_of = span_month.astype(np.int64) + 1970 * 12  # year * 12 + month - 1, as in win
         month_start = span_month.astype("datetime64[D]").astype(np.int64) == span
-        brc_parts, idx_parts = [], []
-        for first_row in range(0, r.height, _SLICE):
-            rows = r.slice(first_row, _SLICE)
-            if run is None:
-                rb = head_bi[first_row : first_row + rows.height]
-                rc_np = head_rc[first_row : first_row + rows.height]
-            else:
-                at = run[first_row : first_row + rows.height]
-                rb, rc_np = head_bi[at], head_rc[at]
-                del at
-            dated = rows["period_start"].is_not_null().to_numpy()
-            days = rows["period_start"].cast(pl.Int32).fill_null(0).to_numpy().astype(np.int64)
-            in_span = dated & (days >= lo_day) & (days < hi_day)
-            k = np.where(in_span, days - lo_day, 0)
-            counts_here = in_span & (
-                (rc_np == daily)
-                | ((rc_np == weekly) & ((days + 3) % 7 == 0))  # 1970-01-05 was a Monday
-                | ((rc_np == monthly) & month_start[k])
-            )
-            ok = counts_here & (rc_np >= 0) & (rb >= 0) & (rb < n_b)
-            brc_parts.append(rb[ok] * nr + rc_np[ok])
-            idx_parts.append(np.where(rc_np == monthly, month_of[k], days)[ok].astype(np.int32))
-            del rows, rb, rc_np, dated, days, in_span, k, counts_here, ok
-        del head_bi, head_rc, run
-        brc = np.concatenate(brc_parts) if brc_parts else np.zeros(0, dtype=np.int64)
-        idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int32)
-        del brc_parts, idx_parts
-        # each record's (business, routine) row of ``win`` through a dense array over the
-        # codes, then the distinct periods kept per row (no join, no group-by); 32-bit
-        # arrays, as the 4 million records are the audit's peak of memory
+        # each (business, routine) row of ``win``, by a dense array over the codes
         slot = np.full(n_b * nr, -1, dtype=np.int32)
         slot[(win["bi"] * nr + win["rc"]).to_numpy()] = np.arange(win.height, dtype=np.int32)
-        wi = slot[brc]
-        del slot, brc
-        keep = wi >= 0
-        wic = np.where(keep, wi, 0)
-        keep &= idx >= win["first"].cast(pl.Int32).to_numpy()[wic]
-        keep &= idx <= win["last"].cast(pl.Int32).to_numpy()[wic]
-        del wic
-        wi, idx = wi[keep], idx[keep]
-        del keep
-        kept = np.zeros(win.height, dtype=np.int64)
-        if len(idx):
-            first_idx = int(idx.min())
-            span = int(idx.max()) - first_idx + 1
-            key = wi.astype(np.int64) * span + (idx - first_idx)
-            same_row = wi[1:] == wi[:-1]
-            runs = len(wi) - int(same_row.sum())
-            if runs == int((np.bincount(wi) > 0).sum()) and bool(
-                (np.diff(idx)[same_row] >= 0).all()
-            ):  # the usual order: each row's records in one run, by period; duplicates adjacent
-                key = key[np.concatenate(([True], key[1:] != key[:-1]))]
-            else:
-                key = pl.Series(key).unique().to_numpy()
-            kept = np.bincount(key // span, minlength=win.height)
-        del wi, idx
+        kept = None
+        if run is not None and r["period_start"].null_count() == 0:
+            valid = (head_bi >= 0) & (head_bi < n_b) & (head_rc >= 0)
+            head_w = np.full(len(head_bi), -1, dtype=np.int32)
+            head_w[valid] = slot[head_bi[valid] * nr + head_rc[valid]]
+            kind_of = np.array(
+                [
+                    [Routine.DAILY.code, Routine.WEEKLY.code].index(x)
+                    if x in (Routine.DAILY.code, Routine.WEEKLY.code)
+                    else 2
+                    for x in required
+                ]
+            )
+            kept = _kept_in_sorted_runs(
+                run,
+                r["period_start"].to_physical().to_numpy(),  # days since 1970 (int32)
+                head_w,
+                kind_of[np.maximum(head_rc, 0)],
+                _day_bounds(win),
+                lo_day,
+                month_start,
+            )
+        if kept is None:  # records out of order, repeated, or undated: record by record
+            brc_parts, idx_parts = [], []
+            for first_row in range(0, r.height, _SLICE):
+                rows = r.slice(first_row, _SLICE)
+                if run is None:
+                    rb = head_bi[first_row : first_row + rows.height]
+                    rc_np = head_rc[first_row : first_row + rows.height]
+                else:
+                    at = run[first_row : first_row + rows.height]
+                    rb, rc_np = head_bi[at], head_rc[at]
+                    del at
+                dated = rows["period_start"].is_not_null().to_numpy()
+                days = rows["period_start"].cast(pl.Int32).fill_null(0).to_numpy().astype(np.int64)
+                in_span = dated & (days >= lo_day) & (days < hi_day)
+                k = np.where(in_span, days - lo_day, 0)
+                counts_here = in_span & (
+                    (rc_np == daily)
+                    | ((rc_np == weekly) & ((days + 3) % 7 == 0))  # 1970-01-05 was a Monday
+                    | ((rc_np == monthly) & month_start[k])
+                )
+                ok = counts_here & (rc_np >= 0) & (rb >= 0) & (rb < n_b)
+                brc_parts.append(rb[ok] * nr + rc_np[ok])
+                idx_parts.append(np.where(rc_np == monthly, month_of[k], days)[ok].astype(np.int32))
+                del rows, rb, rc_np, dated, days, in_span, k, counts_here, ok
+            del head_bi, head_rc, run
+            brc = np.concatenate(brc_parts) if brc_parts else np.zeros(0, dtype=np.int64)
+            idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, dtype=np.int32)
+            del brc_parts, idx_parts
+            # each record's row of ``win``, then the distinct periods kept per row (no join,
+            # no group-by); 32-bit arrays, as the 4 million records are the audit's peak of memory
+            wi = slot[brc]
+            del brc
+            keep = wi >= 0
+            wic = np.where(keep, wi, 0)
+            keep &= idx >= win["first"].cast(pl.Int32).to_numpy()[wic]
+            keep &= idx <= win["last"].cast(pl.Int32).to_numpy()[wic]
+            del wic
+            wi, idx = wi[keep], idx[keep]
+            del keep
+            kept = np.zeros(win.height, dtype=np.int64)
+            if len(idx):
+                first_idx = int(idx.min())
+                span = int(idx.max()) - first_idx + 1
+                key = wi.astype(np.int64) * span + (idx - first_idx)
+                same_row = wi[1:] == wi[:-1]
+                runs = len(wi) - int(same_row.sum())
+                if runs == int((np.bincount(wi) > 0).sum()) and bool(
+                    (np.diff(idx)[same_row] >= 0).all()
+                ):  # the usual order: each row's records in one run, by period; duplicates adjacent
+                    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+                else:
+                    key = pl.Series(key).unique().to_numpy()
+                kept = np.bincount(key // span, minlength=win.height)
+            del wi, idx
+        del slot
         short = kept < win["expected"].to_numpy()
         # rechunk: filtering the cross-joined frame directly made polars 2.1 panic in format
         gaps = (
