@@ -1296,8 +1296,24 @@ def audit(
     as_of_l = pl.lit(as_of, dtype=pl.Date)
 
     np = require("numpy", extra="data", feature="the pairing audit")
+    # the level each business's tier wants, as a small integer (its rank among the wanted
+    # levels; -1 untiered or a tier the policy does not map) and as the level's code
+    targets = sorted(set(tier_map.values()))
+    want_code = (
+        b["tier"]
+        .replace_strict(
+            list(tier_map),
+            [targets.index(x) for x in tier_map.values()],
+            default=-1,
+            return_dtype=pl.Int8,
+        )
+        .fill_null(-1)
+        .to_numpy()
+    )
     b = b.with_columns(
-        pl.col("tier").replace_strict(tier_map, default=None, return_dtype=pl.Utf8).alias("want")
+        pl.Series("want", [*targets, None], dtype=pl.Utf8).gather(
+            pl.Series(np.where(want_code >= 0, want_code, len(targets)))
+        )
     )
     # the open businesses as a mask over b's rows: each check filters b once for its own
     # rows (a filtered copy of all of b's columns cost 130 MB at a million businesses)
@@ -1416,13 +1432,6 @@ def audit(
     # tier/level mismatch (层级对应)
     # the wanted and the actual level as small integers: a level the policy wants gets its
     # rank among those, any other level -3, a null level -2 (compares as unknown: no finding)
-    targets = sorted(set(tier_map.values()))
-    want_code = (
-        b["want"]
-        .replace_strict(targets, list(range(len(targets))), default=-1, return_dtype=pl.Int8)
-        .fill_null(-1)
-        .to_numpy()
-    )
     level_code = np.append(
         c["level"]
         .replace_strict(targets, list(range(len(targets))), default=-3, return_dtype=pl.Int8)
@@ -1656,23 +1665,31 @@ def audit(
             .to_series()
             .to_numpy()
         )
-        c_level = c["level"]
-        c_from = c["active_from"].cast(pl.Int32).fill_null(np.iinfo(np.int32).min).to_numpy()
-        owed_parts = []
-        for level_code, doc, due_day in due_rows:
+        levels = sorted({x[0] for x in due_rows})
+        c_level = (
+            c["level"]
+            .replace_strict(levels, list(range(len(levels))), default=-1, return_dtype=pl.Int8)
+            .fill_null(-1)
+            .to_numpy()
+        )
+        c_from = c["active_from"].to_physical().fill_null(np.iinfo(np.int32).min).to_numpy()
+        owed_rows, owed_due = [], []
+        for k, (level_code, doc, due_day) in enumerate(due_rows):
             owes = (
                 active
-                & (c_level == level_code).fill_null(False).to_numpy()
+                & (c_level == levels.index(level_code))
                 & (c_from <= _days(due_day))
                 & ~signed_f[np.arange(n_c) * len(docs) + docs.index(doc)]
             )
-            owed_parts.append(
-                c.filter(pl.Series(owes)).with_columns(
-                    pl.lit(doc).alias("document"), pl.lit(due_day, dtype=pl.Date).alias("due")
-                )
-            )
-        owed = pl.concat(owed_parts)
-        del signed, signed_f, active, c_level, c_from, owed_parts
+            owed_rows.append(np.flatnonzero(owes))
+            owed_due.append(np.full(len(owed_rows[-1]), k))
+        at = np.concatenate(owed_rows)
+        due_at = pl.Series(np.concatenate(owed_due))
+        owed = c[at].with_columns(
+            pl.Series([x[1] for x in due_rows], dtype=pl.Utf8).gather(due_at).alias("document"),
+            pl.Series([x[2] for x in due_rows], dtype=pl.Date).gather(due_at).alias("due"),
+        )
+        del signed, signed_f, active, c_level, c_from, owed_rows, owed_due, at, due_at
         for kind, is_pledge in (("pledge_missing", True), ("list_missing", False)):
             rows = owed.filter((pl.col("document") == PairingList.PLEDGE.code) == is_pledge)
             parts.append(
