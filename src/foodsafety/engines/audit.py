@@ -617,6 +617,12 @@ def _encode(values: Any, keys: Any) -> Any:
     return code.rename(values.name)
 
 
+def _index_and_codes(keys: Any, values: Any) -> tuple[_KeyIndex, Any]:
+    """The key index of ``keys`` and :func:`_encode` of ``values`` through it."""
+    index = _KeyIndex(keys)
+    return index, _encode(values, index)
+
+
 def _runs(frame: Any, on: list[str]) -> tuple[Any, Any]:
     """The first row of each run of equal ``on`` values, and each row's run (numpy int32).
 
@@ -1280,17 +1286,21 @@ def audit(
     n_b, n_c = b.height, c.height
     b = b.with_row_index("bi").with_columns(pl.col("bi").cast(pl.Int64))
     c = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.Int64))
-    b_keys, c_keys = _KeyIndex(b["uscc"]), _KeyIndex(c["cadre_id"])
-    a = a.with_columns(
-        _encode(a["uscc"], b_keys).alias("bi"), _encode(a["cadre_id"], c_keys).alias("ci")
-    )
     # the visit checks (about half the work) run on a second thread while this one does the
     # rest: polars and numpy release the GIL in their loops, and most of the audit's steps
-    # use one core only; the findings do not depend on the order the parts finish in
+    # use one core only; the findings do not depend on the order the parts finish in. The
+    # cadres' key index and codes are made there too, while this thread makes the businesses'
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="foodsafety-audit")
-    visits_job = pool.submit(_overdue_visits, b, c, a, v, policy, as_of, since)
-    follow_job = pool.submit(_unfollowed_problems, b, c, v, policy, as_of)
-    pool.shutdown(wait=False)  # the thread ends once both jobs are done
+    try:
+        cadre_job = pool.submit(_index_and_codes, c["cadre_id"], a["cadre_id"])
+        b_keys, a_bi = _index_and_codes(b["uscc"], a["uscc"])
+        c_keys, a_ci = cadre_job.result()
+        a = a.with_columns(a_bi.alias("bi"), a_ci.alias("ci"))
+        del a_bi, a_ci
+        visits_job = pool.submit(_overdue_visits, b, c, a, v, policy, as_of, since)
+        follow_job = pool.submit(_unfollowed_problems, b, c, v, policy, as_of)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends once the jobs given are done
     tier_map = {tier.code: level.code for tier, level in policy.tier_levels.items()}
     caps = {level.code: cap for level, cap in policy.load_cap.items()}
     as_of_l = pl.lit(as_of, dtype=pl.Date)
