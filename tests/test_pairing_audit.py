@@ -466,9 +466,10 @@ def test_sorted_routine_runs_count_like_record_by_record(
     seed: int, keep: float, reopen: bool
 ) -> None:
     # routine records in their usual order (each business's records of a routine together,
-    # by date) are counted run by run with binary searches; forcing the record-by-record
-    # path must give the same findings, with records dropped at random (gaps inside runs)
-    # and businesses opened or closed inside the window (windows shorter than the year)
+    # by date) are counted run by run with binary searches, a slice of records at a time;
+    # forcing the record-by-record path must give the same findings, with records dropped
+    # at random (gaps inside runs) and businesses opened or closed inside the window
+    # (windows shorter than the year)
     import foodsafety.engines.audit as engine
 
     sample = _faulty_small()
@@ -500,7 +501,11 @@ def test_sorted_routine_runs_count_like_record_by_record(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "_kept_in_sorted_runs", spy)
         by_runs = audit(tables, sample.policy, sample.as_of).frame
-    assert taken == [True]
+        # in slices of 997 records: cut where runs start, runs longer than a slice whole
+        patch.setattr(engine, "_SLICE", 997)
+        by_slices = audit(tables, sample.policy, sample.as_of).frame
+    assert taken == [True, True]
+    assert by_slices.equals(by_runs)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "_kept_in_sorted_runs", lambda *args: None)
         by_records = audit(tables, sample.policy, sample.as_of).frame

@@ -757,12 +757,12 @@ def _overdue_visits(
         # each visit's pair (row of ``pairs``) and date as days, kept when in the window
         v_pair = _pair_codes(v, a, first)
         del first
-        v_days = v["date"].cast(pl.Int32).to_numpy()
-        in_window = (v_pair >= 0) & (v_days < _days(as_of)) & (v_days >= _days(since))
-        v_pair, v_days = v_pair[in_window], v_days[in_window]
-        v_lv = pairs["lv"].fill_null(-1).to_numpy()[v_pair]
-        del in_window
-        rank = np.zeros(pairs.height, dtype=np.int64)
+        v_days = v["date"].to_physical().fill_null(_days(as_of)).to_numpy()  # days since 1970
+        # the level of each visit's pair, -1 for a visit of no pair or outside the window
+        # (a mask, not filtered copies of the 4 million codes and days)
+        v_lv = pairs["lv"].fill_null(-1).to_numpy()[np.maximum(v_pair, 0)]
+        v_lv[(v_pair < 0) | (v_days >= _days(as_of)) | (v_days < _days(since))] = -1
+        rank = np.zeros(pairs.height, dtype=np.int32)  # each pair's rank in its level
         bad_parts = []
         for (code,), lv_pairs in pairs.partition_by("lv", as_dict=True).items():
             if code is None:
@@ -781,11 +781,22 @@ def _overdue_visits(
             ends = lv["period_end"].cast(pl.Int32).to_list()
             for j, (p0, p1) in enumerate(zip(starts, ends, strict=True)):
                 period_of[p0 - _days(since) : p1 - _days(since)] = j
-            mine = np.flatnonzero(v_lv == code)
-            i = period_of[v_days[mine] - _days(since)]
-            ok = i >= 0
-            keys = rank[v_pair[mine[ok]]] * n_lv + i[ok]
-            del mine, i, ok
+            # each of the level's visits' (pair, period) key, in place and in 32 bits where
+            # the key space allows: the temporaries of millions of visits are the visit
+            # check's peak of memory
+            mine = v_lv == code
+            days = v_days[mine]
+            days -= _days(since)
+            i = period_of[days]
+            del days
+            keys = rank[v_pair[mine]]
+            if m * n_lv >= 2**31:
+                keys = keys.astype(np.int64)
+            del mine
+            keys *= n_lv
+            keys += i
+            keys = keys[i >= 0]
+            del i
             if m * n_lv <= _DENSE_LIMIT:
                 # visits per (pair, period): a bincount over the level's dense key space
                 counts = np.bincount(keys, minlength=m * n_lv)
@@ -996,36 +1007,45 @@ def _kept_in_sorted_runs(
     if not len(days):
         return kept
     d_min, d_max = int(days.min()), int(days.max())
-    key = run.astype(np.int64)
-    key <<= 32
-    key |= days - d_min
-    if not bool((key[1:] > key[:-1]).all()):
-        return None
-    # running counts: Mondays (1970-01-05 was one) and 1sts of a month (outside the audit
-    # window a day's flag does not matter: no window reaches it); in place, to hold few
-    # arrays of 4 million at once
-    step = days + 3
-    step %= 7
-    mondays = np.zeros(len(days) + 1, dtype=np.int32)
-    np.cumsum(step == 0, out=mondays[1:])
-    step[:] = days
-    step -= lo_day
-    np.clip(step, 0, len(month_start) - 1, out=step)
-    firsts = np.zeros(len(days) + 1, dtype=np.int32)
-    np.cumsum(month_start[step], out=firsts[1:])
-    del step
-    lo = np.maximum(bounds[0][w], d_min) - d_min
+    lo = np.maximum(bounds[0][w], d_min) - d_min  # each counted run's first and last day
     hi = np.minimum(bounds[1][w], d_max) - d_min
-    base = runs.astype(np.int64) << 32
-    at0 = np.searchsorted(key, base + lo, side="left")
-    at1 = np.searchsorted(key, base + hi, side="right")
     kind = head_kind[runs]
-    n = np.where(
-        kind == 1,
-        mondays[at1] - mondays[at0],
-        np.where(kind == 2, firsts[at1] - firsts[at0], at1 - at0),
-    )
-    kept[w] = np.where(hi >= lo, n, 0)
+    # a slice of about _SLICE records at a time, cut where a run starts (the arrays of 4
+    # million records at once would be the routine check's peak of memory)
+    run_start = np.flatnonzero(np.concatenate(([True], run[1:] != run[:-1])))
+    cuts = run_start[np.searchsorted(run_start, np.arange(0, len(run), _SLICE))]
+    for p0, p1 in itertools.pairwise([*np.unique(cuts).tolist(), len(run)]):
+        r0, r1 = int(run[p0]), int(run[p1 - 1]) + 1
+        # one increasing key per record of a run in order: (run, day)
+        key = run[p0:p1].astype(np.int64)
+        key -= r0
+        key <<= 32
+        key |= days[p0:p1] - d_min
+        if not bool((key[1:] > key[:-1]).all()):
+            return None
+        # running counts: Mondays (1970-01-05 was one) and 1sts of a month (outside the
+        # audit window a day's flag does not matter: no window reaches it)
+        step = days[p0:p1] + 3
+        step %= 7
+        mondays = np.zeros(p1 - p0 + 1, dtype=np.int32)
+        np.cumsum(step == 0, out=mondays[1:])
+        step[:] = days[p0:p1]
+        step -= lo_day
+        np.clip(step, 0, len(month_start) - 1, out=step)
+        firsts = np.zeros(p1 - p0 + 1, dtype=np.int32)
+        np.cumsum(month_start[step], out=firsts[1:])
+        del step
+        here = slice(*np.searchsorted(runs, [r0, r1]).tolist())
+        base = (runs[here].astype(np.int64) - r0) << 32
+        at0 = np.searchsorted(key, base + lo[here], side="left")
+        at1 = np.searchsorted(key, base + hi[here], side="right")
+        n = np.where(
+            kind[here] == 1,
+            mondays[at1] - mondays[at0],
+            np.where(kind[here] == 2, firsts[at1] - firsts[at0], at1 - at0),
+        )
+        kept[w[here]] = np.where(hi[here] >= lo[here], n, 0)
+        del key, mondays, firsts
     return kept
 
 
