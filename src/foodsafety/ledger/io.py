@@ -37,10 +37,10 @@ import functools
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 Format = Literal["csv", "jsonl", "parquet", "excel"]
+_T = TypeVar("_T")
 
 #: file suffix -> format.
 FORMATS: dict[str, Format] = {
@@ -466,20 +467,24 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
     return pl.DataFrame(series)
 
 
-def _read_parquet(path: Path, source: str) -> pl.DataFrame:
-    import polars as pl
-
+def _parquet(read: Callable[[], _T], path: Path, source: str) -> _T:
+    """``read()`` of a Parquet file at ``path``; an empty or unreadable file as a LoadError."""
     if path.stat().st_size == 0:
         raise _empty_error(source)
     try:
-        frame: pl.DataFrame = pl.read_parquet(path)
+        return read()
     except Exception as exc:
         raise LoadError(
             f"the file is not a readable Parquet file: {exc}",
             code="load.format",
             source=source,
         ) from None
-    return frame
+
+
+def _read_parquet(path: Path, source: str) -> pl.DataFrame:
+    import polars as pl
+
+    return _parquet(lambda: pl.read_parquet(path), path, source)
 
 
 def _parquet_slices(path: Path, source: str, rows: int) -> Iterator[pl.DataFrame]:
@@ -487,28 +492,15 @@ def _parquet_slices(path: Path, source: str, rows: int) -> Iterator[pl.DataFrame
     has no more)."""
     import polars as pl
 
-    if path.stat().st_size == 0:
-        raise _empty_error(source)
-    try:
-        height: int = pl.scan_parquet(path).select(pl.len()).collect().item()
-    except Exception as exc:
-        raise LoadError(
-            f"the file is not a readable Parquet file: {exc}",
-            code="load.format",
-            source=source,
-        ) from None
+    height: int = _parquet(
+        lambda: pl.scan_parquet(path).select(pl.len()).collect().item(), path, source
+    )
     if height <= rows:
         yield _row_numbers(_read_parquet(path, source), rechunk=False)
         return
     for start in range(0, height, rows):
-        try:
-            frame: pl.DataFrame = pl.scan_parquet(path).slice(start, rows).collect()
-        except Exception as exc:
-            raise LoadError(
-                f"the file is not a readable Parquet file: {exc}",
-                code="load.format",
-                source=source,
-            ) from None
+        part = pl.scan_parquet(path).slice(start, rows)
+        frame: pl.DataFrame = _parquet(part.collect, path, source)
         frame = _row_numbers(frame, start + 1, rechunk=False)  # (the slice as read is freed)
         yield frame
         del frame
