@@ -148,3 +148,20 @@ def test_known_division_code_field() -> None:
     with pytest.raises(ValueError, match="371200") as info:
         Holder(code="410500", known="371200")
     assert "371200" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("419001", True),  # 济源市, 省直辖县级行政区划 of Henan
+        ("469001", True),  # 五指山市, Hainan
+        ("419000", False),  # the placeholder itself is city-level
+        ("410522", False),  # a county under a city
+        ("110101", False),  # a district of a municipality (city part 01)
+        ("410500", False),
+        ("419001001", False),  # a township inside 济源
+    ],
+)
+def test_province_administered_counties(code: str, expected: bool) -> None:
+    assert DivisionCode(code).is_province_administered is expected
+    assert division.is_province_administered(code) is expected

@@ -128,6 +128,12 @@ def test_future_dates_are_not_a_record_rule() -> None:
         ("县", "410500", False),
         ("township", "410522", False),
         ("village", "410522102", False),
+        # 济源 419001 answers to Henan as a city does: its leaders pair at city level, and
+        # it is a county-level code, so its county-level cadres too
+        ("city", "419001", True),
+        ("county", "419001", True),
+        ("city", "410522", False),
+        ("township", "419001", False),
     ],
 )
 def test_cadre_jurisdiction_matches_level(level: str, code: str, ok: bool) -> None:
@@ -227,3 +233,29 @@ def test_errors_are_foodsafety_errors_naming_the_record() -> None:
         Cadre(cadre_id="C", name="某", level="省长", jurisdiction="410500")
     assert info.value.record == "Cadre"
     assert "level" in str(info.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    level=st.sampled_from(["city", "county", "township", "village"]),
+    code=st.sampled_from(
+        ["410500", "419000", "419001", "469001", "410522", "110101", "410522102", "410502001201"]
+    ),
+)
+def test_the_loader_judges_a_cadre_level_as_the_record_does(level: str, code: str) -> None:
+    # the same rule in two places (a record, and a column of millions of rows): they agree
+    import polars as pl
+
+    from foodsafety.ledger._validate import validate_tables
+
+    codes = []
+    try:
+        Cadre(cadre_id="C", name="某", level=level, jurisdiction=code)
+    except RecordValidationError as exc:
+        codes.append(exc.code)
+    frame = pl.DataFrame(
+        {"cadre_id": ["C"], "name": ["某"], "level": [level], "jurisdiction": [code]}
+    )
+    _, report = validate_tables({"cadres": frame}, check_registry=False)
+    assert codes in ([], ["cadre.level_mismatch"])
+    assert [p.code for p in report] == codes

@@ -100,3 +100,18 @@ def test_sample_passes_the_ledger_loader_checks(sample, tmp_path) -> None:  # ty
     ledger, report = load_ledger(tmp_path / "pq", as_of=sample.as_of)
     assert len(report) == 0, report.summary()
     assert ledger.businesses.height == 16316
+
+
+def test_a_province_sample_passes_the_ledger_loader_checks() -> None:
+    # Henan holds 济源 (419001), a county directly under the province that answers to it as
+    # a city does: the generator gives it city-level cadres, and the loader must accept them
+    # (the 1,000,000-business bench province was rejecting 30 cadres and 687 rows naming them)
+    from foodsafety.ledger._validate import validate_tables
+    from foodsafety.samples import province
+
+    sample = province(seed=1, n_businesses=30_000, n_cadres=9_000)
+    cadres = sample.tables["cadres"]
+    in_jiyuan = cadres.filter(pl.col("jurisdiction") == "419001")
+    assert "city" in in_jiyuan["level"].to_list()
+    _, report = validate_tables(sample.tables, as_of=sample.as_of)
+    assert len(report) == 0, report.summary()

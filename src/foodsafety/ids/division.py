@@ -49,6 +49,7 @@ __all__ = [
     "compact",
     "format",
     "is_placeholder",
+    "is_province_administered",
     "is_valid",
     "parent",
     "validate",
@@ -120,6 +121,16 @@ def is_placeholder(number: object) -> bool:
     return level_of(code) is Level.CITY and (
         code[:2] in MUNICIPALITY_PROVINCES or code[2:4] == PROVINCE_ADMINISTERED_CITY_PART
     )
+
+
+def is_province_administered(number: object) -> bool:
+    """True for a county-level code directly under its province (419001 济源市, city part 90).
+
+    Such a division (省直辖县级行政区划) answers to the province as a city does: its own
+    leaders pair businesses at city level (a city-level cadre may hold its code).
+    """
+    code = validate(number)
+    return level_of(code) is Level.COUNTY and code[2:4] == PROVINCE_ADMINISTERED_CITY_PART
 
 
 def _skips_city(code: str) -> bool:
@@ -221,6 +232,14 @@ class DivisionCode(IdentifierStr):
     def as_12(self) -> str:
         """Same as :meth:`to_12`."""
         return self.to_12()
+
+    @property
+    def is_province_administered(self) -> bool:
+        """True for a county-level code directly under its province (419001 济源市).
+
+        See :func:`is_province_administered`.
+        """
+        return is_province_administered(str(self))
 
     @property
     def is_placeholder(self) -> bool:

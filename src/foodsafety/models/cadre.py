@@ -37,7 +37,8 @@ class Cadre(FrozenRecord):
     level: Level
     """市/县/乡/村 (or province): the level whose businesses the cadre pairs."""
     jurisdiction: DivisionCode
-    """The cadre's own jurisdiction; its level must equal :attr:`level`."""
+    """The cadre's own jurisdiction; its level must equal :attr:`level` (a city-level cadre
+    may also hold a county directly under its province, 省直辖县级 such as 济源 419001)."""
     unit: Text | None = None
     """Work unit and post as written (e.g. 安阳县人民政府 副县长)."""
     post: OfficialPost | None = None
@@ -51,14 +52,25 @@ class Cadre(FrozenRecord):
     @classmethod
     def _level_matches(cls, value: DivisionCode, info: ValidationInfo) -> DivisionCode:
         level = info.data.get("level")
-        if isinstance(level, Level) and value.level is not level:
+        # a county directly under the province (济源 419001) answers to it as a city does:
+        # its leaders pair at city level
+        as_city = level is Level.CITY and value.is_province_administered
+        if isinstance(level, Level) and value.level is not level and not as_city:
+            also = (
+                (
+                    " or a county directly under its province (city part 90, such as 419001)",
+                    "或省直辖县级代码",
+                )
+                if level is Level.CITY
+                else ("", "")
+            )
             raise rule_error(
                 "Cadre",
                 "jurisdiction",
                 "cadre.level_mismatch",
-                f"a {level.en}-level cadre's jurisdiction must be a {level.en} code "
+                f"a {level.en}-level cadre's jurisdiction must be a {level.en} code{also[0]} "
                 f"(got {str(value)!r}, a {value.level.value} code)",
-                f"{level.zh}级包保干部的辖区应为{level.zh}级代码（收到 {str(value)!r}）",
+                f"{level.zh}级包保干部的辖区应为{level.zh}级代码{also[1]}（收到 {str(value)!r}）",
                 str(value),
             )
         return value
