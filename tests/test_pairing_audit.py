@@ -511,3 +511,57 @@ def test_sorted_routine_runs_count_like_record_by_record(
         by_records = audit(tables, sample.policy, sample.as_of).frame
     assert by_runs.equals(by_records)
     assert by_runs.filter(kind="routine_gap").height > 0
+
+
+def test_findings_do_not_depend_on_which_thread_finishes_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the visit checks run on a second thread: done before the rest (run at once, in the
+    # calling thread) or long after it (the worker held back), the findings are the same
+    import time
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import foodsafety.engines.audit as engine
+
+    sample = _faulty_small()
+    expected = audit(sample.tables, sample.policy, sample.as_of)
+
+    class AtOnce:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def submit(self, fn: Any, *args: Any) -> Future[Any]:
+            done: Future[Any] = Future()
+            done.set_result(fn(*args))
+            return done
+
+        def shutdown(self, wait: bool = True) -> None:
+            pass
+
+    class Late(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            def later(*a: Any) -> Any:
+                time.sleep(0.2)
+                return fn(*a)
+
+            return super().submit(later, *args)
+
+    for pool in (AtOnce, Late):
+        monkeypatch.setattr(engine, "ThreadPoolExecutor", pool)
+        got = audit(sample.tables, sample.policy, sample.as_of)
+        assert got.frame.equals(expected.frame)
+        assert got.coverage.equals(expected.coverage)
+
+
+def test_an_error_on_the_second_thread_reaches_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import foodsafety.engines.audit as engine
+
+    def broken(*args: Any) -> Any:
+        raise RuleError("a visit check failed", field="visits", value=None)
+
+    monkeypatch.setattr(engine, "_overdue_visits", broken)
+    sample = _faulty_small()
+    with pytest.raises(RuleError, match="a visit check failed"):
+        audit(sample.tables, sample.policy, sample.as_of)
