@@ -81,3 +81,15 @@ def test_keys_left_after_the_last_level_are_searched_in_order(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, "_MAX_LEVELS", levels)
         _check(keys, probes)
+
+
+def test_large_key_sets_take_four_slots_a_key() -> None:
+    import foodsafety.ledger._hashindex as module
+
+    rng = np.random.default_rng(3)
+    keys = np.unique(rng.integers(0, 2**63, size=5000, dtype=np.uint64))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_LARGE", 1000)  # as if 5,000 keys were many millions
+        index = HashIndex(keys)
+    assert len(index.levels[0][2]) == 4 * 8192
+    assert index.candidates(keys).tolist() == list(range(len(keys)))

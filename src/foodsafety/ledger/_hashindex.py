@@ -2,8 +2,9 @@
 
 A polars hash join of 4 million values against 1 million keys spends most of its time
 building, partitioning and materialising; the lookup itself is one random read per value.
-:class:`HashIndex` keeps only that read: a table of ``2**(k+3)`` slots for ``2**k`` keys,
-indexed by ``k+3`` bits of the hash, holds the row of the one key in a slot. Keys that share
+:class:`HashIndex` keeps only that read: a table of ``2**(k+3)`` slots for up to ``2**k``
+keys (``2**(k+2)`` above four million keys), indexed by as many bits of the hash, holds the
+row of the one key in a slot. Keys that share
 a slot (about one in nine at that load) go on to a smaller table indexed by the next bits of
 their hashes, and so on, so a lookup is one numpy gather per level over the values still
 unresolved. The index gives *candidates*: a value whose key is among the keys gets that key's
@@ -23,6 +24,9 @@ from foodsafety.errors import require
 
 #: Table slots per key, as a power of two: 8 slots a key sends about 1 key in 9 to the next level.
 _SPARE_BITS = 3
+#: Above this many keys a first level of 4 slots a key (16 bytes a key instead of 32; about
+#: 1 key in 5 goes on to the next level).
+_LARGE = 1 << 22
 #: Table levels at most (at four bits or more a level, they look at every bit of the hash);
 #: keys still sharing slots after them are searched in sorted order.
 _MAX_LEVELS = 16
@@ -40,9 +44,10 @@ class HashIndex:
     """The row of each of ``hashes`` (a numpy ``uint64`` array), by direct-address tables.
 
     Build once per set of keys; :meth:`candidates` looks up any number of values. Memory is
-    about 32 bytes a key (int32 slots, eight per key, on the first level). Keys that still
-    share slots after the levels have looked at every bit (hashes alike in most of their bits,
-    which a good hash does not make) are found by a binary search among their sorted hashes.
+    about 32 bytes a key (int32 slots, eight per key, on the first level; 16 bytes a key above
+    four million keys). Keys that still share slots after the levels have looked at every bit
+    (hashes alike in most of their bits, which a good hash does not make) are found by a
+    binary search among their sorted hashes.
     """
 
     __slots__ = ("levels", "rest", "size", "unique")
@@ -55,7 +60,8 @@ class HashIndex:
         rows = np.arange(self.size, dtype=np.int32)
         shift = 0
         while len(rows) and len(self.levels) < _MAX_LEVELS:
-            bits = min(max(int(len(rows) - 1).bit_length(), 1) + _SPARE_BITS, 32)
+            spare = _SPARE_BITS - (len(rows) > _LARGE)
+            bits = min(max(int(len(rows) - 1).bit_length(), 1) + spare, 32)
             s = _slots(np, hashes[rows] if len(self.levels) else hashes, shift, bits)
             table = np.full(1 << bits, -1, dtype=np.int32)
             table[s] = rows
