@@ -4,10 +4,9 @@ A polars hash join of 4 million values against 1 million keys spends most of its
 building, partitioning and materialising; the lookup itself is one random read per value.
 :class:`HashIndex` keeps only that read: a table of ``2**(k+3)`` slots for up to ``2**k``
 keys (``2**(k+2)`` above four million keys), indexed by as many bits of the hash, holds the
-row of the one key in a slot. Keys that share
-a slot (about one in nine at that load) go on to a smaller table indexed by the next bits of
-their hashes, and so on, so a lookup is one numpy gather per level over the values still
-unresolved. The index gives *candidates*: a value whose key is among the keys gets that key's
+row of the one key in a slot. Keys that share a slot (about one in nine at that load) go on
+to a smaller table indexed by the next bits of their hashes, and so on, so a lookup is one
+numpy gather per level over the values still unresolved. The index gives *candidates*: a value whose key is among the keys gets that key's
 row, any other value gets ``-1`` or the row of some key, so callers compare the candidate's
 key with the value (exactness does not rest on the hash).
 
