@@ -565,3 +565,27 @@ def test_an_error_on_the_second_thread_reaches_the_caller(
     sample = _faulty_small()
     with pytest.raises(RuleError, match="a visit check failed"):
         audit(sample.tables, sample.policy, sample.as_of)
+
+
+def test_a_routine_split_in_two_runs_is_counted_record_by_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the first 50 records moved to the end: a (business, routine) now has two runs, which
+    # the run-by-run count cannot add up without counting a period twice; it declines
+    import foodsafety.engines.audit as engine
+
+    sample = _faulty_small()
+    r = sample.routines
+    tables = dict(sample.tables, routines=pl.concat([r.slice(50), r.head(50)]))
+    taken = []
+    fast = engine._kept_in_sorted_runs
+
+    def spy(*args: Any) -> Any:
+        kept = fast(*args)
+        taken.append(kept is not None)
+        return kept
+
+    monkeypatch.setattr(engine, "_kept_in_sorted_runs", spy)
+    split = audit(tables, sample.policy, sample.as_of).frame
+    assert taken == [False]
+    assert split.equals(audit(sample.tables, sample.policy, sample.as_of).frame)
