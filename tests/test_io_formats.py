@@ -37,13 +37,18 @@ def _write(fmt: str, ledger: Ledger, tmp: Path) -> Path:
     if fmt == "jsonl":
         write_json_lines(ledger, tmp / "jsonl")
         return tmp / "jsonl"
+    if fmt == "csv-zh":
+        write_csv(ledger, tmp / "csvzh", headers="zh")
+        return tmp / "csvzh"
     if fmt == "parquet":
         write_parquet(ledger, tmp / "pq")
         return tmp / "pq"
+    if fmt == "excel-zh":
+        return write_excel(ledger, tmp / "ledger-zh.xlsx", headers="zh")
     return write_excel(ledger, tmp / "ledger.xlsx")
 
 
-FORMATS = ["csv", "csv-bom", "jsonl", "parquet", "excel"]
+FORMATS = ["csv", "csv-bom", "csv-zh", "jsonl", "parquet", "excel", "excel-zh"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -193,3 +198,79 @@ def test_rich_progress_bar(tmp_path: Path) -> None:
         result = load_ledger(tmp_path, as_of=AS_OF, progress=progress)
     assert result.ok
     assert "Loading Anyang" in out.getvalue()
+
+
+def test_chinese_headers_simplified_or_traditional_are_read_as_the_columns(
+    tmp_path: Path,
+) -> None:
+    import polars as pl
+
+    from foodsafety.ledger.schema import COLUMN_LABELS
+
+    ledger = Ledger.from_records(small_ledger_records())
+    write_csv(ledger, tmp_path / "zh", headers="zh")
+    text = pl.read_csv(tmp_path / "zh" / "visits.csv", infer_schema=False)
+    assert text.columns[:2] == ["督导编号", "督导日期"]  # the seed's 《督查情况登记表》 terms
+    # every header in its traditional form (the second label), with stray spaces
+    hant = {
+        COLUMN_LABELS["visits"][c][0]: f" {COLUMN_LABELS['visits'][c][1]} "
+        for c in COLUMN_LABELS["visits"]
+    }
+    text.rename(hant).write_csv(tmp_path / "zh" / "visits.csv")
+    result = load_ledger(tmp_path / "zh", as_of=AS_OF)
+    assert result.ok, result.report.summary()
+    assert result.ledger == ledger
+
+
+def test_a_problem_names_the_files_chinese_header_and_the_records_field(
+    tmp_path: Path,
+) -> None:
+    import polars as pl
+
+    ledger = Ledger.from_records(small_ledger_records())
+    write_csv(ledger, tmp_path / "zh", headers="zh")
+    path = tmp_path / "zh" / "businesses.csv"
+    text = pl.read_csv(path, infer_schema=False)
+    text.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("2022-02-30"))
+        .otherwise(pl.col("开业日期"))
+        .alias("开业日期")
+    ).write_csv(path)
+    result = load_ledger(tmp_path / "zh", as_of=AS_OF)
+    bad = [p for p in result.report if p.code == "date.invalid"]
+    assert [(p.row, p.column, p.field) for p in bad] == [(1, "开业日期", "opened")]
+
+
+def test_two_headers_for_one_column_are_a_load_error(tmp_path: Path) -> None:
+    import polars as pl
+
+    ledger = Ledger.from_records(small_ledger_records())
+    write_csv(ledger, tmp_path / "csv")
+    path = tmp_path / "csv" / "cadres.csv"
+    text = pl.read_csv(path, infer_schema=False)
+    text.with_columns(pl.col("name").alias("姓名")).write_csv(path)
+    with pytest.raises(LoadError) as info:
+        load_ledger(tmp_path / "csv", as_of=AS_OF)
+    assert info.value.code == "load.duplicate_column"
+    assert "'name'" in str(info.value) and "'姓名'" in str(info.value)
+
+
+def test_headers_must_be_code_or_zh(tmp_path: Path) -> None:
+    ledger = Ledger.from_records(small_ledger_records())
+    with pytest.raises(LoadError) as info:
+        write_csv(ledger, tmp_path / "x", headers="en")  # type: ignore[arg-type]
+    assert info.value.code == "write.headers"
+
+
+def test_chinese_headers_hold_in_every_slice_of_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import foodsafety.ledger.io as ledger_io
+
+    ledger = Ledger.from_records(small_ledger_records())
+    write_csv(ledger, tmp_path / "zh", headers="zh")
+    monkeypatch.setattr(ledger_io, "_CSV_SLICE_BYTES", 200)  # a few rows a slice
+    result = load_ledger(tmp_path / "zh", as_of=AS_OF)
+    assert result.ok, result.report.summary()
+    assert result.ledger == ledger

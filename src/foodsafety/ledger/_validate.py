@@ -21,7 +21,7 @@ import attrs
 
 from foodsafety.errors import FoodSafetyError, LoadError, Problem, ProblemReport, require
 from foodsafety.ids.division import PROVINCE_ADMINISTERED_CITY_PART
-from foodsafety.ledger.schema import KEYS, TABLES, polars_schema
+from foodsafety.ledger.schema import KEYS, TABLES, column_for_header, polars_schema
 from foodsafety.vocab import (
     BusinessKind,
     BusinessPost,
@@ -192,6 +192,8 @@ class _Collector:
         self.bad_rows: set[int] = set()
         self._cells: set[tuple[int, str]] = set()
         self._order = {c: i for i, c in enumerate(TABLES[table])}
+        #: column -> the file's header for it, when the file names it in Chinese
+        self.headers: dict[str, str] = {}
 
     def add(
         self,
@@ -222,7 +224,7 @@ class _Collector:
                     value=value,
                     source=self.source,
                     row=row,
-                    column=column,
+                    column=self.headers.get(column, column) if column else column,
                 ),
             )
         )
@@ -447,6 +449,40 @@ class _Context:
             self.known_usccs = _Keys(kept.get_column("uscc"))
 
 
+def _rename_headers(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
+    """The frame with its Chinese headers (``schema.COLUMN_LABELS``) renamed to the columns.
+
+    The collector remembers each file header, so that problems name the column as the file
+    does. Two headers for one column (``uscc`` and 统一社会信用代码) are a LoadError.
+    """
+    renames: dict[str, str] = {}
+    for header in frame.columns:
+        if header == ROW or header in TABLES[table]:
+            continue
+        column = column_for_header(table, header)
+        if column is None:
+            continue
+        other = column if column in frame.columns else col.headers.get(column)
+        other = next((h for h, c in renames.items() if c == column), other)
+        if other is not None and other != header:
+            raise LoadError(
+                f"the {table} table has two headers for the column {column!r}: "
+                f"{other!r} and {header!r}; keep one",
+                code="load.duplicate_column",
+                message_zh=f"{table} 表中 {other!r} 与 {header!r} 是同一列，请保留其一",
+                record=RECORD_NAMES[table],
+                field=column,
+                source=col.source,
+                column=header,
+                value=header,
+            )
+        renames[header] = column
+    if not renames:
+        return frame
+    col.headers.update({column: header for header, column in renames.items()})
+    return frame.rename(renames)
+
+
 def _prepare(
     table: str, frame: pl.DataFrame, col: _Collector, *, first: bool = True
 ) -> pl.DataFrame:
@@ -463,6 +499,7 @@ def _prepare(
         frame = pl.DataFrame(schema=polars_schema(table))
     if ROW not in frame.columns:
         frame = numbered(frame)
+    frame = _rename_headers(table, frame, col)
     unknown = [c for c in frame.columns if c not in schema and c != ROW] if first else []
     for c in unknown:
         col.add(

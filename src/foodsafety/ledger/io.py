@@ -49,7 +49,7 @@ from foodsafety.ledger._ledger import Ledger
 from foodsafety.ledger._validate import ROW, Progress, RowBatches, validate_tables
 from foodsafety.ledger._validate import numbered as _numbered
 from foodsafety.ledger._validate import numbered_in_chunks as _numbered_in_chunks
-from foodsafety.ledger.schema import TABLES
+from foodsafety.ledger.schema import COLUMN_LABELS, TABLES
 
 if TYPE_CHECKING:
     import polars as pl
@@ -624,8 +624,9 @@ def load_ledger(
         A :class:`LoadResult`; ``ledger, report = load_ledger(...)`` unpacks it.
 
     Raises:
-        LoadError: a file is missing, empty, unreadable, wrongly encoded, or lacks a required
-            column (the whole file is unusable, so nothing can be kept from it).
+        LoadError: a file is missing, empty, unreadable, wrongly encoded, lacks a required
+            column or names one column twice (the whole file is unusable, so nothing can be
+            kept from it).
         BulkValidationError: ``strict`` and at least one problem was found.
 
     The checks, each with its reason code: empty required cell (``value.missing``), bad date
@@ -642,6 +643,10 @@ def load_ledger(
     visit rules (``visit.self_follow_up``, ``visit.resolved_without_follow_up``), repeated
     key (``key.duplicate``: the first valid row is kept), unknown column (``column.unknown``,
     the column is ignored, no row is dropped) and the dangling references above.
+
+    Columns may be named by their codes (``uscc``) or by their Chinese headers
+    (统一社会信用代码, in simplified or traditional characters: ``schema.COLUMN_LABELS``); a
+    problem names the column as the file does and the record's field as ``field``.
     """
 
     files: dict[str, Path] = {}
@@ -814,6 +819,25 @@ def _text_frame(frame: pl.DataFrame, *, dates_as_text: bool) -> pl.DataFrame:
     return out
 
 
+Headers = Literal["code", "zh"]
+
+
+def _check_headers(headers: object) -> None:
+    if headers not in ("code", "zh"):
+        raise LoadError(
+            f"headers must be 'code' or 'zh' (got {headers!r})",
+            code="write.headers",
+            value=headers,
+        )
+
+
+def _headed(frame: pl.DataFrame, table: str, headers: Headers) -> pl.DataFrame:
+    """The frame with its columns named as ``headers`` asks: the codes, or Chinese headers."""
+    if headers == "zh":
+        return frame.rename({c: COLUMN_LABELS[table][c][0] for c in frame.columns})
+    return frame
+
+
 def _directory(path: str | os.PathLike[str]) -> Path:
     p = Path(path)
     p.mkdir(parents=True, exist_ok=True)
@@ -821,16 +845,19 @@ def _directory(path: str | os.PathLike[str]) -> Path:
 
 
 def write_csv(
-    ledger: Ledger, path: str | os.PathLike[str], *, bom: bool = False
+    ledger: Ledger, path: str | os.PathLike[str], *, bom: bool = False, headers: Headers = "code"
 ) -> dict[str, Path]:
     """Write one UTF-8 CSV file per table into the directory ``path``; return the files.
 
     Lists become JSON arrays, dates ISO text, booleans ``true``/``false``, nulls empty cells.
     ``bom=True`` adds a UTF-8 byte-order mark, which makes Excel open the file correctly.
+    ``headers="zh"`` names the columns in Chinese (``schema.COLUMN_LABELS``: 统一社会信用代码,
+    主体名称...), as ledgers kept by hand are; the loaders read either.
     """
     _pl()
     out: dict[str, Path] = {}
     directory = _directory(path)
+    _check_headers(headers)
     for table, frame in ledger.tables.items():
         target = directory / f"{table}.csv"
         with target.open("wb") as fh:
@@ -840,7 +867,7 @@ def write_csv(
             # in memory
             for start in range(0, max(frame.height, 1), _CSV_ROWS):
                 piece = _text_frame(frame.slice(start, _CSV_ROWS), dates_as_text=True)
-                piece.write_csv(fh, include_header=start == 0)
+                _headed(piece, table, headers).write_csv(fh, include_header=start == 0)
         out[table] = target
     return out
 
@@ -872,12 +899,13 @@ def write_parquet(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, Pat
     return out
 
 
-def write_excel(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
+def write_excel(ledger: Ledger, path: str | os.PathLike[str], *, headers: Headers = "code") -> Path:
     """Write one Excel workbook (``.xlsx``) with a sheet per table; return its path.
 
     Dates are real Excel dates; lists are JSON arrays in a cell. Excel holds at most
     1,048,575 data rows per sheet: larger tables raise :class:`~foodsafety.errors.LoadError`
-    (write Parquet or CSV instead).
+    (write Parquet or CSV instead). ``headers="zh"`` names the columns in Chinese, as in
+    :func:`write_csv`.
     """
     require("xlsxwriter", extra="data", feature="writing Excel ledgers")
     import xlsxwriter
@@ -893,9 +921,10 @@ def write_excel(ledger: Ledger, path: str | os.PathLike[str]) -> Path:
                 source=str(target),
                 value=frame.height,
             )
+    _check_headers(headers)
     with xlsxwriter.Workbook(str(target)) as wb:
         for table, frame in ledger.tables.items():
-            _text_frame(frame, dates_as_text=False).write_excel(
+            _headed(_text_frame(frame, dates_as_text=False), table, headers).write_excel(
                 wb, worksheet=table, autofit=frame.height < 10_000, dtype_formats=None
             )
     return target

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["KEYS", "TABLES", "polars_schema"]
+__all__ = ["COLUMN_LABELS", "KEYS", "TABLES", "column_for_header", "polars_schema"]
 
 #: table name -> ordered {column: dtype name}. ``List[Utf8]`` is a list of strings.
 TABLES: Final[dict[str, dict[str, str]]] = {
@@ -97,6 +97,101 @@ KEYS: Final[dict[str, tuple[str, ...]]] = {
     "visits": ("visit_id",),
     "routines": ("uscc", "routine", "period_start"),
 }
+
+
+#: table name -> {column: Chinese headers}: the first is the zh-Hans header written by
+#: ``write_csv(..., headers="zh")`` and the like; all of them (and the zh-Hant forms) are read
+#: as the column. Visits follow the seed's 《督查情况登记表》 (任务清单落实情况、总体成效、存在的
+#: 问题、督导图片).
+COLUMN_LABELS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "businesses": {
+        "uscc": ("统一社会信用代码", "統一社會信用代碼", "社会信用代码", "社會信用代碼"),
+        "name": ("主体名称", "主體名稱", "企业名称", "企業名稱", "单位名称", "單位名稱"),
+        "kind": ("业态", "業態", "主体业态", "主體業態"),
+        "licences": ("许可证编号", "許可證編號", "许可证号", "許可證號"),
+        "jurisdiction": ("所在辖区代码", "所在轄區代碼", "所在区划代码", "所在區劃代碼"),
+        "tier": ("包保分级", "包保分級"),
+        "risk_grade": ("风险等级", "風險等級"),
+        "principal": ("主要负责人", "主要負責人"),
+        "director": ("食品安全总监", "食品安全總監"),
+        "officers": ("食品安全员", "食品安全員"),
+        "opened": ("开业日期", "開業日期", "发证日期", "發證日期"),
+        "closed": ("歇业日期", "歇業日期", "注销日期", "註銷日期"),
+        "status_changed": ("状态变更日期", "狀態變更日期"),
+    },
+    "cadres": {
+        "cadre_id": ("干部编号", "幹部編號", "包保干部编号", "包保幹部編號"),
+        "name": ("姓名", "干部姓名", "幹部姓名"),
+        "level": ("层级", "層級", "干部层级", "幹部層級"),
+        "jurisdiction": ("辖区代码", "轄區代碼", "区划代码", "區劃代碼"),
+        "unit": ("工作单位及职务", "工作單位及職務", "单位职务", "單位職務"),
+        "post": ("职务", "職務"),
+        "active_from": ("任职起始日期", "任職起始日期"),
+        "active_to": ("任职截止日期", "任職截止日期"),
+    },
+    "assignments": {
+        "assignment_id": ("包保编号", "包保編號"),
+        "cadre_id": ("干部编号", "幹部編號", "包保干部编号", "包保幹部編號"),
+        "uscc": ("统一社会信用代码", "統一社會信用代碼", "社会信用代码", "社會信用代碼"),
+        "valid_from": ("包保起始日期",),
+        "valid_to": ("包保截止日期",),
+    },
+    "pledges": {
+        "cadre_id": ("干部编号", "幹部編號", "包保干部编号", "包保幹部編號"),
+        "document": ("文书类型", "文書類型"),
+        "signed": ("签订日期", "簽訂日期"),
+        "counterpart": ("对应领导", "對應領導"),
+        "scan_ref": ("扫描件", "掃描件"),
+    },
+    "visits": {
+        "visit_id": ("督导编号", "督導編號"),
+        "date": ("督导日期", "督導日期"),
+        "cadre_id": ("干部编号", "幹部編號", "包保干部编号", "包保幹部編號"),
+        "uscc": ("统一社会信用代码", "統一社會信用代碼", "社会信用代码", "社會信用代碼"),
+        "mode": ("督导方式", "督導方式"),
+        "task_list_status": ("任务清单落实情况", "任務清單落實情況"),
+        "results": ("总体成效", "總體成效"),
+        "problems": ("存在的问题", "存在的問題"),
+        "evidence": ("督导图片", "督導圖片"),
+        "feedback_to": ("反馈对象", "反饋對象"),
+        "follow_up_of": ("回头看对应督导编号", "回頭看對應督導編號"),
+        "problems_resolved": ("问题是否整改", "問題是否整改"),
+    },
+    "routines": {
+        "uscc": ("统一社会信用代码", "統一社會信用代碼", "社会信用代码", "社會信用代碼"),
+        "routine": ("制度类型", "制度類型"),
+        "period_start": ("周期起始日期", "週期起始日期"),
+        "signed_by": ("签字人", "簽字人"),
+        "signer_post": ("签字人岗位", "簽字人崗位"),
+    },
+}
+
+
+def _normal_header(header: str) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", header).split())
+
+
+_BY_HEADER: dict[str, dict[str, str]] = {
+    table: {_normal_header(h): column for column, heads in labels.items() for h in heads}
+    for table, labels in COLUMN_LABELS.items()
+}
+
+
+def column_for_header(table: str, header: str) -> str | None:
+    """The column of ``table`` a Chinese file header stands for (:data:`COLUMN_LABELS`), if any.
+
+    Matching ignores spaces and full-width/half-width differences (NFKC):
+
+    >>> column_for_header("businesses", " 统一社会信用代码 ")
+    'uscc'
+    >>> column_for_header("visits", "存在的問題")
+    'problems'
+    >>> column_for_header("cadres", "uscc") is None
+    True
+    """
+    return _BY_HEADER[table].get(_normal_header(header))
 
 
 def polars_schema(table: str) -> dict[str, Any]:
