@@ -48,10 +48,10 @@ import datetime as dt
 import io
 import itertools
 import json
-from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -72,6 +72,8 @@ __all__ = [
     "AuditResult",
     "audit",
 ]
+
+_T = TypeVar("_T")
 
 #: kind -> (severity, zh label, en label)
 FINDING_KINDS: Final[dict[str, tuple[Severity, str, str]]] = {
@@ -1259,12 +1261,28 @@ def _routine_gaps(
     return parts
 
 
+class _AtOnce:
+    """An executor that runs what it is given at once, in the calling thread."""
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any) -> Future[_T]:
+        done: Future[_T] = Future()
+        try:
+            done.set_result(fn(*args))
+        except Exception as exc:  # held, as a thread's future holds it
+            done.set_exception(exc)
+        return done
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Nothing to wait for."""
+
+
 def audit(
     ledger: Any,
     policy: PairingPolicy,
     as_of: dt.date | None = None,
     *,
     since: dt.date | None = None,
+    parallel: bool = True,
 ) -> AuditResult:
     """Audit a pairing ledger against a policy (包保台账核查).
 
@@ -1276,6 +1294,9 @@ def audit(
             before it.
         since: the start of the window for visit and routine periods (default one year
             before ``as_of``).
+        parallel: run the visit checks on one extra thread while the calling thread does the
+            rest (the default; about a third faster on two cores); ``False`` runs everything
+            on the calling thread. The result is the same either way.
 
     Returns:
         The findings (see the module docstring for each kind's rule) and the coverage table.
@@ -1310,7 +1331,11 @@ def audit(
     # rest: polars and numpy release the GIL in their loops, and most of the audit's steps
     # use one core only; the findings do not depend on the order the parts finish in. The
     # cadres' key index and codes are made there too, while this thread makes the businesses'
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="foodsafety-audit")
+    pool = (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="foodsafety-audit")
+        if parallel
+        else _AtOnce()
+    )
     try:
         cadre_job = pool.submit(_index_and_codes, c["cadre_id"], a["cadre_id"])
         b_keys, a_bi = _index_and_codes(b["uscc"], a["uscc"])
