@@ -1295,7 +1295,7 @@ def audit(
         since: the start of the window for visit and routine periods (default one year
             before ``as_of``).
         parallel: run the visit checks on one extra thread while the calling thread does the
-            rest (the default; about a third faster on two cores); ``False`` runs everything
+            rest (the default; about a quarter faster on two cores); ``False`` runs everything
             on the calling thread. The result is the same either way.
 
     Returns:
