@@ -456,6 +456,22 @@ def test_hashes_alike_in_their_top_bits_change_no_finding(
     assert expected.height > 0
 
 
+def _spy_on_run_counting(patch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each call of the run-by-run routine count took the data (True) or declined."""
+    import foodsafety.engines.audit as engine
+
+    taken: list[bool] = []
+    fast = engine._kept_in_sorted_runs
+
+    def spy(*args: Any) -> Any:
+        kept = fast(*args)
+        taken.append(kept is not None)
+        return kept
+
+    patch.setattr(engine, "_kept_in_sorted_runs", spy)
+    return taken
+
+
 @settings(max_examples=10, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -490,16 +506,8 @@ def test_sorted_routine_runs_count_like_record_by_record(
             .otherwise(pl.col("closed"))
             .alias("closed"),
         )
-    taken = []
-    fast = engine._kept_in_sorted_runs
-
-    def spy(*args: Any) -> Any:
-        kept = fast(*args)
-        taken.append(kept is not None)
-        return kept
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "_kept_in_sorted_runs", spy)
+        taken = _spy_on_run_counting(patch)
         by_runs = audit(tables, sample.policy, sample.as_of).frame
         # in slices of 997 records: cut where runs start, runs longer than a slice whole
         patch.setattr(engine, "_SLICE", 997)
@@ -563,20 +571,11 @@ def test_a_routine_split_in_two_runs_is_counted_record_by_record(
 ) -> None:
     # the first 50 records moved to the end: a (business, routine) now has two runs, which
     # the run-by-run count cannot add up without counting a period twice; it declines
-    import foodsafety.engines.audit as engine
 
     sample = _faulty_small()
     r = sample.routines
     tables = dict(sample.tables, routines=pl.concat([r.slice(50), r.head(50)]))
-    taken = []
-    fast = engine._kept_in_sorted_runs
-
-    def spy(*args: Any) -> Any:
-        kept = fast(*args)
-        taken.append(kept is not None)
-        return kept
-
-    monkeypatch.setattr(engine, "_kept_in_sorted_runs", spy)
+    taken = _spy_on_run_counting(monkeypatch)
     split = audit(tables, sample.policy, sample.as_of).frame
     assert taken == [False]
     assert split.equals(audit(sample.tables, sample.policy, sample.as_of).frame)
