@@ -8,12 +8,15 @@ from foodsafety.presets._assessment import (
     rubric,
     star_scheme,
 )
+from foodsafety.presets._import import import_profile, import_profiles
 from foodsafety.presets._pairing import pairing_policies, pairing_policy
 
 __all__ = [
     "assessment_presets",
     "assessment_scenarios",
     "demonstration_scheme",
+    "import_profile",
+    "import_profiles",
     "load",
     "pairing_policies",
     "pairing_policy",

@@ -4,6 +4,16 @@ Everything here is **synthetic**: generated from published totals (seed 004) on 
 codes, for demos, tests and benchmarks. No row describes a real business or person.
 """
 
+from foodsafety.samples._exports import LAYOUTS, ExportStyle, write_export
 from foodsafety.samples._pairing import FaultRates, Sample, anyang, fault_kinds, province
 
-__all__ = ["FaultRates", "Sample", "anyang", "fault_kinds", "province"]
+__all__ = [
+    "LAYOUTS",
+    "ExportStyle",
+    "FaultRates",
+    "Sample",
+    "anyang",
+    "fault_kinds",
+    "province",
+    "write_export",
+]

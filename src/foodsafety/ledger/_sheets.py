@@ -1,0 +1,317 @@
+"""Sheets as the user sees them: raw cell grids of workbooks and CSV files, and their headers.
+
+An office's export is not a clean table: a title row sits above the header, a header cell is
+merged over the columns of a group (县级包保领导 over 姓名 / 职务 / 联系电话), blank rows and
+footer rows (合计, 填报人) sit among the data, and a CSV file may be GBK. This module reads a
+sheet or CSV file into a :class:`Grid` of text cells that keeps the row numbers the user sees
+(spreadsheet rows, CSV line numbers), and finds its header (:func:`find_header`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from foodsafety.errors import LoadError, require
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["Grid", "Header", "find_header", "normal_header", "read_csv_grid", "read_workbook"]
+
+#: rows looked at for a header
+HEAD_ROWS = 30
+
+_DROP = re.compile(r"[\s*＊]|[（(](?:必填|选填|必選|選填)[)）]")
+
+
+def normal_header(text: str) -> str:
+    """A header as compared: NFKC (full-width to half-width), no spaces or line breaks, no
+    required-field marks (``*``, （必填）)."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text))
+
+
+@attrs.frozen(slots=True)
+class Grid:
+    """One sheet or CSV file as text cells.
+
+    Attributes:
+        label: where it is, as problems name it (``ledger.xlsx[督导记录]``, ``visits.csv``).
+        name: the sheet's name, or the file's name.
+        frame: the cells, every column text, columns ``c0, c1, ...``.
+        first_row: the row number the user sees for the frame's first row.
+        encoding: the encoding a CSV file was read with (None for a workbook).
+    """
+
+    label: str
+    name: str
+    frame: pl.DataFrame
+    first_row: int
+    encoding: str | None = None
+
+    def head(self, rows: int = HEAD_ROWS) -> list[list[str | None]]:
+        """The first ``rows`` rows as lists of cells."""
+        return [list(r) for r in self.frame.head(rows).iter_rows()]
+
+
+@attrs.frozen(slots=True)
+class Header:
+    """A grid's header: its row(s), as the user numbers them, and each column's name.
+
+    A two-row header's names join the upper (merged, filled rightwards) cell and the lower
+    one with ``/``: ``县级包保领导/姓名``.
+    """
+
+    rows: tuple[int, ...]
+    names: tuple[str, ...]
+
+    @property
+    def last(self) -> int:
+        """The user's number of the header's last row (data start below it)."""
+        return self.rows[-1]
+
+
+def read_workbook(path: Path, source: str) -> list[Grid]:
+    """Every sheet of an ``.xlsx`` workbook as a grid, in the workbook's order."""
+    require("fastexcel", extra="data", feature="reading Excel ledgers")
+    import fastexcel
+
+    if path.stat().st_size == 0:
+        raise LoadError("the file is empty", code="load.empty", source=source)
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:
+        raise LoadError(
+            f"the file is not a readable Excel workbook: {exc}", code="load.format", source=source
+        ) from None
+    offsets = _first_cells(path)
+    grids = []
+    for name in reader.sheet_names:
+        sheet = reader.load_sheet(name, header_row=None, dtypes="string")
+        frame = sheet.to_polars()
+        frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+        grids.append(Grid(f"{source}[{name}]", name, frame, offsets.get(name, 1)))
+    return grids
+
+
+def _first_cells(path: Path) -> dict[str, int]:
+    """Each sheet's first row holding a value: the reader drops the empty rows above it, and
+    problems must give the row numbers Excel shows."""
+    require("openpyxl", extra="data", feature="reading Excel ledgers")
+    import openpyxl
+
+    out: dict[str, int] = {}
+    book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    try:
+        for ws in book.worksheets:
+            for number, row in enumerate(
+                ws.iter_rows(min_row=1, max_row=200, values_only=True), start=1
+            ):
+                if any(v is not None and str(v).strip() != "" for v in row):
+                    out[ws.title] = number
+                    break
+    finally:
+        book.close()
+    return out
+
+
+def _decode(data: bytes, encoding: str, source: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with (``auto``: UTF-8, else
+    GB18030, of which GBK is a part)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        if encoding == "auto":
+            encoding = "utf-8"
+    tries = ("utf-8", "gb18030") if encoding == "auto" else (encoding,)
+    for codec in tries:
+        try:
+            return data.decode(codec), codec
+        except LookupError:
+            raise LoadError(
+                f"unknown encoding {codec!r} (use auto, utf-8, gbk or gb18030)",
+                code="load.encoding",
+                source=source,
+                value=codec,
+            ) from None
+        except UnicodeDecodeError as exc:
+            last = exc
+    line = data.count(b"\n", 0, last.start) + 1
+    raise LoadError(
+        f"the file is not {' or '.join(tries)} text (line {line}); give its encoding in the "
+        f"profile (encoding: ...)",
+        code="load.encoding",
+        message_zh=f"文件编码无法识别（第 {line} 行）",
+        source=source,
+        row=line,
+        value=encoding,
+    )
+
+
+def read_csv_grid(path: Path, source: str, encoding: str = "auto") -> Grid:
+    """A CSV file as a grid (every line a row, the longest line's width)."""
+    import polars as pl
+
+    data = path.read_bytes()
+    if not data.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise LoadError("the file is empty", code="load.empty", source=source)
+    text, codec = _decode(data, encoding, source)
+    del data
+    head = list(csv.reader(io.StringIO(text[: 1 << 16]).readlines()[:HEAD_ROWS]))
+    width = max((len(r) for r in head), default=1)
+    # title rows of one cell sit above the header: polars takes its width from the first
+    # line it reads, so it starts at the first line of full width and the lines above it
+    # (parsed here) are put on top
+    skip = next((i for i, r in enumerate(head) if len(r) == width), 0)
+    names = [f"c{i}" for i in range(width)]
+    try:
+        body = pl.read_csv(
+            text.encode("utf-8"),
+            has_header=False,
+            skip_rows=skip,
+            new_columns=names,
+            schema=dict.fromkeys(names, pl.Utf8),
+            truncate_ragged_lines=True,
+        )
+    except Exception as exc:  # polars raises several types for malformed CSV
+        raise LoadError(
+            f"the file is not a readable CSV table: {exc}",
+            code="load.format",
+            message_zh="无法按 CSV 表格读取该文件",
+            source=source,
+        ) from None
+    lead = pl.DataFrame(
+        [
+            [(r[i] if i < len(r) and r[i] != "" else None) for r in head[:skip]]
+            for i in range(width)
+        ],
+        schema=dict.fromkeys(names, pl.Utf8),
+        orient="col",
+    )
+    frame = pl.concat([lead, body]) if skip else body
+    return Grid(source, path.name, frame, 1, codec)
+
+
+def _filled(row: Sequence[str | None]) -> list[int]:
+    return [i for i, v in enumerate(row) if v is not None and v.strip() != ""]
+
+
+def find_header(
+    grid: Grid,
+    known: Callable[[str], bool],
+    *,
+    given: int | tuple[int, int] | None = None,
+    sub_known: Callable[[str], bool] | None = None,
+) -> Header:
+    """The header of ``grid``: the given row(s), or the row with most known headers.
+
+    ``known(name)`` says whether a header names a column the caller knows; a row with at least
+    two known headers is a candidate. The row below the chosen one is the lower half of a
+    two-row header when its filled cells are all known sub-headers (``sub_known``) and stand
+    under empty (merged) cells of the upper row.
+
+    Raises:
+        LoadError: ``import.no_header`` when no row looks like a header,
+            ``import.ambiguous_header`` when two rows do equally well.
+    """
+    head = grid.head()
+    if given is not None:
+        asked = (given,) if isinstance(given, int) else tuple(given)
+        index = [r - grid.first_row for r in asked]
+        if any(i < 0 or i >= grid.frame.height for i in index):
+            raise LoadError(
+                f"header row {given} is outside the sheet (rows {grid.first_row}–"
+                f"{grid.first_row + grid.frame.height - 1})",
+                code="import.no_header",
+                source=grid.label,
+                row=asked[0],
+                value=given,
+            )
+        upper = [grid.frame.row(index[0])[i] for i in range(grid.frame.width)]
+        lower = (
+            [grid.frame.row(index[1])[i] for i in range(grid.frame.width)]
+            if len(index) > 1
+            else None
+        )
+        return Header(asked, _names(upper, lower))
+    scores = [sum(1 for i in _filled(r) if known(str(r[i]))) for r in head]
+    best = max(scores, default=0)
+    if best < 2:
+        raise LoadError(
+            f"no header row found in the first {len(head)} rows (no row names two known "
+            f"columns such as 统一社会信用代码, 主体名称); give header_row in the profile",
+            code="import.no_header",
+            message_zh="未找到表头行：请在导入方案中指定 header_row",
+            source=grid.label,
+        )
+    tops = [i for i, s in enumerate(scores) if s == best]
+    if len(tops) > 1 and not _same_row(head[tops[0]], head[tops[1]]):
+        rows_seen = ", ".join(str(grid.first_row + i) for i in tops[:3])
+        raise LoadError(
+            f"two rows could be the header (rows {rows_seen}); give header_row in the profile",
+            code="import.ambiguous_header",
+            message_zh=f"第 {rows_seen} 行都像表头，请在导入方案中指定 header_row",
+            source=grid.label,
+            row=grid.first_row + tops[1],
+            value=[grid.first_row + i for i in tops],
+        )
+    top = tops[0]
+    upper = head[top]
+    rows: tuple[int, ...] = (grid.first_row + top,)
+    lower = head[top + 1] if top + 1 < len(head) else None
+    if lower is not None and _is_sub_header(upper, lower, sub_known or known):
+        rows = (*rows, grid.first_row + top + 1)
+    else:
+        lower = None
+    # the upper half of a two-row header may itself be the sub-header's row (the group cells
+    # above the best-scoring row): look one row up as well
+    if len(rows) == 1 and top > 0 and _is_sub_header(head[top - 1], upper, sub_known or known):
+        lower, upper = upper, head[top - 1]
+        rows = (grid.first_row + top - 1, grid.first_row + top)
+    return Header(rows, _names(upper, lower))
+
+
+def _same_row(a: Sequence[str | None], b: Sequence[str | None]) -> bool:
+    # a header repeated on every printed page is one header, not two candidates
+    return [normal_header(v or "") for v in a] == [normal_header(v or "") for v in b]
+
+
+def _is_sub_header(
+    upper: Sequence[str | None], lower: Sequence[str | None], known: Callable[[str], bool]
+) -> bool:
+    filled = _filled(lower)
+    if not filled or not all(known(str(lower[i])) for i in filled):
+        return False
+    # under a merged cell only its first column holds the value: some lower cells stand under
+    # empty upper cells, and the lower row leaves the upper row's single columns empty
+    under_blank = [i for i in filled if i >= len(upper) or not (upper[i] or "").strip()]
+    return bool(under_blank)
+
+
+def _names(upper: Sequence[str | None], lower: Sequence[str | None] | None) -> tuple[str, ...]:
+    width = max(len(upper), len(lower) if lower is not None else 0)
+    names: list[str] = []
+    group = ""
+    for i in range(width):
+        top = normal_header(upper[i] or "") if i < len(upper) else ""
+        low = normal_header(lower[i] or "") if lower is not None and i < len(lower) else ""
+        if lower is None:
+            names.append(top)
+            continue
+        if top and low:  # the first column under a merged group cell
+            group = top
+            names.append(f"{top}/{low}")
+        elif top:  # a cell merged over both rows
+            group = ""
+            names.append(top)
+        elif low:  # a further column under the group
+            names.append(f"{group}/{low}" if group else low)
+        else:
+            names.append("")
+    return tuple(names)

@@ -1,0 +1,1066 @@
+"""Bringing an office's own ledger in (导入本地台账): exports as they are, nothing lost.
+
+:func:`import_ledger` reads a county's or city's export (a workbook with Chinese sheet names,
+title rows, merged headers, footer rows; CSV files in GBK or UTF-8; wide tables with the
+pairing cadre's columns embedded, or one column group per level) through an
+:class:`~foodsafety.rules.import_profile.ImportProfile`, derives the long ``cadres``,
+``assignments`` and ``pledges`` tables and the ids the export does not have, and checks every
+row as :func:`~foodsafety.ledger.io.load_ledger` does. Problems name the sheet, the row and the
+column header as the user sees them in the spreadsheet.
+
+:func:`infer_profile` proposes a profile from the headers, says what it could not map, and
+writes it out to edit.
+
+Ids the export lacks are derived, deterministically, from what identifies the row:
+
+- a cadre: ``C-`` and 10 hex digits of a BLAKE2b hash of name and unit (or, without a unit,
+  name, level and jurisdiction);
+- an assignment: ``<cadre_id>><uscc>`` (and ``@<valid_from>`` when one cadre pairs one
+  business more than once);
+- a visit: ``<uscc>/<date>/<cadre_id>`` (and ``#2``, ``#3`` for further visits of that day);
+
+so that the same export gives the same ids on every run and machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from foodsafety.errors import LoadError, Problem, ProblemReport, require
+from foodsafety.ledger._headers import IGNORED, TABLE_WORDS, ColumnMatcher
+from foodsafety.ledger._ledger import Ledger
+from foodsafety.ledger._sheets import Grid, Header, find_header, read_csv_grid, read_workbook
+from foodsafety.ledger._validate import RECORD_NAMES, REQUIRED, ROW, Progress, validate_tables
+from foodsafety.ledger.io import LoadResult
+from foodsafety.ledger.schema import TABLES
+from foodsafety.rules.import_profile import (
+    CADRE_FIELDS,
+    CadreGroup,
+    ImportProfile,
+    TableSource,
+    load_import_profile,
+)
+from foodsafety.vocab import Level
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["Inference", "import_ledger", "infer_profile", "resolve_profile"]
+
+#: A row's code in the checked frames: the source's number times this, plus the user's row.
+_SPAN = 10_000_000
+
+_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".txt"}
+
+_DATE_COLUMNS = {
+    table: {c for c, kind in cols.items() if kind == "Date"} for table, cols in TABLES.items()
+}
+_DATE_FIELDS = {"valid_from", "valid_to", "pledge_signed"}
+
+
+def resolve_profile(profile: ImportProfile | str | os.PathLike[str] | None) -> ImportProfile:
+    """An :class:`ImportProfile` from a profile, a shipped profile's name or a YAML/JSON file."""
+    if profile is None:
+        return ImportProfile(name="auto", description="headers recognised, no profile")
+    if isinstance(profile, ImportProfile):
+        return profile
+    text = os.fspath(profile)
+    if Path(text).suffix.lower() in (".yaml", ".yml", ".json") or Path(text).exists():
+        return load_import_profile(text)
+    from foodsafety.presets import import_profile
+
+    return import_profile(text)
+
+
+# -- finding the tables ------------------------------------------------------------------
+
+
+def _grids(path: Path | Sequence[Path], encoding: str) -> list[Grid]:
+    paths: list[Path]
+    if isinstance(path, Path):
+        if path.is_dir():
+            paths = sorted(p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES)
+            if not paths:
+                raise LoadError(
+                    "the directory holds no workbook or CSV file",
+                    code="load.empty",
+                    source=str(path),
+                )
+        else:
+            paths = [path]
+    else:
+        paths = list(path)
+    out: list[Grid] = []
+    for p in paths:
+        if not p.exists():
+            raise LoadError("the file does not exist", code="load.missing", source=str(p))
+        if p.suffix.lower() in (".xlsx", ".xlsm"):
+            out.extend(read_workbook(p, str(p)))
+        elif p.suffix.lower() in (".csv", ".txt"):
+            out.append(read_csv_grid(p, str(p), encoding))
+        else:
+            raise LoadError(
+                f"cannot import {p.name!r}: use .xlsx or .csv files",
+                code="load.format",
+                source=str(p),
+                value=p.suffix,
+            )
+    return out
+
+
+def _names_match(grid: Grid, patterns: Sequence[str]) -> bool:
+    names = {grid.name, Path(grid.name).stem}
+    return any(fnmatch.fnmatchcase(n, pat) for n in names for pat in patterns)
+
+
+def _word_table(grid: Grid) -> str | None:
+    name = Path(grid.name).stem
+    for table, words in TABLE_WORDS:
+        if any(w in name for w in words):
+            return table
+    return None
+
+
+@attrs.frozen(slots=True)
+class _Source:
+    """One grid read as (part of) one table."""
+
+    number: int
+    table: str
+    grid: Grid
+    header: Header
+    columns: dict[str, int]  # column or extra column -> grid column
+    headers: dict[str, str]  # column -> the header as written
+    groups: dict[int, dict[str, int]]  # group number -> cadre field -> grid column
+    group_headers: dict[int, dict[str, str]]
+    unknown: tuple[str, ...]
+
+
+def _assign(
+    grids: Sequence[Grid], profile: ImportProfile, matchers: Mapping[str, ColumnMatcher]
+) -> tuple[list[tuple[str, Grid]], list[Grid]]:
+    """Which grid holds which table: by the profile's sources, else by name, else by headers."""
+    taken: list[tuple[str, Grid]] = []
+    free: list[Grid] = []
+    named = {t: s.sources for t, s in profile.tables.items() if s.sources}
+    for grid in grids:
+        table: str | None = next((t for t, pats in named.items() if _names_match(grid, pats)), None)
+        if table is None and not named:
+            table = _word_table(grid)
+            if table is None:
+                table = _best_by_headers(grid, matchers)
+        if table is None:
+            free.append(grid)
+        else:
+            taken.append((table, grid))
+    return taken, free
+
+
+def _best_by_headers(grid: Grid, matchers: Mapping[str, ColumnMatcher]) -> str | None:
+    head = grid.head()
+    best, best_score = None, 1
+    for table, m in matchers.items():
+        score = max((sum(1 for v in row if v and m.knows(v)) for row in head), default=0)
+        if score > best_score:
+            best, best_score = table, score
+    return best
+
+
+def _read_source(
+    number: int, table: str, grid: Grid, profile: ImportProfile, matcher: ColumnMatcher
+) -> _Source:
+    spec = profile.source_for(table)
+    given = spec.header_row if spec.header_row is not None else profile.header_row
+    header = find_header(
+        grid,
+        matcher.knows,
+        given=None if given == "auto" else given,
+        sub_known=matcher.is_sub_header,
+    )
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    groups: dict[int, dict[str, int]] = {}
+    group_headers: dict[int, dict[str, str]] = {}
+    unknown: list[str] = []
+    for i, name in enumerate(header.names):
+        if not name or name in IGNORED:
+            continue
+        column = matcher.column(name)
+        if column is not None and column not in columns:
+            columns[column] = i
+            headers[column] = name
+            continue
+        found = matcher.group_field(name)
+        if found is not None and found[1] not in groups.get(found[0], {}):
+            groups.setdefault(found[0], {})[found[1]] = i
+            group_headers.setdefault(found[0], {})[found[1]] = name
+            continue
+        if column is not None:
+            raise LoadError(
+                f"two headers name the column {column!r}: {headers[column]!r} and {name!r}; "
+                f"keep one, or map one of them elsewhere in the profile",
+                code="load.duplicate_column",
+                message_zh=f"{headers[column]!r} 与 {name!r} 是同一列，请保留其一",
+                record=RECORD_NAMES[table],
+                field=column,
+                source=grid.label,
+                row=header.last,
+                column=name,
+                value=name,
+            )
+        unknown.append(name)
+    return _Source(
+        number, table, grid, header, columns, headers, groups, group_headers, tuple(unknown)
+    )
+
+
+# -- the rows ----------------------------------------------------------------------------
+
+
+def _data_rows(source: _Source, profile: ImportProfile) -> pl.DataFrame:
+    """The source's data rows (below the header; blank, footer and repeated header rows left
+    out) with the mapped columns, every group's fields as ``g<n>.<field>``, and ``__row__``."""
+    import polars as pl
+
+    grid = source.grid
+    start = source.header.last - grid.first_row + 1
+    frame = grid.frame.slice(start)
+    cells = [f"c{i}" for i in range(frame.width)]
+    row = pl.int_range(pl.len(), dtype=pl.Int64) + (source.header.last + 1)
+    frame = frame.with_columns((row + source.number * _SPAN).alias(ROW))
+    stripped = [pl.col(c).str.strip_chars() for c in cells]
+    first = pl.coalesce([pl.when(s != "").then(s) for s in stripped])
+    footer = pl.lit(False)
+    for word in profile.footer:
+        footer = footer | first.str.starts_with(word).fill_null(False)
+    keep = first.is_not_null() & ~footer
+    # a header repeated on every printed page
+    header_cells = list(source.header.names)
+    if header_cells and source.header.rows:
+        upper = grid.frame.row(source.header.rows[0] - grid.first_row)
+        same = pl.lit(True)
+        for i, c in enumerate(cells):
+            v = upper[i] if i < len(upper) else None
+            same = same & (pl.col(c).is_null() if v is None else pl.col(c) == v).fill_null(False)
+        keep = keep & ~same
+    # a row holding only its 序号 is an empty row of a pre-numbered form
+    mapped = [f"c{i}" for i in source.columns.values()] + [
+        f"c{i}" for g in source.groups.values() for i in g.values()
+    ]
+    if mapped:
+        keep = keep & pl.any_horizontal(
+            [pl.col(c).str.strip_chars().ne("").fill_null(False) for c in mapped]
+        )
+    frame = frame.filter(keep)
+    exprs = [pl.col(ROW)]
+    exprs += [pl.col(f"c{i}").alias(column) for column, i in source.columns.items()]
+    for n, fields in source.groups.items():
+        exprs += [pl.col(f"c{i}").alias(f"g{n}.{f}") for f, i in fields.items()]
+    out: pl.DataFrame = frame.select(exprs)
+    return out
+
+
+def _iso_dates(expr: pl.Expr, extra: Sequence[str]) -> pl.Expr:
+    """Dates as the export writes them (2023-02-24, 2023/2/24, 2023.2.24, 2023年2月24日,
+    20230224, an Excel date with its time, an Excel serial number) as ISO text; anything else
+    as written, for the checks to report."""
+    import polars as pl
+
+    text = expr.str.strip_chars()
+    plain = (
+        text.str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "")
+        .str.replace_all(r"[年月]", "-")
+        .str.replace(r"日$", "")
+    )
+    formats = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", *extra)
+    parsed = pl.coalesce([plain.str.to_date(f, strict=False) for f in formats])
+    serial = text.str.contains(r"^\d{5}(\.0+)?$").fill_null(False)
+    days = text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+    excel = pl.lit(date(1899, 12, 30)) + pl.duration(days=days)
+    return (
+        pl.when(serial)
+        .then(excel.dt.strftime("%Y-%m-%d"))
+        .when(parsed.is_not_null())
+        .then(parsed.dt.strftime("%Y-%m-%d"))
+        .otherwise(text)
+    )
+
+
+def _values(frame: pl.DataFrame, table: str, profile: ImportProfile) -> pl.DataFrame:
+    """The profile's label maps, dates as ISO text, the profile's defaults."""
+    import polars as pl
+
+    exprs = []
+    for c in frame.columns:
+        if c == ROW:
+            continue
+        field = c.split(".", 1)[1] if c.startswith("g") and "." in c else c
+        e = pl.col(c)
+        mapping = profile.value_map(table, field)
+        if mapping:
+            e = e.replace(mapping)
+        if field in _DATE_COLUMNS[table] or (c != field and field in _DATE_FIELDS):
+            e = _iso_dates(e, profile.dates)
+        exprs.append(e.alias(c))
+    for key, value in profile.defaults.items():
+        t, _, column = key.partition(".")
+        if t != table:
+            continue
+        if column in frame.columns:
+            exprs = [x for x in exprs if x.meta.output_name() != column]
+            exprs.append(pl.col(column).fill_null(value).alias(column))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def _cadre_key(name: str, unit: str | None, level: str | None, jurisdiction: str | None) -> str:
+    parts = [name.strip(), (unit or "").strip()]
+    if not parts[1]:
+        parts += [(level or "").strip(), (jurisdiction or "").strip()]
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=5).hexdigest()
+    return f"C-{digest}"
+
+
+# -- townships given by name -------------------------------------------------------------
+
+
+@attrs.define(slots=True)
+class _Places:
+    """Township names resolved within the county (registry search, once per name)."""
+
+    county: str | None
+    problems: list[Problem] = attrs.field(factory=list)
+    _cache: dict[str, str | list[str] | None] = attrs.field(factory=dict)
+
+    def resolve(self, name: str) -> str | list[str] | None:
+        if name not in self._cache:
+            from foodsafety.registry import registry
+
+            if self.county is None:
+                self._cache[name] = None
+            else:
+                found = registry().search(name, level=Level.TOWNSHIP, within=self.county)
+                codes = [d.code for d in found]
+                self._cache[name] = codes[0] if len(codes) == 1 else codes or None
+        return self._cache[name]
+
+
+def _county_of(frames: Iterable[pl.DataFrame], given: str | None) -> str | None:
+    if given is not None:
+        return given
+    counts: Counter[str] = Counter()
+    for frame in frames:
+        if "jurisdiction" in frame.columns:
+            codes = frame.get_column("jurisdiction").drop_nulls().str.strip_chars()
+            counts.update(c[:6] for c in codes.filter(codes.str.contains(r"^\d{9}")).to_list())
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _with_townships(
+    frame: pl.DataFrame, table: str, places: _Places, where: _Where
+) -> pl.DataFrame:
+    """``jurisdiction`` filled from ``township_name`` where the code is missing; a name that is
+    not a township of the county, or names two, is an error on its row."""
+    import polars as pl
+
+    if "township_name" not in frame.columns:
+        return frame
+    if "jurisdiction" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("jurisdiction"))
+    need = frame.filter(pl.col("jurisdiction").is_null() & pl.col("township_name").is_not_null())
+    names = need.get_column("township_name").str.strip_chars().unique().to_list()
+    codes: dict[str, str] = {}
+    bad: dict[str, str] = {}
+    for name in names:
+        found = places.resolve(name)
+        if isinstance(found, str):
+            codes[name] = found
+        elif isinstance(found, list):
+            bad[name] = (
+                f"township {name!r} is ambiguous in county {places.county}: it names "
+                + ", ".join(found)
+                + "; give the 9-digit code"
+            )
+        elif places.county is None:
+            bad[name] = (
+                f"township {name!r} cannot be looked up: no county is known (give county: in "
+                f"the profile, or a jurisdiction code column)"
+            )
+        else:
+            bad[name] = f"{name!r} is not a township of county {places.county}"
+    if bad:
+        rows = need.filter(pl.col("township_name").str.strip_chars().is_in(list(bad)))
+        for r, name in rows.select(ROW, "township_name").iter_rows():
+            code = "township.ambiguous" if "ambiguous" in bad[name.strip()] else "township.unknown"
+            places.problems.append(
+                where.problem(table, r, "township_name", code, bad[name.strip()], name)
+            )
+    resolved = (
+        pl.col("township_name")
+        .str.strip_chars()
+        .replace_strict(codes, default=None, return_dtype=pl.Utf8)
+    )
+    frame = frame.with_columns(pl.coalesce("jurisdiction", resolved).alias("jurisdiction"))
+    if bad:
+        # rows whose township cannot be found cannot be used (the problem above says why)
+        frame = frame.filter(
+            ~(
+                pl.col("jurisdiction").is_null()
+                & pl.col("township_name").str.strip_chars().is_in(list(bad))
+            )
+        )
+    return frame.drop("township_name")
+
+
+# -- locations ---------------------------------------------------------------------------
+
+
+@attrs.define(slots=True)
+class _Where:
+    """Where each checked row came from: the source (sheet or file) and the header of each
+    column, so that problems name them as the user sees them."""
+
+    labels: dict[int, str] = attrs.field(factory=dict)
+    headers: dict[int, dict[str, str]] = attrs.field(factory=dict)
+
+    def add(self, number: int, label: str, headers: Mapping[str, str]) -> None:
+        self.labels[number] = label
+        self.headers[number] = dict(headers)
+
+    def problem(
+        self, table: str, row: int, column: str, code: str, message: str, value: object
+    ) -> Problem:
+        number, user_row = divmod(row, _SPAN)
+        return Problem(
+            code=code,
+            message=message,
+            record=RECORD_NAMES[table],
+            field=column,
+            value=value,
+            source=self.labels.get(number),
+            row=user_row,
+            column=self.headers.get(number, {}).get(column, column),
+        )
+
+    def relocate(self, problem: Problem) -> Problem:
+        if problem.row is None:
+            return problem
+        number, user_row = divmod(problem.row, _SPAN)
+        if number not in self.labels:
+            return problem
+        column = problem.column
+        headers = self.headers[number]
+        if problem.field is not None and problem.field in headers:
+            column = headers[problem.field]
+        elif column is not None and column in headers:
+            column = headers[column]
+        return attrs.evolve(problem, source=self.labels[number], row=user_row, column=column)
+
+
+# -- derived tables ----------------------------------------------------------------------
+
+
+def _embedded(
+    businesses: pl.DataFrame,
+    groups: Sequence[CadreGroup],
+    where: _Where,
+    county: str | None,
+    next_number: Iterator[int],
+    sources: Sequence[_Source],
+) -> list[pl.DataFrame]:
+    """One frame per cadre group of the business rows: the cadre each row names, with the
+    business's USCC, the pairing's dates and the pledge's signing date."""
+    import polars as pl
+
+    cadres = []
+    present = {int(c[1:].split(".", 1)[0]) for c in businesses.columns if c.startswith("g")}
+    for n in sorted(present):
+        group = groups[n]
+        cols = {f: f"g{n}.{f}" for f in CADRE_FIELDS if f"g{n}.{f}" in businesses.columns}
+        if "name" not in cols and "cadre_id" not in cols:
+            continue
+        has = pl.lit(False)
+        for c in (cols.get("name"), cols.get("cadre_id")):
+            if c is not None:
+                has = has | pl.col(c).is_not_null()
+        rows = businesses.filter(has)
+        # derived rows keep the business's row, under a source number of their own whose
+        # headers are the group's
+        number = next(next_number)
+        for s in sources:
+            if n in s.group_headers:
+                where.add(number, s.grid.label, {**s.headers, **s.group_headers[n]})
+                break
+        rows = rows.with_columns((pl.col(ROW) % _SPAN + number * _SPAN).alias(ROW))
+        fixed = group.level.code if group.level is not None else None
+        level = pl.col(cols["level"]) if "level" in cols else pl.lit(fixed, dtype=pl.Utf8)
+        if fixed is not None and "level" in cols:
+            level = pl.coalesce(pl.col(cols["level"]), pl.lit(fixed))
+        code = pl.col("jurisdiction")
+        parsed = _level_codes(rows, level)
+        own = pl.col(cols["jurisdiction"]) if "jurisdiction" in cols else pl.lit(None, pl.Utf8)
+        county_code = pl.lit(county, dtype=pl.Utf8) if county else code.str.slice(0, 6)
+        jurisdiction = pl.coalesce(
+            own,
+            pl.when(parsed == "city")
+            .then(code.str.slice(0, 4) + "00")
+            .when(parsed == "county")
+            .then(county_code)
+            .when(parsed == "township")
+            .then(code.str.slice(0, 9))
+            .otherwise(code),
+        )
+        village = (
+            pl.col(cols["village"])
+            if "village" in cols
+            else (
+                pl.when(parsed == "village").then(pl.col("village"))
+                if "village" in rows.columns
+                else pl.lit(None, pl.Utf8)
+            )
+        )
+        frame = rows.select(
+            pl.col(ROW),
+            pl.col("uscc"),
+            (pl.col(cols["cadre_id"]) if "cadre_id" in cols else pl.lit(None, pl.Utf8)).alias(
+                "cadre_id"
+            ),
+            (pl.col(cols["name"]) if "name" in cols else pl.lit(None, pl.Utf8)).alias("name"),
+            level.alias("level"),
+            jurisdiction.alias("jurisdiction"),
+            village.alias("village"),
+            *[
+                (pl.col(cols[f]) if f in cols else pl.lit(None, pl.Utf8)).alias(f)
+                for f in ("unit", "post", "phone", "valid_from", "valid_to", "pledge_signed")
+            ],
+        )
+        cadres.append(frame)
+    return cadres
+
+
+def _level_codes(frame: pl.DataFrame, level: pl.Expr) -> pl.Expr:
+    """Each row's level as its code where it parses (县级 -> county), else null."""
+    import polars as pl
+
+    from foodsafety.errors import VocabularyError
+
+    labels = frame.select(level.alias("l")).get_column("l").drop_nulls().unique().to_list()
+    codes: dict[str, str] = {}
+    for label in labels:
+        with contextlib.suppress(VocabularyError):
+            codes[label] = Level.parse(label).code
+    return level.replace_strict(codes, default=None, return_dtype=pl.Utf8)
+
+
+@attrs.define(slots=True)
+class _CadreIndex:
+    """Cadres by id, by (name, unit) and by name, to give each row naming a cadre its id."""
+
+    by_pair: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    by_name: dict[str, set[str]] = attrs.field(factory=dict)
+
+    def add(self, cadre_id: str, name: str | None, unit: str | None) -> None:
+        if name is None:
+            return
+        self.by_pair.setdefault((name.strip(), (unit or "").strip()), cadre_id)
+        self.by_name.setdefault(name.strip(), set()).add(cadre_id)
+
+    def find(self, name: str | None, unit: str | None) -> str | None:
+        if name is None:
+            return None
+        found = self.by_pair.get((name.strip(), (unit or "").strip()))
+        if found is not None:
+            return found
+        ids = self.by_name.get(name.strip(), set())
+        return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _ids_for_cadres(frame: pl.DataFrame, index: _CadreIndex) -> pl.DataFrame:
+    """``cadre_id`` filled where empty: a known cadre of that name (and unit), else derived."""
+    import polars as pl
+
+    if "cadre_id" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("cadre_id"))
+    for c in ("unit", "level", "jurisdiction"):
+        if c not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c))
+    need = frame.filter(pl.col("cadre_id").is_null() & pl.col("name").is_not_null())
+    if not need.height:
+        return frame
+    keys = need.select("name", "unit", "level", "jurisdiction").unique(maintain_order=True)
+    derived = {
+        (n, u, lv, j): index.find(n, u) or _cadre_key(n, u, lv, j)
+        for n, u, lv, j in keys.iter_rows()
+    }
+    table = pl.DataFrame(
+        {
+            "name": [k[0] for k in derived],
+            "unit": [k[1] for k in derived],
+            "level": [k[2] for k in derived],
+            "jurisdiction": [k[3] for k in derived],
+            "__id__": list(derived.values()),
+        },
+        schema=dict.fromkeys(("name", "unit", "level", "jurisdiction", "__id__"), pl.Utf8),
+    )
+    out = frame.join(
+        table,
+        on=["name", "unit", "level", "jurisdiction"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    )
+    return out.with_columns(pl.coalesce("cadre_id", "__id__").alias("cadre_id")).drop("__id__")
+
+
+def _resolve_cadre_refs(frame: pl.DataFrame, index: _CadreIndex) -> pl.DataFrame:
+    """``cadre_id`` of visits, assignments and pledges that name their cadre only by name."""
+    import polars as pl
+
+    if "cadre_name" not in frame.columns:
+        return frame
+    unit = "cadre_unit" if "cadre_unit" in frame.columns else None
+    if "cadre_id" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("cadre_id"))
+    pairs = (
+        frame.filter(pl.col("cadre_id").is_null())
+        .select("cadre_name", pl.col(unit) if unit else pl.lit(None, pl.Utf8).alias("cadre_unit"))
+        .unique()
+    )
+    found = {
+        (n, u): index.find(n, u) or (_cadre_key(n, u, None, None) if n else None)
+        for n, u in pairs.iter_rows()
+    }
+    table = pl.DataFrame(
+        {
+            "cadre_name": [k[0] for k in found],
+            "cadre_unit": [k[1] for k in found],
+            "__id__": list(found.values()),
+        },
+        schema={"cadre_name": pl.Utf8, "cadre_unit": pl.Utf8, "__id__": pl.Utf8},
+    )
+    if unit is None:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("cadre_unit"))
+    out = frame.join(
+        table, on=["cadre_name", "cadre_unit"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    return out.with_columns(pl.coalesce("cadre_id", "__id__").alias("cadre_id")).drop(
+        "__id__", "cadre_name", "cadre_unit"
+    )
+
+
+def _resolve_business_refs(frame: pl.DataFrame, businesses: pl.DataFrame | None) -> pl.DataFrame:
+    """``uscc`` of rows that name their business only by name (when the name is unique)."""
+    import polars as pl
+
+    if "business_name" not in frame.columns:
+        return frame
+    if "uscc" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("uscc"))
+    if businesses is None or "name" not in businesses.columns:
+        return frame.drop("business_name")
+    names = (
+        businesses.select(pl.col("name").str.strip_chars().alias("business_name"), "uscc")
+        .drop_nulls()
+        .unique()
+        .filter(pl.col("business_name").is_unique())
+        .rename({"uscc": "__uscc__"})
+    )
+    out = frame.with_columns(pl.col("business_name").str.strip_chars()).join(
+        names, on="business_name", how="left", maintain_order="left"
+    )
+    return out.with_columns(pl.coalesce("uscc", "__uscc__").alias("uscc")).drop(
+        "__uscc__", "business_name"
+    )
+
+
+def _numbered_ids(frame: pl.DataFrame, column: str, key: pl.Expr) -> pl.DataFrame:
+    """``column`` filled where empty with ``key``, and ``#2``, ``#3``... for repeats of it."""
+    import polars as pl
+
+    if column not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
+    tmp = frame.with_columns(key.alias("__k__"))
+    tmp = tmp.with_columns(pl.col("__k__").cum_count().over("__k__").alias("__n__"))
+    derived = (
+        pl.when(pl.col("__n__") > 1)
+        .then(pl.format("{}#{}", "__k__", pl.col("__n__")))
+        .otherwise(pl.col("__k__"))
+    )
+    return tmp.with_columns(pl.coalesce(column, derived).alias(column)).drop("__k__", "__n__")
+
+
+# -- the importer ------------------------------------------------------------------------
+
+
+def import_ledger(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    profile: ImportProfile | str | os.PathLike[str] | None = None,
+    *,
+    county: str | None = None,
+    as_of: date | None = None,
+    check_registry: bool = True,
+    dangling: Literal["drop", "keep"] = "drop",
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Import an office's export (workbook, CSV files, a directory of them) into a ledger.
+
+    Args:
+        path: a workbook (``.xlsx``), a CSV file, a directory of them, or a list of files.
+        profile: an :class:`~foodsafety.rules.import_profile.ImportProfile`, the name of a
+            shipped one (``"county_workbook"``; see :func:`foodsafety.presets.import_profiles`)
+            or a YAML/JSON file; ``None`` recognises the headers the importer knows.
+        county: the county (6-digit code) in which township names are looked up; default the
+            profile's, else the county most of the export's division codes are in.
+        as_of, check_registry, dangling, progress: as for
+            :func:`~foodsafety.ledger.io.load_ledger`.
+
+    Returns:
+        A :class:`~foodsafety.ledger.io.LoadResult`: ``ledger, report = import_ledger(...)``.
+        Problems are located by the sheet or file, the row the user sees and the column's
+        header as written.
+
+    Raises:
+        LoadError: a file cannot be read, a table's header cannot be found (or two rows could
+            be it), a required column is absent and cannot be derived.
+        RuleError: the profile is malformed.
+    """
+    require("polars", extra="data", feature="importing ledgers")
+    import polars as pl
+
+    prof = resolve_profile(profile)
+    given = Path(os.fspath(path)) if isinstance(path, (str, os.PathLike)) else None
+    paths: Path | list[Path] = given if given is not None else [Path(os.fspath(p)) for p in path]  # type: ignore[union-attr]
+    grids = _grids(paths, prof.encoding)
+    matchers = {t: ColumnMatcher(t, prof) for t in TABLES}
+    assigned, free = _assign(grids, prof, matchers)
+    report = ProblemReport()
+    where = _Where()
+    numbers = iter(range(1, 1 << 20))
+    sources: list[_Source] = []
+    for table, grid in assigned:
+        s = _read_source(next(numbers), table, grid, prof, matchers[table])
+        sources.append(s)
+        where.add(s.number, grid.label, s.headers)
+        for name in s.unknown:
+            report.add(
+                Problem(
+                    code="column.unknown",
+                    message=f"column {name!r} is not part of the {table} table and was ignored "
+                    f"(map it in the profile's columns: if it is one)",
+                    message_zh=f"未知列 {name!r} 已忽略",
+                    record=RECORD_NAMES[table],
+                    value=name,
+                    source=grid.label,
+                    row=s.header.last,
+                    column=name,
+                )
+            )
+    for grid in free:
+        report.add(
+            Problem(
+                code="import.sheet_ignored",
+                message="no table was recognised in this sheet or file (name it in the "
+                "profile's tables: sources: if it holds one); it was not read",
+                message_zh="未识别出台账表，未读取",
+                source=grid.label,
+            )
+        )
+    frames: dict[str, pl.DataFrame] = {}
+    for table in TABLES:
+        parts = [_values(_data_rows(s, prof), table, prof) for s in sources if s.table == table]
+        if parts:
+            frames[table] = pl.concat(parts, how="diagonal_relaxed")
+    places = _Places(_county_of(frames.values(), county or (prof.county and str(prof.county))))
+    for table in ("businesses", "cadres"):
+        if table in frames:
+            frames[table] = _with_townships(frames[table], table, places, where)
+    report.extend(places.problems)
+    if places.county is not None and "cadres" in frames:
+        # a county's own cadres listed without a code hold the county
+        c = frames["cadres"]
+        if "jurisdiction" not in c.columns:
+            c = c.with_columns(pl.lit(None, dtype=pl.Utf8).alias("jurisdiction"))
+        county_rows = (
+            _level_codes(c, pl.col("level")) == "county" if "level" in c.columns else pl.lit(False)
+        )
+        frames["cadres"] = c.with_columns(
+            pl.when(pl.col("jurisdiction").is_null() & county_rows)
+            .then(pl.lit(places.county))
+            .otherwise(pl.col("jurisdiction"))
+            .alias("jurisdiction")
+        )
+    index = _CadreIndex()
+    if "cadres" in frames:
+        listed = _ids_for_cadres(frames["cadres"], _CadreIndex())
+        frames["cadres"] = listed
+        for cid, name, unit in listed.select("cadre_id", "name", "unit").iter_rows():
+            if cid is not None:
+                index.add(cid, name, unit)
+    _derive_pairings(
+        frames, prof, matchers["businesses"], where, places.county, numbers, sources, index
+    )
+    for table in ("assignments", "pledges", "visits"):
+        if table in frames:
+            frames[table] = _resolve_cadre_refs(frames[table], index)
+    for table in ("assignments", "visits", "routines"):
+        if table in frames:
+            frames[table] = _resolve_business_refs(frames[table], frames.get("businesses"))
+    if "visits" in frames:
+        v = frames["visits"]
+        frames["visits"] = _numbered_ids(
+            v, "visit_id", pl.format("{}/{}/{}", "uscc", "date", "cadre_id")
+        )
+    if "assignments" in frames:
+        frames["assignments"] = _numbered_ids(
+            frames["assignments"], "assignment_id", pl.format("{}>{}", "cadre_id", "uscc")
+        )
+    for table, frame in frames.items():
+        keep = [c for c in frame.columns if c in TABLES[table] or c == ROW]
+        frames[table] = frame.select(keep)
+        _check_columns(table, frames[table], sources, where)
+    tables, checked = validate_tables(
+        frames,
+        sources={
+            t: ", ".join(dict.fromkeys(s.grid.label for s in sources if s.table == t))
+            for t in frames
+        },
+        as_of=as_of,
+        check_registry=check_registry,
+        dangling=dangling,
+        progress=progress,
+        release=True,
+    )
+    report.extend(where.relocate(p) for p in checked)
+    labels = {
+        t: ", ".join(dict.fromkeys(s.grid.label for s in sources if s.table == t)) for t in TABLES
+    }
+    return LoadResult(
+        ledger=Ledger(tables),
+        report=report,
+        sources={t: v for t, v in labels.items() if v},
+    )
+
+
+def _derive_pairings(
+    frames: dict[str, pl.DataFrame],
+    profile: ImportProfile,
+    matcher: ColumnMatcher,
+    where: _Where,
+    county: str | None,
+    numbers: Iterator[int],
+    sources: Sequence[_Source],
+    index: _CadreIndex,
+) -> None:
+    """Wide to long: the cadres, assignments and pledges of the businesses' cadre groups."""
+    import polars as pl
+
+    b = frames.get("businesses")
+    if b is None or not any(c.startswith("g") and "." in c for c in b.columns):
+        return
+    if "village" not in b.columns:
+        b = b.with_columns(pl.lit(None, dtype=pl.Utf8).alias("village"))
+    cadre_parts = _embedded(b, matcher.groups, where, county, numbers, sources)
+    own = [c for c in b.columns if not (c.startswith("g") and "." in c)]
+    # a business paired by several cadres takes one row per pairing, its own columns
+    # repeated: one business. Rows repeated whole (their cadre columns too) stay, for the
+    # duplicate-key check to report.
+    whole = [c for c in b.columns if c != ROW]
+    distinct = b.unique(whole, keep="first", maintain_order=True)
+    business_cols = [c for c in own if c != ROW]
+    repeats = distinct.select(ROW, *business_cols).unique(
+        business_cols, keep="first", maintain_order=True
+    )
+    exact = b.filter(~pl.col(ROW).is_in(distinct.get_column(ROW).implode()))
+    frames["businesses"] = pl.concat([repeats, exact.select(own)]).sort(ROW)
+    if not cadre_parts:
+        return
+    embedded = pl.concat(cadre_parts, how="diagonal_relaxed")
+    embedded = _ids_for_cadres(embedded, index)
+    listed = frames.get("cadres")
+    known = set() if listed is None else set(listed.get_column("cadre_id").drop_nulls().to_list())
+    new = embedded.filter(~pl.col("cadre_id").is_in(list(known))).unique(
+        "cadre_id", keep="first", maintain_order=True
+    )
+    cadre_cols = [c for c in TABLES["cadres"] if c in new.columns]
+    add = new.select(ROW, *cadre_cols)
+    frames["cadres"] = add if listed is None else pl.concat([listed, add], how="diagonal_relaxed")
+    pairs = embedded.select(
+        ROW,
+        "cadre_id",
+        "uscc",
+        pl.col("valid_from"),
+        pl.col("valid_to"),
+    )
+    default_from = profile.defaults.get("assignments.valid_from")
+    if default_from is not None:
+        pairs = pairs.with_columns(pl.col("valid_from").fill_null(default_from))
+    if "assignments" in frames:
+        frames["assignments"] = pl.concat([frames["assignments"], pairs], how="diagonal_relaxed")
+    else:
+        frames["assignments"] = pairs
+    signed = (
+        embedded.filter(pl.col("pledge_signed").is_not_null())
+        .select(
+            ROW,
+            "cadre_id",
+            pl.lit("pledge").alias("document"),
+            pl.col("pledge_signed").alias("signed"),
+        )
+        .unique("cadre_id", keep="first", maintain_order=True)
+    )
+    if signed.height:
+        if "pledges" in frames:
+            # a pledge the pledges sheet lists is that sheet's row
+            listed_pledges = frames["pledges"]
+            if "document" in listed_pledges.columns:
+                done = listed_pledges.filter(
+                    pl.col("document").is_in(
+                        ["pledge", "承诺书", "承諾書", "食品安全责任与任务承诺书"]
+                    )
+                ).get_column("cadre_id")
+                signed = signed.filter(~pl.col("cadre_id").is_in(done.implode()))
+            frames["pledges"] = pl.concat([frames["pledges"], signed], how="diagonal_relaxed")
+        else:
+            frames["pledges"] = signed
+    for c in ("assignments", "pledges", "cadres"):
+        if c in frames:
+            frames[c] = frames[c].with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _check_columns(
+    table: str, frame: pl.DataFrame, sources: Sequence[_Source], where: _Where
+) -> None:
+    missing = [c for c in REQUIRED[table] if c not in frame.columns]
+    if not missing:
+        return
+    mine = [s for s in sources if s.table == table]
+    label = mine[0].grid.label if mine else None
+    found = ", ".join(h for s in mine for h in s.header.names if h) or "none"
+    raise LoadError(
+        f"the {table} table needs the column(s) {', '.join(missing)} and none of its headers "
+        f"names them (headers found: {found}); map them in the profile's tables.{table}.columns",
+        code="load.missing_column",
+        message_zh=f"{table} 表缺少必需列：{'、'.join(missing)}",
+        record=RECORD_NAMES[table],
+        field=missing[0],
+        source=label,
+        row=mine[0].header.last if mine else None,
+        value=missing[0],
+    )
+
+
+# -- proposing a profile -----------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Inference:
+    """What :func:`infer_profile` found: a profile, and what it could not map.
+
+    Attributes:
+        profile: the proposed profile (edit it, then pass it to :func:`import_ledger`).
+        unmapped: source (sheet or file) -> the headers no column was found for.
+        ignored: the sheets or files no table was recognised in.
+    """
+
+    profile: ImportProfile
+    unmapped: dict[str, tuple[str, ...]]
+    ignored: tuple[str, ...]
+
+    def to_yaml(self) -> str:
+        """The profile as YAML, with what could not be mapped as comments at the end."""
+        text = self.profile.to_yaml()
+        notes = [f"#   {src}: {', '.join(heads)}" for src, heads in self.unmapped.items() if heads]
+        if notes:
+            text += "# headers not mapped (add them under tables.<table>.columns):\n"
+            text += "\n".join(notes) + "\n"
+        if self.ignored:
+            text += "# sheets or files with no table recognised: " + ", ".join(self.ignored) + "\n"
+        return text
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_yaml` to ``path``; return it."""
+        target = Path(path)
+        target.write_text(self.to_yaml(), encoding="utf-8")
+        return target
+
+
+def infer_profile(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    name: str = "my_ledger",
+    encoding: str = "auto",
+) -> Inference:
+    """Propose an :class:`~foodsafety.rules.import_profile.ImportProfile` for an export.
+
+    Each sheet or file is matched to a table by its name and headers; its header row is found;
+    every header the importer recognises is written into the profile (so that the profile says
+    what it reads, and can be edited); what it could not map is listed.
+
+    Raises:
+        LoadError: a file cannot be read, or a sheet's header cannot be found.
+    """
+    require("polars", extra="data", feature="importing ledgers")
+    base = ImportProfile(name="auto", encoding=encoding)
+    given = Path(os.fspath(path)) if isinstance(path, (str, os.PathLike)) else None
+    paths: Path | list[Path] = given if given is not None else [Path(os.fspath(p)) for p in path]  # type: ignore[union-attr]
+    grids = _grids(paths, encoding)
+    matchers = {t: ColumnMatcher(t, base) for t in TABLES}
+    assigned, free = _assign(grids, base, matchers)
+    specs: dict[str, dict[str, Any]] = {}
+    unmapped: dict[str, tuple[str, ...]] = {}
+    for number, (table, grid) in enumerate(assigned, start=1):
+        s = _read_source(number, table, grid, base, matchers[table])
+        spec = specs.setdefault(
+            table, {"sources": [], "columns": {}, "cadres": {}, "header_row": None}
+        )
+        spec["sources"].append(Path(grid.name).name if grid.encoding else grid.name)
+        rows = s.header.rows
+        spec["header_row"] = rows[0] if len(rows) == 1 else (rows[0], rows[1])
+        for column, header in s.headers.items():
+            spec["columns"].setdefault(column, [])
+            if header not in spec["columns"][column]:
+                spec["columns"][column].append(header)
+        for n, fields in s.group_headers.items():
+            group = matchers[table].groups[n]
+            entry = spec["cadres"].setdefault(
+                n, {"header": [], "level": group.level, "columns": {}}
+            )
+            for field, header in fields.items():
+                top, _, sub = header.rpartition("/")
+                if top and top not in entry["header"]:
+                    entry["header"].append(top)
+                entry["columns"].setdefault(field, [])
+                if sub not in entry["columns"][field]:
+                    entry["columns"][field].append(sub)
+        unmapped[grid.label] = s.unknown
+    tables = {}
+    for table, spec in specs.items():
+        tables[table] = TableSource(
+            sources=tuple(spec["sources"]),
+            header_row=spec["header_row"],
+            columns={k: tuple(v) for k, v in spec["columns"].items()},
+            cadres=tuple(
+                CadreGroup(
+                    header=tuple(g["header"]),
+                    level=g["level"],
+                    columns={k: tuple(v) for k, v in g["columns"].items()},
+                )
+                for _, g in sorted(spec["cadres"].items())
+            ),
+        )
+    profile = ImportProfile(
+        name=name,
+        description="proposed by foodsafety.ledger.importing.infer_profile; check and edit",
+        encoding=encoding,
+        tables=tables,
+    )
+    return Inference(profile, unmapped, tuple(g.label for g in free))
