@@ -343,21 +343,21 @@ def _sheets(ledger: Ledger, layout: Layout, style: ExportStyle, title: str) -> l
         main.header += [_EMBEDDED_HEADERS[f] for f in fields]
         for b in ledger.businesses.iter_rows(named=True):
             pairings: list[dict[str, Any] | None] = list(current.get(b["uscc"], [])) or [None]
-            for a in pairings:
+            for asg in pairings:
                 n += 1
                 row = _business_cells(b, style, n)
-                c: dict[str, Any] | None = cadres[a["cadre_id"]] if a else None
+                cad: dict[str, Any] | None = cadres[asg["cadre_id"]] if asg else None
                 for f in fields:
-                    if c is None or a is None:
+                    if cad is None or asg is None:
                         row.append(_Cell(None))
                     elif f == "level":
-                        row.append(_Cell(levels.get(c["level"], c["level"])))
+                        row.append(_Cell(levels.get(cad["level"], cad["level"])))
                     elif f == "valid_from":
-                        row.append(_date_cell(a["valid_from"], style.dates, n))
+                        row.append(_date_cell(asg["valid_from"], style.dates, n))
                     elif f == "pledge_signed":
-                        row.append(_date_cell(pledged.get(c["cadre_id"]), style.dates, n))
+                        row.append(_date_cell(pledged.get(cad["cadre_id"]), style.dates, n))
                     else:
-                        row.append(_Cell(c[f]))
+                        row.append(_Cell(cad[f]))
                 main.rows.append(row)
     sheets.append(main)
     people = _Sheet("包保干部名单", f"{title}包保干部名单", style)
