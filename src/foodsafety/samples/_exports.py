@@ -431,6 +431,24 @@ def _visit_mode(code: str) -> str:
     return f"{member.zh}督导"
 
 
+#: data rows a sheet holds here (Excel's limit is 1,048,576 rows, title and header included).
+SHEET_ROWS = 1_000_000
+
+
+def _fitted(sheet: _Sheet) -> list[_Sheet]:
+    """The sheet, or its numbered parts when it has more rows than an Excel sheet holds
+    (督导记录（1）, 督导记录（2）...), as offices split theirs."""
+    if len(sheet.rows) <= SHEET_ROWS:
+        return [sheet]
+    parts = []
+    for n, start in enumerate(range(0, len(sheet.rows), SHEET_ROWS), start=1):
+        part = _Sheet(f"{sheet.name}（{n}）", f"{sheet.title}（{n}）", sheet.style)
+        part.header, part.groups = sheet.header, sheet.groups
+        part.rows = sheet.rows[start : start + SHEET_ROWS]
+        parts.append(part)
+    return parts
+
+
 def _halves(sheet: _Sheet, first: str, second: str) -> list[_Sheet]:
     out = []
     half = (len(sheet.rows) + 1) // 2
@@ -467,7 +485,7 @@ def write_export(
             _write_csv(sheet, target / f"{sheet.name}.csv", style.encoding)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_workbook(sheets, target)
+    _write_workbook([part for sheet in sheets for part in _fitted(sheet)], target)
     return target
 
 
