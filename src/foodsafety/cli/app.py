@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from foodsafety._version import __version__
-from foodsafety.cli import _audit, _demo, _divisions, _findings, _ids, _scoring, _trace
+from foodsafety.cli import _audit, _demo, _divisions, _findings, _ids, _import, _scoring, _trace
 from foodsafety.cli._common import console
 
 app = typer.Typer(
@@ -45,6 +45,9 @@ app.command("demo")(_demo.demo)
 app.command("audit", help="Audit a pairing ledger (包保台账核查) and summarise per county.")(
     _audit.audit_command
 )
+app.command(
+    "import", help="Bring an office's own ledger in (导入本地台账): export to canonical ledger."
+)(_import.import_command)
 app.command("score", help="Score one subject against a rubric, with reasons (评分).")(
     _scoring.score_command
 )

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from foodsafety.errors import LoadError, Problem, ProblemReport, require
+from foodsafety.errors import BulkValidationError, LoadError, Problem, ProblemReport, require
 from foodsafety.ledger._headers import IGNORED, TABLE_WORDS, ColumnMatcher
 from foodsafety.ledger._ledger import Ledger
 from foodsafety.ledger._sheets import Grid, Header, find_header, read_csv_grid, read_workbook
@@ -710,6 +710,7 @@ def import_ledger(
     check_registry: bool = True,
     dangling: Literal["drop", "keep"] = "drop",
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> LoadResult:
     """Import an office's export (workbook, CSV files, a directory of them) into a ledger.
 
@@ -720,7 +721,7 @@ def import_ledger(
             or a YAML/JSON file; ``None`` recognises the headers the importer knows.
         county: the county (6-digit code) in which township names are looked up; default the
             profile's, else the county most of the export's division codes are in.
-        as_of, check_registry, dangling, progress: as for
+        as_of, check_registry, dangling, progress, strict: as for
             :func:`~foodsafety.ledger.io.load_ledger`.
 
     Returns:
@@ -843,6 +844,8 @@ def import_ledger(
     labels = {
         t: ", ".join(dict.fromkeys(s.grid.label for s in sources if s.table == t)) for t in TABLES
     }
+    if strict and report:
+        raise BulkValidationError("the export " + ", ".join(g.label for g in grids), report)
     return LoadResult(
         ledger=Ledger(tables),
         report=report,

@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     import polars as pl
     from rich.console import Console
 
+    from foodsafety.rules.import_profile import ImportProfile
+
 __all__ = [
     "FORMATS",
     "LoadResult",
@@ -596,6 +598,8 @@ def load_ledger(
     check_registry: bool = True,
     dangling: Literal["drop", "keep"] = "drop",
     progress: Progress | None = None,
+    profile: ImportProfile | str | os.PathLike[str] | None = None,
+    county: str | None = None,
 ) -> LoadResult:
     """Load a ledger, checking every row; keep every valid row, report every bad one.
 
@@ -619,6 +623,14 @@ def load_ledger(
             was not given at all are not checked.
         progress: ``progress(stage, done, total)``, called after each file is read and each
             table is checked (the CLI draws a rich progress bar with it).
+        profile: read an office's own export (a workbook with sheets such as 包保主体台账 and
+            督导记录, title rows, wide tables, GBK CSV files) through this import profile: an
+            :class:`~foodsafety.rules.import_profile.ImportProfile`, a shipped profile's name
+            (``"county_workbook"``, ``"township_csv"``) or a YAML/JSON file; see
+            :func:`foodsafety.ledger.importing.import_ledger`. Without a profile, a workbook
+            with no sheet named after a table, or a directory with no table file but
+            workbooks or CSV files, is imported by the headers the importer recognises.
+        county: with ``profile``: the county township names are looked up in.
 
     Returns:
         A :class:`LoadResult`; ``ledger, report = load_ledger(...)`` unpacks it.
@@ -649,6 +661,20 @@ def load_ledger(
     problem names the column as the file does and the record's field as ``field``.
     """
 
+    if profile is not None or _export_not_ledger(path, format):
+        from foodsafety.ledger.importing import import_ledger
+
+        given = list(path.values()) if isinstance(path, Mapping) else path
+        return import_ledger(
+            given,
+            profile,
+            county=county,
+            as_of=as_of,
+            check_registry=check_registry,
+            dangling=dangling,
+            progress=progress,
+            strict=strict,
+        )
     files: dict[str, Path] = {}
     workbook: Path | None = None
     if isinstance(path, Mapping):
@@ -758,6 +784,29 @@ def load_ledger(
     if strict and report:
         raise BulkValidationError("the ledger " + ", ".join(sources.values()), report)
     return LoadResult(ledger=Ledger(tables), report=report, sources=sources)
+
+
+def _export_not_ledger(path: object, format: Format | None) -> bool:
+    """True for an office's export rather than a ledger in the library's own layout: a
+    workbook with no sheet named after a table, a directory with no table file but workbooks
+    or CSV files of other names."""
+    if isinstance(path, Mapping) or not isinstance(path, (str, os.PathLike)):
+        return False
+    p = Path(path)
+    if p.is_dir():
+        if _discover(p):
+            return False
+        return any(c.suffix.lower() in (".xlsx", ".xlsm", ".csv") for c in p.iterdir())
+    if not p.is_file() or (format or FORMATS.get(p.suffix.lower())) != "excel" or p.stem in TABLES:
+        return False
+    try:
+        require("fastexcel", extra="data", feature="reading Excel ledgers")
+        import fastexcel
+
+        names = fastexcel.read_excel(str(p)).sheet_names
+    except Exception:  # unreadable: the ledger loader reports it
+        return False
+    return not any(name in TABLES for name in names)
 
 
 @contextlib.contextmanager

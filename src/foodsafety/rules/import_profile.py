@@ -280,7 +280,9 @@ class ImportProfile(FrozenRecord):
 
         data = self.model_dump(mode="json", exclude_defaults=True)
         data.setdefault("name", self.name)
-        text: str = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text: str = yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None
+        )
         return text
 
     @classmethod
