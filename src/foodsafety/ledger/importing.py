@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -354,15 +355,74 @@ class _Places:
         return self._cache[name]
 
 
-def _county_of(frames: Iterable[pl.DataFrame], given: str | None) -> str | None:
+def _county_of(
+    frames: Mapping[str, pl.DataFrame], given: str | None, grids: Sequence[Grid]
+) -> tuple[str | None, str]:
+    """The county township names are looked up in, and how it was found: given (argument or
+    profile), the county most of the export's division codes are in, the county a title row
+    names (安阳县2023年度…台账), or the county most businesses' USCCs were registered in."""
     if given is not None:
-        return given
+        return given, "given"
     counts: Counter[str] = Counter()
-    for frame in frames:
+    for frame in frames.values():
         if "jurisdiction" in frame.columns:
             codes = frame.get_column("jurisdiction").drop_nulls().str.strip_chars()
             counts.update(c[:6] for c in codes.filter(codes.str.contains(r"^\d{9}")).to_list())
-    return counts.most_common(1)[0][0] if counts else None
+    if counts:
+        return counts.most_common(1)[0][0], "the export's division codes"
+    titled = _county_in_titles(grids)
+    if titled is not None:
+        return titled, "a title row"
+    b = frames.get("businesses")
+    if b is not None and "uscc" in b.columns:
+        from foodsafety.registry import registry
+
+        parts = b.get_column("uscc").drop_nulls().str.strip_chars().str.slice(2, 6)
+        for code, _ in Counter(parts.to_list()).most_common(1):
+            found = registry().find(code)
+            if found is not None and found.level is Level.COUNTY:
+                return code, "the businesses' USCCs"
+    return None, "none"
+
+
+def _county_in_titles(grids: Sequence[Grid]) -> str | None:
+    """The one county a sheet's title rows name (安阳县, 林州市), if they name exactly one."""
+    titles = []
+    for grid in grids:
+        for row in grid.head(3):
+            cells = [v for v in row if v is not None and v.strip()]
+            if len(cells) == 1:  # a title row: one (merged) cell
+                titles.append(cells[0])
+    if not titles:
+        return None
+    found: set[str] = set()
+    for text in titles:
+        for d in _counties_named(text):
+            found.add(d)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _counties_named(text: str) -> list[str]:
+    """County codes whose full name (安阳县) appears in ``text``."""
+    names = _county_names()
+    out = []
+    for size in sorted({len(n) for n in names}, reverse=True):
+        for start in range(len(text) - size + 1):
+            codes = names.get(text[start : start + size])
+            if codes and len(codes) == 1:
+                out.append(codes[0])
+    return out
+
+
+@functools.cache
+def _county_names() -> dict[str, list[str]]:
+    from foodsafety.registry import registry
+
+    out: dict[str, list[str]] = {}
+    for d in registry():
+        if d.level is Level.COUNTY and len(d.name) >= 2:
+            out.setdefault(d.name, []).append(d.code)
+    return out
 
 
 def _with_townships(
@@ -433,8 +493,18 @@ class _Where:
     headers: dict[int, dict[str, str]] = attrs.field(factory=dict)
 
     def add(self, number: int, label: str, headers: Mapping[str, str]) -> None:
+        heads = dict(headers)
+        # a column filled from another (a cadre's id from its name, a code from a township
+        # name) is named by the header it came from
+        for column, origin in (
+            ("cadre_id", "cadre_name"),
+            ("uscc", "business_name"),
+            ("jurisdiction", "township_name"),
+        ):
+            if column not in heads and origin in heads:
+                heads[column] = heads[origin]
         self.labels[number] = label
-        self.headers[number] = dict(headers)
+        self.headers[number] = heads
 
     def problem(
         self, table: str, row: int, column: str, code: str, message: str, value: object
@@ -493,13 +563,14 @@ def _embedded(
             if c is not None:
                 has = has | pl.col(c).is_not_null()
         rows = businesses.filter(has)
-        # derived rows keep the business's row, under a source number of their own whose
-        # headers are the group's
-        number = next(next_number)
+        # derived rows keep the business's row, under a source number of their own (one per
+        # sheet or file) whose headers are the group's
+        renumber: dict[int, int] = {}
         for s in sources:
             if n in s.group_headers:
-                where.add(number, s.grid.label, {**s.headers, **s.group_headers[n]})
-                break
+                renumber[s.number] = next(next_number)
+                where.add(renumber[s.number], s.grid.label, {**s.headers, **s.group_headers[n]})
+        number = (pl.col(ROW) // _SPAN).replace_strict(renumber, default=0, return_dtype=pl.Int64)
         rows = rows.with_columns((pl.col(ROW) % _SPAN + number * _SPAN).alias(ROW))
         fixed = group.level.code if group.level is not None else None
         level = pl.col(cols["level"]) if "level" in cols else pl.lit(fixed, dtype=pl.Utf8)
@@ -701,6 +772,13 @@ def _numbered_ids(frame: pl.DataFrame, column: str, key: pl.Expr) -> pl.DataFram
 # -- the importer ------------------------------------------------------------------------
 
 
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def import_ledger(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     profile: ImportProfile | str | os.PathLike[str] | None = None,
@@ -780,7 +858,8 @@ def import_ledger(
         parts = [_values(_data_rows(s, prof), table, prof) for s in sources if s.table == table]
         if parts:
             frames[table] = pl.concat(parts, how="diagonal_relaxed")
-    places = _Places(_county_of(frames.values(), county or (prof.county and str(prof.county))))
+    known, _how = _county_of(frames, county or (prof.county and str(prof.county)), grids)
+    places = _Places(known)
     for table in ("businesses", "cadres"):
         if table in frames:
             frames[table] = _with_townships(frames[table], table, places, where)
@@ -806,8 +885,17 @@ def import_ledger(
         for cid, name, unit in listed.select("cadre_id", "name", "unit").iter_rows():
             if cid is not None:
                 index.add(cid, name, unit)
+    day = as_of or date.today()
     _derive_pairings(
-        frames, prof, matchers["businesses"], where, places.county, numbers, sources, index
+        frames,
+        prof,
+        matchers["businesses"],
+        where,
+        places.county,
+        numbers,
+        sources,
+        index,
+        (_year_before(day), report),
     )
     for table in ("assignments", "pledges", "visits"):
         if table in frames:
@@ -862,8 +950,14 @@ def _derive_pairings(
     numbers: Iterator[int],
     sources: Sequence[_Source],
     index: _CadreIndex,
+    assumed: tuple[date, ProblemReport],
 ) -> None:
-    """Wide to long: the cadres, assignments and pledges of the businesses' cadre groups."""
+    """Wide to long: the cadres, assignments and pledges of the businesses' cadre groups.
+
+    A pairing whose start the export does not give (no 包保起始日期, no default in the
+    profile) is taken as in force since ``assumed[0]`` (a year before the day of the check,
+    the audit's default window), with one warning in ``assumed[1]``.
+    """
     import polars as pl
 
     b = frames.get("businesses")
@@ -906,6 +1000,26 @@ def _derive_pairings(
     default_from = profile.defaults.get("assignments.valid_from")
     if default_from is not None:
         pairs = pairs.with_columns(pl.col("valid_from").fill_null(default_from))
+    undated = pairs.filter(pl.col("valid_from").is_null())
+    if undated.height:
+        since, report = assumed
+        first = int(undated.get_column(ROW).min())  # type: ignore[arg-type]
+        problem = where.problem(
+            "assignments",
+            first,
+            "valid_from",
+            "import.valid_from_assumed",
+            f"{undated.height:,} pairing(s) have no start date (包保起始日期) in the export: "
+            f"taken as in force since {since} (the audit's default window); give the start "
+            f"in the profile (defaults: assignments.valid_from: YYYY-MM-DD) if it is known",
+            None,
+        )
+        report.add(
+            attrs.evolve(
+                problem, message_zh=f"{undated.height} 条包保关系无包保起始日期，按 {since} 起计"
+            )
+        )
+        pairs = pairs.with_columns(pl.col("valid_from").fill_null(since.isoformat()))
     if "assignments" in frames:
         frames["assignments"] = pl.concat([frames["assignments"], pairs], how="diagonal_relaxed")
     else:
