@@ -244,6 +244,27 @@ def _data_rows(source: _Source, profile: ImportProfile) -> pl.DataFrame:
     footer = pl.lit(False)
     for word in profile.footer:
         footer = footer | first.str.starts_with(word).fill_null(False)
+    # a footer row (合计, 填报人) fills at most half the columns a record needs; a business
+    # whose name starts with 合计 fills them all and stays
+    needed = [
+        f"c{i}"
+        for c, i in source.columns.items()
+        if c in REQUIRED[source.table] or c in ("township_name", "cadre_name", "business_name")
+    ]
+    if len(needed) >= 2:
+        filled = pl.sum_horizontal(
+            [pl.col(c).str.strip_chars().ne("").fill_null(False).cast(pl.Int32) for c in needed]
+        )
+        labelled = pl.sum_horizontal(
+            [
+                pl.any_horizontal([s.str.starts_with(w) for w in profile.footer])
+                .fill_null(False)
+                .cast(pl.Int32)
+                for s in stripped
+            ]
+        )
+        # (填报人：… 审核人：… 填报日期：… in three cells: a footer whatever columns they are in)
+        footer = footer & ((filled <= len(needed) // 2) | (labelled >= 2))
     keep = first.is_not_null() & ~footer
     # a header repeated on every printed page
     header_cells = list(source.header.names)
