@@ -217,10 +217,10 @@ class PairingTier(Term):
     __label_zh__ = "包保主体分级"
     __label_en__ = "pairing tier"
 
-    A = ("A", "A级", "A級", "tier A", ("A级包保主体", "A类", "tier-a"))
-    B = ("B", "B级", "B級", "tier B", ("B级包保主体", "B类", "tier-b"))
-    C = ("C", "C级", "C級", "tier C", ("C级包保主体", "C类", "tier-c"))
-    D = ("D", "D级", "D級", "tier D", ("D级包保主体", "D类", "tier-d"))
+    A = ("A", "A级", "A級", "tier A", ("A级包保主体", "A类", "A類", "tier-a"))
+    B = ("B", "B级", "B級", "tier B", ("B级包保主体", "B类", "B類", "tier-b"))
+    C = ("C", "C级", "C級", "tier C", ("C级包保主体", "C类", "C類", "tier-c"))
+    D = ("D", "D级", "D級", "tier D", ("D级包保主体", "D类", "D類", "tier-d"))
 
 
 class RiskGrade(Term):
