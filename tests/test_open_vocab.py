@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.pairing_data import small_ledger_records, uscc
 
 from foodsafety.engines.audit import audit
 from foodsafety.errors import RecordValidationError, UnlistedLabelWarning, VocabularyError
@@ -27,7 +28,6 @@ from foodsafety.vocab import (
     Routine,
     VisitMode,
 )
-from tests.pairing_data import small_ledger_records, uscc
 
 AS_OF = dt.date(2026, 1, 1)
 
@@ -207,7 +207,9 @@ def test_unlisted_labels_are_kept_verbatim_with_a_warning_and_the_rows_kept(
         ),
     ],
 )
-def test_closed_vocabularies_still_reject(table: str, column: str, frame: dict[str, list[str]]) -> None:
+def test_closed_vocabularies_still_reject(
+    table: str, column: str, frame: dict[str, list[str]]
+) -> None:
     tables, report = validate_tables({table: pl.DataFrame(frame)}, check_registry=False)
     assert tables[table].height == 0
     assert [(p.field, p.code, p.severity) for p in report] == [(column, "vocab.unknown", "error")]

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.pairing_data import small_ledger_records, uscc
 
 from foodsafety.errors import (
     BulkValidationError,
@@ -21,7 +22,6 @@ from foodsafety.errors import (
 from foodsafety.ledger import Ledger, load_ledger, validate_tables, write_csv
 from foodsafety.ledger.schema import KEYS, TABLES
 from foodsafety.testing import ledgers
-from tests.pairing_data import small_ledger_records, uscc
 
 AS_OF = dt.date(2026, 1, 1)
 
@@ -233,7 +233,9 @@ def test_strict_does_not_raise_on_warnings_only(tmp_path: Path) -> None:
 
 
 def test_an_unknown_column_is_a_warning(tmp_path: Path) -> None:
-    (tmp_path / "pledges.csv").write_text("cadre_id,document,备注\nC1,pledge,无\n", encoding="utf-8")
+    (tmp_path / "pledges.csv").write_text(
+        "cadre_id,document,备注\nC1,pledge,无\n", encoding="utf-8"
+    )
     result = load_ledger(tmp_path, as_of=AS_OF, strict=True)
     assert [p.severity for p in result.report] == ["warning"] and result.ok
 
@@ -272,14 +274,14 @@ def _corrupt(frame: pl.DataFrame, table: str, rows: list[int], ghost: list[int])
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledger=ledgers(min_businesses=1, max_businesses=5, max_visits=8), data=st.data())
-def test_every_reference_to_a_lost_row_is_a_cascade_and_no_other(
-    ledger: Ledger, data: Any
-) -> None:
+def test_every_reference_to_a_lost_row_is_a_cascade_and_no_other(ledger: Ledger, data: Any) -> None:
     frames = {}
     for table in TABLES:
         frame = getattr(ledger, table)
         n = frame.height
-        picks = st.lists(st.integers(0, max(n - 1, 0)), max_size=n, unique=True) if n else st.just([])
+        picks = (
+            st.lists(st.integers(0, max(n - 1, 0)), max_size=n, unique=True) if n else st.just([])
+        )
         rows = data.draw(picks, label=f"{table} broken")
         ghost = data.draw(picks, label=f"{table} naming no cadre")
         frames[table] = _corrupt(frame, table, rows, ghost)

@@ -54,10 +54,10 @@ __all__ = [
     "MissingExtraError",
     "Problem",
     "ProblemReport",
+    "ProblemSeverity",
     "RecordValidationError",
     "RegistryError",
     "RuleError",
-    "ProblemSeverity",
     "UnlistedLabelWarning",
     "VocabularyError",
 ]
@@ -450,12 +450,11 @@ class ProblemReport(Sequence[Problem]):
         for p in self._problems:
             if p.caused_by is None:
                 continue
-            k = group_of.get(p.caused_by)
-            if k is None:  # its root is not in this report: a cause of its own
-                k = key(p)
-                groups.setdefault(k, []).append(p)
+            found = group_of.get(p.caused_by)
+            if found is None:  # its root is not in this report: a cause of its own
+                groups.setdefault(key(p), []).append(p)
                 continue
-            cascades.setdefault(k, set()).add((p.source, p.record, p.row))
+            cascades.setdefault(found, set()).add((p.source, p.record, p.row))
         out: list[Cause] = []
         for k, members in groups.items():
             first = members[0]

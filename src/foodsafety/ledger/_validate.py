@@ -1314,9 +1314,10 @@ def _references(
         if drop:
             if ROW not in frame.columns:  # the rows left out, for the numbers of those kept
                 gaps[table] = np.union1d(gaps.get(table, np.empty(0, dtype=np.int64)), rows)
-            key = _PARENT_KEYS.get(table)
-            if key is not None:  # (visits) a follow-up naming one of these is a cascade
-                by_row = dict(zip(rows, frame.get_column(key).gather(at).to_list(), strict=True))
+            parent = _PARENT_KEYS.get(table)
+            if parent is not None:  # (visits) a follow-up naming one of these is a cascade
+                lost_keys = frame.get_column(parent).gather(at).to_list()
+                by_row = dict(zip(rows, lost_keys, strict=True))
                 for row, value in by_row.items():
                     if value is not None and value not in mine.dropped and row in mine.roots:
                         mine.dropped[value] = mine.roots[row][1]
