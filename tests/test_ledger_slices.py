@@ -208,7 +208,7 @@ def test_mistakes_in_every_slice_are_reported_as_in_a_whole_load(
         assert ("date.invalid", "date") in _at(report, "visits", 10)
         assert ("list.invalid", "problems") in _at(report, "visits", 30)
         assert ("list.invalid", "problems") in _at(report, "visits", 3000)
-        assert ("vocab.unknown", "mode") in _at(report, "visits", 40)
+        assert ("vocab.unlisted", "mode") in _at(report, "visits", 40)
         assert ("ref.cadre_missing", "cadre_id") in _at(report, "visits", 2000)
         assert ("ref.visit_missing", "follow_up_of") in _at(report, "visits", 2500)
         assert ("routine.signer_post", "signer_post") in _at(report, "routines", corrupted["daily"])

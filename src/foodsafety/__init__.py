@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from foodsafety._version import __version__
 from foodsafety.errors import (
     BulkValidationError,
+    Cause,
     FoodSafetyError,
     IdentifierError,
     LoadError,
@@ -26,6 +27,7 @@ from foodsafety.errors import (
     RecordValidationError,
     RegistryError,
     RuleError,
+    UnlistedLabelWarning,
     VocabularyError,
 )
 
@@ -109,6 +111,7 @@ __all__ = [
     "BulkValidationError",
     "Business",
     "Cadre",
+    "Cause",
     "DemonstrationScheme",
     "Division",
     "DivisionCode",
@@ -136,6 +139,7 @@ __all__ = [
     "Rubric",
     "RuleError",
     "StarScheme",
+    "UnlistedLabelWarning",
     "Visit",
     "VocabularyError",
     "__version__",

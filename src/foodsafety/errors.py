@@ -10,6 +10,15 @@ Bulk loads never stop at the first bad row: they collect :class:`Problem` values
 :class:`ProblemReport` (the pandera "lazy" pattern) and raise :class:`BulkValidationError`
 only when asked to, so that every valid row is kept and every bad one is reported at once.
 
+Every problem has a ``severity``: an ``"error"`` means its row cannot be used and was left
+out; a ``"warning"`` means the row was kept (a label outside an open-world vocabulary, kept
+as written). A problem whose row was lost only because the row it names was lost (a visit of
+a rejected cadre) is a *cascade*: its ``caused_by`` holds the :attr:`Problem.id` of the root
+problem, and :meth:`ProblemReport.causes` groups the report by root cause.
+
+Constructing a record with a label outside an open-world vocabulary issues an
+:class:`UnlistedLabelWarning` (a Python warning, not an error).
+
 Hierarchy::
 
     FoodSafetyError
@@ -21,13 +30,15 @@ Hierarchy::
     ├── LoadError              (also ValueError)   a file that cannot be read at all
     ├── BulkValidationError    (also ValueError)   a bulk load with bad rows; carries the report
     └── MissingExtraError      (also ImportError)  an optional dependency is not installed
+
+    UnlistedLabelWarning       (a UserWarning)     a label an open-world vocabulary does not list
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
@@ -36,17 +47,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BulkValidationError",
+    "Cause",
     "FoodSafetyError",
     "IdentifierError",
     "LoadError",
     "MissingExtraError",
     "Problem",
     "ProblemReport",
+    "ProblemSeverity",
     "RecordValidationError",
     "RegistryError",
     "RuleError",
+    "UnlistedLabelWarning",
     "VocabularyError",
 ]
+
+#: How bad a problem is: ``"error"`` (the row is left out) or ``"warning"`` (the row is kept).
+ProblemSeverity: TypeAlias = Literal["error", "warning"]
 
 
 def _show(value: object) -> str:
@@ -124,8 +141,9 @@ class FoodSafetyError(Exception):
         return self
 
     def to_problem(self) -> Problem:
-        """This error as one row of a :class:`ProblemReport`."""
+        """This error as one row of a :class:`ProblemReport` (its severity is ``"error"``)."""
         return Problem(
+            severity="error",
             code=self.code,
             message=self.message,
             message_zh=self.message_zh,
@@ -196,6 +214,16 @@ class MissingExtraError(FoodSafetyError, ImportError):
         )
 
 
+class UnlistedLabelWarning(UserWarning):
+    """A record was given a label that its open-world vocabulary does not list.
+
+    Open-world vocabularies (``Term.__open__``: official posts, visit modes) keep such a label
+    as written instead of rejecting it; the loaders report the same case as a problem of
+    severity ``"warning"`` with the reason code ``vocab.unlisted``. Silence it with
+    ``warnings.simplefilter("ignore", UnlistedLabelWarning)``.
+    """
+
+
 def require(module: str, *, extra: str, feature: str) -> Any:
     """Import an optional dependency or raise :class:`MissingExtraError` with the install command."""
     import importlib
@@ -208,9 +236,14 @@ def require(module: str, *, extra: str, feature: str) -> Any:
 
 @attrs.frozen(slots=True)
 class Problem:
-    """One problem found during validation: what, where, why.
+    """One problem found during validation: what, where, why, and how bad.
 
     The fields are the fixed schema of a problem report (see :meth:`ProblemReport.to_rows`).
+    ``severity`` is ``"error"`` (the row cannot be used and is left out; the default) or
+    ``"warning"`` (the row is kept). ``caused_by`` is set on a *cascade*: a row lost only
+    because the row it names was lost; it holds the :attr:`id` of the root problem, the one
+    that made that row be lost (``"Cadre:17:level:vocab.unknown"``). References to keys that
+    never existed are root problems (``caused_by`` is ``None``).
     """
 
     code: str
@@ -222,6 +255,33 @@ class Problem:
     row: int | None = None
     column: str | None = None
     message_zh: str | None = None
+    severity: ProblemSeverity = attrs.field(default="error")
+    caused_by: str | None = None
+
+    @severity.validator
+    def _check_severity(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in ("error", "warning"):
+            raise ValueError(f"severity must be 'error' or 'warning' (got {value!r})")
+
+    @property
+    def id(self) -> str:
+        """A short id naming this problem within its report: ``record:row:field:code``.
+
+        ``Cadre:17:level:vocab.unknown`` is the unknown level of the cadre in data row 17; the
+        ``caused_by`` of a cascade holds the id of its root problem. Parts not known are empty.
+        """
+        row = "" if self.row is None else str(self.row)
+        return f"{self.record or ''}:{row}:{self.field or ''}:{self.code}"
+
+    @property
+    def is_error(self) -> bool:
+        """True when the problem's row cannot be used (``severity == "error"``)."""
+        return self.severity == "error"
+
+    @property
+    def is_cascade(self) -> bool:
+        """True when the row was lost only because the row it names was lost."""
+        return self.caused_by is not None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict, JSON-friendly except for ``value`` which is kept as given."""
@@ -237,12 +297,76 @@ class Problem:
         return f"{head}: {self.message}" if head else self.message
 
 
+def _where(p: Problem) -> str:
+    """A short location of a problem: ``cadres.csv, row 3``."""
+    parts = [x for x in (p.source, None if p.row is None else f"row {p.row}") if x]
+    return ", ".join(parts) or "?"
+
+
+def _number(n: int) -> str:
+    return f"{n:,}"
+
+
+@attrs.frozen(slots=True)
+class Cause:
+    """One root cause of a report: the problems of one kind, and the rows lost with them.
+
+    A cause groups the root problems (not cascades) sharing a record, field, reason code and
+    severity, and for vocabulary problems (codes ``vocab.*``) also the label: 2,623 visits
+    with the mode ``'视频督导'`` are one cause. See :meth:`ProblemReport.causes`.
+
+    Attributes:
+        severity: ``"error"`` (the rows were left out) or ``"warning"`` (they were kept).
+        code, record, field: what the problems share.
+        value: the label, for a vocabulary cause; ``None`` otherwise.
+        rows: how many problems (one per row and field) the cause groups.
+        message, message_zh: one readable sentence about the cause (the first problem's).
+        examples: a few locations of its problems (``cadres.csv, row 3``).
+        cascades: how many further rows were lost only because these rows were.
+    """
+
+    severity: ProblemSeverity
+    code: str
+    record: str | None
+    field: str | None
+    value: Any
+    rows: int
+    message: str
+    message_zh: str | None = None
+    examples: tuple[str, ...] = ()
+    cascades: int = 0
+
+    @property
+    def where(self) -> str:
+        """``Record.field`` (or the record, or the code when neither is known)."""
+        return ".".join(p for p in (self.record, self.field) if p) or self.code
+
+    def sentence(self, lang: str = "en") -> str:
+        """One line: ``Cadre.level: 3 rows: 'X' is not a known level (+1,204 rows lost with
+        them)``; ``lang="zh"`` uses the Chinese message when there is one."""
+        message = self.message_zh if lang.startswith("zh") and self.message_zh else self.message
+        rows = f"{_number(self.rows)} row{'s' if self.rows != 1 else ''}"
+        tail = f" (+{_number(self.cascades)} rows lost with them)" if self.cascades else ""
+        return f"{self.where}: {rows}: {message}{tail}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (``value`` stringified, ``examples`` a list)."""
+        d = attrs.asdict(self)
+        d["value"] = None if self.value is None else str(self.value)
+        d["examples"] = list(self.examples)
+        return d
+
+    def __str__(self) -> str:
+        return f"{self.severity:<8} {self.sentence()}"
+
+
 class ProblemReport(Sequence[Problem]):
     """Every problem of a bulk validation, in input order.
 
-    ``str(report)`` is a short summary with counts per reason code followed by the first
-    problems; :meth:`to_rows` gives a fixed-schema table (one dict per problem) and
-    :meth:`to_polars` the same as a DataFrame.
+    ``str(report)`` is a short summary: the problems grouped by root cause, errors first
+    (see :meth:`summary` and :meth:`causes`); :meth:`to_rows` gives a fixed-schema table (one
+    dict per problem) and :meth:`to_polars` the same as a DataFrame. ``bool(report)`` is true
+    when it holds any problem, warnings included; :attr:`ok` is true when it holds no error.
     """
 
     __slots__ = ("_problems",)
@@ -273,6 +397,27 @@ class ProblemReport(Sequence[Problem]):
     def __bool__(self) -> bool:
         return bool(self._problems)
 
+    @property
+    def ok(self) -> bool:
+        """True when the report holds no error (warnings only, or nothing)."""
+        return not any(p.severity == "error" for p in self._problems)
+
+    def errors(self) -> ProblemReport:
+        """The problems of severity ``"error"`` (rows left out), as a report."""
+        return ProblemReport(p for p in self._problems if p.severity == "error")
+
+    def warnings(self) -> ProblemReport:
+        """The problems of severity ``"warning"`` (rows kept), as a report."""
+        return ProblemReport(p for p in self._problems if p.severity == "warning")
+
+    def cascades(self) -> ProblemReport:
+        """The problems whose row was lost only because the row it names was (``caused_by``)."""
+        return ProblemReport(p for p in self._problems if p.caused_by is not None)
+
+    def roots(self) -> ProblemReport:
+        """The problems that are not cascades."""
+        return ProblemReport(p for p in self._problems if p.caused_by is None)
+
     def counts(self) -> dict[str, int]:
         """Number of problems per reason code, most frequent first."""
         return dict(Counter(p.code for p in self._problems).most_common())
@@ -280,6 +425,69 @@ class ProblemReport(Sequence[Problem]):
     def rows(self) -> list[int]:
         """The distinct input rows that have at least one problem, sorted."""
         return sorted({p.row for p in self._problems if p.row is not None})
+
+    def causes(self, *, examples: int = 3) -> list[Cause]:
+        """The problems grouped by root cause: errors first, then warnings, most rows first.
+
+        Root problems (``caused_by`` empty) sharing severity, record, field and code (and,
+        for vocabulary codes ``vocab.*``, the label) form one :class:`Cause`; each cascade is
+        counted under the cause of its root problem (a cascade whose root is not in the
+        report is a cause of its own). ``examples`` locations are kept per cause.
+        """
+        groups: dict[tuple[Any, ...], list[Problem]] = {}
+        cascades: dict[tuple[Any, ...], set[tuple[Any, ...]]] = {}
+        group_of: dict[str, tuple[Any, ...]] = {}
+
+        def key(p: Problem) -> tuple[Any, ...]:
+            label = str(p.value) if p.code.startswith("vocab.") and p.value is not None else None
+            return (p.severity, p.record, p.field, p.code, label)
+
+        for p in self._problems:
+            if p.caused_by is None:
+                k = key(p)
+                groups.setdefault(k, []).append(p)
+                group_of.setdefault(p.id, k)
+        for p in self._problems:
+            if p.caused_by is None:
+                continue
+            found = group_of.get(p.caused_by)
+            if found is None:  # its root is not in this report: a cause of its own
+                groups.setdefault(key(p), []).append(p)
+                continue
+            cascades.setdefault(found, set()).add((p.source, p.record, p.row))
+        out: list[Cause] = []
+        for k, members in groups.items():
+            first = members[0]
+            same = all(m.message == first.message for m in members)
+            message = first.message if same else f"{first.message} (and other values)"
+            message_zh = first.message_zh
+            if message_zh is not None and any(m.message_zh != message_zh for m in members):
+                message_zh += "（等）"
+            out.append(
+                Cause(
+                    severity=first.severity,
+                    code=first.code,
+                    record=first.record,
+                    field=first.field,
+                    value=k[4],
+                    rows=len(members),
+                    message=message,
+                    message_zh=message_zh,
+                    examples=tuple(_where(m) for m in members[:examples]),
+                    cascades=len(cascades.get(k, ())),
+                )
+            )
+        order = {k: i for i, k in enumerate(groups)}
+        keys = list(groups)
+        ranked = sorted(
+            range(len(out)),
+            key=lambda i: (
+                out[i].severity != "error",
+                -(out[i].rows + out[i].cascades),
+                order[keys[i]],
+            ),
+        )
+        return [out[i] for i in ranked]
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One dict per problem with the keys of :class:`Problem` (values stringified)."""
@@ -303,23 +511,44 @@ class ProblemReport(Sequence[Problem]):
             "row": pl.Int64,
             "column": pl.Utf8,
             "message_zh": pl.Utf8,
+            "severity": pl.Utf8,
+            "caused_by": pl.Utf8,
         }
         return pl.DataFrame(self.to_rows(), schema=schema)
 
     def summary(self, limit: int = 10) -> str:
-        """A readable summary: total, counts per code, then the first ``limit`` problems."""
+        """A readable summary grouped by root cause (see :meth:`causes`).
+
+        The first line counts the problems, errors and warnings and the rows they are in;
+        the next counts them per reason code; then one line per cause, errors first, then
+        warnings (the first ``limit`` causes of each), with its rows and the rows lost with
+        it::
+
+            error    Cadre.level: 3 rows: 'X' is not a known level (+1,204 rows lost with them)
+        """
         if not self._problems:
             return "no problems"
-        lines = [f"{len(self._problems)} problem(s) in {len(self.rows()) or '?'} row(s)"]
-        lines += [f"  {code}: {n}" for code, n in self.counts().items()]
-        lines += [f"  - {p}" for p in self._problems[:limit]]
-        if len(self._problems) > limit:
-            lines.append(f"  ... and {len(self._problems) - limit} more")
+        n_err = sum(1 for p in self._problems if p.severity == "error")
+        n_warn = len(self._problems) - n_err
+        lines = [
+            f"{len(self._problems)} problem(s) in {len(self.rows()) or '?'} row(s): "
+            f"{_number(n_err)} error(s), {_number(n_warn)} warning(s)"
+        ]
+        lines.append("  by code: " + ", ".join(f"{c}: {n}" for c, n in self.counts().items()))
+        causes = self.causes()
+        for severity in ("error", "warning"):
+            mine = [c for c in causes if c.severity == severity]
+            lines += [f"  {c}" for c in mine[:limit]]
+            if len(mine) > limit:
+                lines.append(f"  ... and {len(mine) - limit} more {severity} cause(s)")
         return "\n".join(lines)
 
     def raise_if_any(self, what: str = "input") -> None:
-        """Raise :class:`BulkValidationError` carrying this report if it holds any problem."""
-        if self._problems:
+        """Raise :class:`BulkValidationError` carrying this report if it holds any error.
+
+        Warnings alone never raise: their rows were kept.
+        """
+        if not self.ok:
             raise BulkValidationError(what, self)
 
     def __str__(self) -> str:

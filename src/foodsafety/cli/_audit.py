@@ -66,8 +66,16 @@ def _load(path: Path, as_of: dt.date | None) -> Any:
 
         ledger, report = load_ledger(path, as_of=as_of, progress=progress)
     if report:
-        err_console.print(report.summary())
-        err_console.print(f"{len(report)} bad row(s) left out; the valid rows are audited.")
+        err_console.print(report.summary(), markup=False, highlight=False)
+        errors = report.errors()
+        lost = len({(p.source, p.row) for p in errors if p.row is not None})
+        warned = len(report) - len(errors)
+        err_console.print(
+            f"{lost} bad row(s) left out ({len(errors.cascades())} of them only because a row "
+            f"they name was); {warned} warning(s) on rows kept; the kept rows are audited.",
+            markup=False,
+            highlight=False,
+        )
     return ledger
 
 

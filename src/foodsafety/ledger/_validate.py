@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
-from foodsafety.errors import FoodSafetyError, LoadError, Problem, ProblemReport, require
+from foodsafety.errors import (
+    FoodSafetyError,
+    LoadError,
+    Problem,
+    ProblemReport,
+    ProblemSeverity,
+    require,
+)
 from foodsafety.ids.division import PROVINCE_ADMINISTERED_CITY_PART
 from foodsafety.ledger.schema import KEYS, TABLES, column_for_header, polars_schema
 from foodsafety.vocab import (
@@ -181,8 +188,13 @@ def _render(message: str | Callable[[Any], str], value: Any) -> str:
     return message.format(v=value) if isinstance(message, str) else message(value)
 
 
+#: The key column of each table other rows name: a reference to a key of a row dropped for
+#: its own problems is a cascade of them.
+_PARENT_KEYS: dict[str, str] = {"cadres": "cadre_id", "businesses": "uscc", "visits": "visit_id"}
+
+
 class _Collector:
-    """Problems of one table, and the rows they condemn."""
+    """Problems of one table, the rows they condemn, and the roots of the rows' loss."""
 
     def __init__(self, table: str, source: str) -> None:
         self.table = table
@@ -194,6 +206,10 @@ class _Collector:
         self._order = {c: i for i, c in enumerate(TABLES[table])}
         #: column -> the file's header for it, when the file names it in Chinese
         self.headers: dict[str, str] = {}
+        #: dropped row -> (column order, id of the root problem that made it be dropped)
+        self.roots: dict[int, tuple[int, str]] = {}
+        #: key of a dropped row (a cadre id, USCC, visit id) -> id of its root problem
+        self.dropped: dict[str, str] = {}
 
     def add(
         self,
@@ -205,31 +221,62 @@ class _Collector:
         *,
         message_zh: str | None = None,
         drop: bool = True,
-    ) -> None:
+        severity: ProblemSeverity = "error",
+        caused_by: str | None = None,
+    ) -> Problem | None:
+        """Record one problem; return it (None when its cell already has one).
+
+        A warning never drops its row; an error drops it unless ``drop`` is false.
+        """
         # One problem per cell: a date that failed to parse is not also "missing".
         if row is not None and column is not None:
             if (row, column) in self._cells:
-                return
+                return None
             self._cells.add((row, column))
-        self.problems.append(
-            (
-                row if row is not None else 0,
-                self._order.get(column or "", -1),
-                Problem(
-                    code=code,
-                    message=message,
-                    message_zh=message_zh,
-                    record=self.record,
-                    field=column,
-                    value=value,
-                    source=self.source,
-                    row=row,
-                    column=self.headers.get(column, column) if column else column,
-                ),
-            )
+        order = self._order.get(column or "", -1)
+        problem = Problem(
+            code=code,
+            message=message,
+            message_zh=message_zh,
+            record=self.record,
+            field=column,
+            value=value,
+            source=self.source,
+            row=row,
+            column=self.headers.get(column, column) if column else column,
+            severity=severity,
+            caused_by=caused_by,
         )
-        if drop and row is not None:
+        self.problems.append((row if row is not None else 0, order, problem))
+        if drop and severity == "error" and row is not None:
             self.bad_rows.add(row)
+            # the root of the row's loss: its first problem in column order (a cascade's
+            # root, when the row was lost as a cascade)
+            held = self.roots.get(row)
+            if held is None or order < held[0]:
+                self.roots[row] = (order, caused_by or problem.id)
+        return problem
+
+    def remember_dropped(self, frame: pl.DataFrame) -> None:
+        """Note the keys of the rows of ``frame`` this collector drops, with their roots.
+
+        Only for the tables other rows name (cadres, businesses, visits): a reference to one
+        of these keys is then a cascade of the problem that dropped the row.
+        """
+        import polars as pl
+
+        key = _PARENT_KEYS.get(self.table)
+        if key is None or not self.roots or frame.height == 0:
+            return
+        numbers = frame.get_column(ROW)
+        low, high = numbers.min(), numbers.max()
+        rows = [r for r in self.roots if low <= r <= high]  # type: ignore[operator]
+        if not rows:
+            return
+        hits = frame.filter(pl.col(ROW).is_in(pl.Series(rows, dtype=pl.Int64).implode()))
+        for row, value in hits.select(ROW, key).iter_rows():
+            if value is not None and value not in self.dropped:
+                self.dropped[value] = self.roots[row][1]
 
     def flag(
         self,
@@ -511,6 +558,7 @@ def _prepare(
             c,
             message_zh=f"未知列 {c!r} 已忽略",
             drop=False,
+            severity="warning",
         )
     missing_required = [c for c in REQUIRED[table] if c not in frame.columns]
     if missing_required:
@@ -859,21 +907,48 @@ def _among(values: pl.Series, keys: Mapping[str, Any]) -> list[str]:
 
 
 def _apply_vocab(frame: pl.DataFrame, c: str, term: type[Term], col: _Collector) -> pl.DataFrame:
+    """Labels of column ``c`` to their codes; report the labels ``term`` does not know.
+
+    In a closed vocabulary an unknown label is an error (``vocab.unknown``, the row is
+    dropped); in an open-world one (``term.__open__``) it is a warning (``vocab.unlisted``)
+    and the label is kept as written, as :class:`~foodsafety.models.cadre.Cadre` and
+    :class:`~foodsafety.models.visit.Visit` keep it.
+    """
     import polars as pl
 
     values = frame.get_column(c).drop_nulls().unique().to_list()
     mapping: dict[str, str] = {}
     bad: dict[str, FoodSafetyError] = {}
+    unlisted: dict[str, tuple[str, str]] = {}
     for v in values:
         try:
-            mapping[v] = term.parse(v).value
+            found = term.parse_open(v)
         except FoodSafetyError as exc:
             bad[v] = exc
-    if bad:
-        hits = frame.filter(pl.col(c).is_in(list(bad))).select(ROW, c)
+            continue
+        if isinstance(found, term):
+            mapping[v] = found.value
+        else:
+            unlisted[v] = term.unlisted_message(found, c)
+            if found != v:
+                mapping[v] = found
+    if bad or unlisted:
+        hits = frame.filter(pl.col(c).is_in(list(bad) + list(unlisted))).select(ROW, c)
         for row, value in hits.iter_rows():
-            err = bad[value]
-            col.add(row, c, err.code, err.message, value, message_zh=err.message_zh)
+            if value in bad:
+                err = bad[value]
+                col.add(row, c, err.code, err.message, value, message_zh=err.message_zh)
+            else:
+                message, message_zh = unlisted[value]
+                col.add(
+                    row,
+                    c,
+                    "vocab.unlisted",
+                    message,
+                    value,
+                    message_zh=message_zh,
+                    severity="warning",
+                )
     changed = {k: v for k, v in mapping.items() if k != v}
     if changed:
         frame = frame.with_columns(pl.col(c).replace(changed))
@@ -1162,6 +1237,12 @@ def _references(
     is true when every USCC of the table was found among the kept businesses' as the table
     was checked (nothing to look up again); ``constants[table]`` are its constant columns
     (see :func:`_constant_columns`).
+
+    A row naming a key whose own row was dropped for its problems (``collectors[target]
+    .dropped``) is a cascade: its problem's ``caused_by`` is the id of the root problem of
+    that row, and a visit dropped so passes the root on to its follow-ups. A key that never
+    was in the ledger makes a root problem. Without ``drop`` the problems are warnings (the
+    rows are kept).
     """
     import numpy as np
 
@@ -1204,19 +1285,42 @@ def _references(
             rows = frame.get_column(ROW).gather(at).to_list()
         else:
             rows = _numbers_at(at.to_numpy(), gaps.get(table))
+        lost = collectors[target].dropped
+        mine = collectors[table]
         for row, value in zip(rows, values.gather(at).to_list(), strict=True):
-            collectors[table].add(
+            root = lost.get(value)
+            if root is None:
+                message = (
+                    f"names the {what} {value!r}, which is not in the {target} table "
+                    "(missing there, or rejected by its own problems)"
+                )
+                message_zh = f"引用的{zh[what]} {value!r} 不在台账中"
+            else:
+                message = (
+                    f"names the {what} {value!r}, whose row in the {target} table was "
+                    f"rejected ({root})"
+                )
+                message_zh = f"引用的{zh[what]} {value!r} 因自身问题未被接收（{root}）"
+            mine.add(
                 row,
                 column,
                 code,
-                f"names the {what} {value!r}, which is not in the {target} table "
-                "(missing there, or rejected by its own problems)",
+                message,
                 value,
-                message_zh=f"引用的{zh[what]} {value!r} 不在台账中",
+                message_zh=message_zh,
+                severity="error" if drop else "warning",
+                caused_by=root,
             )
         if drop:
             if ROW not in frame.columns:  # the rows left out, for the numbers of those kept
                 gaps[table] = np.union1d(gaps.get(table, np.empty(0, dtype=np.int64)), rows)
+            parent = _PARENT_KEYS.get(table)
+            if parent is not None:  # (visits) a follow-up naming one of these is a cascade
+                lost_keys = frame.get_column(parent).gather(at).to_list()
+                by_row = dict(zip(rows, lost_keys, strict=True))
+                for row, value in by_row.items():
+                    if value is not None and value not in mine.dropped and row in mine.roots:
+                        mine.dropped[value] = mine.roots[row][1]
             del frame, values
             kept[table] = _pop_filtered(kept, table, ~hit, constants.get(table))
         return True
@@ -1378,6 +1482,7 @@ def _check_rows(
     clean = _without(work, col.bad_rows)
     _cross_field(table, clean, col)
     _future(table, clean, col, ctx.as_of)
+    col.remember_dropped(work)
     # Every column as a plain series (polars keeps a column of one repeated value, say all
     # null in this slice, as a constant, which concatenation merges across slices), in
     # chunks of the same lengths: the table's columns line up (see aligned).

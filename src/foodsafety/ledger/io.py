@@ -115,8 +115,8 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
-        """True when no problem was found."""
-        return not self.report
+        """True when no error was found (warnings, whose rows were kept, may remain)."""
+        return self.report.ok
 
     def to_dict(self) -> dict[str, Any]:
         """Counts of kept rows per table and of problems per reason code."""
@@ -613,7 +613,8 @@ def load_ledger(
         encoding: the text encoding of CSV files when not UTF-8, e.g. ``"gbk"``.
         as_of: the day of the check: event dates after it are reported (default today).
         strict: raise :class:`~foodsafety.errors.BulkValidationError` (carrying the report)
-            when any row is bad, instead of returning the report.
+            when any row is bad (a problem of severity ``"error"``), instead of returning the
+            report; warnings alone (rows kept, such as ``vocab.unlisted``) never raise.
         check_registry: check division codes against the bundled registry (12-digit village
             codes are accepted when their township is in it).
         dangling: rows naming a cadre, business or earlier visit that is not in the ledger are
@@ -781,7 +782,7 @@ def load_ledger(
         progress=_shifted if progress is not None else None,
         release=True,
     )
-    if strict and report:
+    if strict and not report.ok:  # (warnings alone never raise: their rows were kept)
         raise BulkValidationError("the ledger " + ", ".join(sources.values()), report)
     return LoadResult(ledger=Ledger(tables), report=report, sources=sources)
 

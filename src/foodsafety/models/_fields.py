@@ -6,14 +6,27 @@ its ledger row and its CSV cell agree (a CSV cell cannot tell ``""`` from empty)
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import warnings
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from pydantic import PlainSerializer, PlainValidator, StringConstraints, WithJsonSchema
 
-from foodsafety.errors import Problem, RecordValidationError
+from foodsafety.errors import Problem, RecordValidationError, UnlistedLabelWarning
 from foodsafety.ids import FoodBusinessLicence, FoodProductionLicence
+from foodsafety.vocab import OfficialPost, Term, VisitMode
 
-__all__ = ["Licence", "Text", "parse_licence", "rule_error"]
+__all__ = [
+    "Licence",
+    "OpenPost",
+    "OpenVisitMode",
+    "Text",
+    "open_label_parser",
+    "parse_licence",
+    "rule_error",
+]
+
+T = TypeVar("T", bound=Term)
 
 #: Text that must not be empty (surrounding whitespace is stripped first).
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -82,3 +95,60 @@ def rule_error(
             )
         ],
     )
+
+
+def open_label_parser(term: type[T], field: str) -> Callable[[Any], T | str]:
+    """A validator for a field of the open-world vocabulary ``term``.
+
+    A label the vocabulary knows gives its member; any other non-blank text is kept as
+    written (stripped) and an :class:`~foodsafety.errors.UnlistedLabelWarning` is issued, with
+    the message the loaders give the ``vocab.unlisted`` warning.
+
+    Raises:
+        VocabularyError: the value is not a string, or is blank.
+    """
+
+    def parse(value: Any) -> T | str:
+        found = term.parse_open(value)
+        if not isinstance(found, term):
+            message, _ = term.unlisted_message(found, field)
+            warnings.warn(UnlistedLabelWarning(message), stacklevel=2)
+        return found
+
+    return parse
+
+
+def _open_schema(term: type[Term]) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "string", "enum": [m.value for m in term], "title": term.__name__},
+            {"type": "string", "minLength": 1, "title": "as written"},
+        ],
+        "description": (
+            f"{term.__label_zh__} ({term.__label_en__}): a code such as "
+            f"{next(iter(term)).value!r}, or a label no code stands for, kept as written"
+        ),
+    }
+
+
+def _code(value: Term | str) -> str:
+    return str(value)  # a Term's str() is its code
+
+
+#: An official post (:class:`~foodsafety.vocab.OfficialPost`, open-world): the member for a
+#: known label, else the label as written (with an UnlistedLabelWarning).
+OpenPost = Annotated[
+    OfficialPost | str,
+    PlainValidator(open_label_parser(OfficialPost, "post")),
+    PlainSerializer(_code, return_type=str),
+    WithJsonSchema(_open_schema(OfficialPost)),
+]
+
+#: A visit mode (:class:`~foodsafety.vocab.VisitMode`, open-world): the member for a known
+#: label, else the label as written (with an UnlistedLabelWarning).
+OpenVisitMode = Annotated[
+    VisitMode | str,
+    PlainValidator(open_label_parser(VisitMode, "mode")),
+    PlainSerializer(_code, return_type=str),
+    WithJsonSchema(_open_schema(VisitMode)),
+]

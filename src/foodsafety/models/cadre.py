@@ -15,8 +15,8 @@ from pydantic import ValidationInfo, field_validator
 
 from foodsafety._record import FrozenRecord
 from foodsafety.ids import DivisionCode
-from foodsafety.models._fields import Text, rule_error
-from foodsafety.vocab import Level, OfficialPost
+from foodsafety.models._fields import OpenPost, Text, rule_error
+from foodsafety.vocab import Level
 
 __all__ = ["Cadre"]
 
@@ -41,8 +41,10 @@ class Cadre(FrozenRecord):
     may also hold a county directly under its province, 省直辖县级 such as 济源 419001)."""
     unit: Text | None = None
     """Work unit and post as written (e.g. 安阳县人民政府 副县长)."""
-    post: OfficialPost | None = None
-    """The post in the vocabulary, when it is one of them."""
+    post: OpenPost | None = None
+    """The post: an :class:`~foodsafety.vocab.OfficialPost` for a label the vocabulary knows,
+    else the label as written (县委常委), with an :class:`~foodsafety.errors.UnlistedLabelWarning`
+    (the vocabulary is open-world)."""
     active_from: dt.date | None = None
     """First day as a pairing cadre."""
     active_to: dt.date | None = None

@@ -19,8 +19,7 @@ from pydantic import ValidationInfo, field_validator
 
 from foodsafety._record import FrozenRecord
 from foodsafety.ids import USCC
-from foodsafety.models._fields import Text, rule_error
-from foodsafety.vocab import VisitMode
+from foodsafety.models._fields import OpenVisitMode, Text, rule_error
 
 __all__ = ["Visit"]
 
@@ -38,8 +37,10 @@ class Visit(FrozenRecord):
     """The visiting cadre."""
     uscc: USCC
     """The business visited."""
-    mode: VisitMode
-    """现场 (on site) or 视频 (video)."""
+    mode: OpenVisitMode
+    """现场 (on site), 视频 (video), 电话 (phone): a :class:`~foodsafety.vocab.VisitMode` for a
+    label the vocabulary knows, else the label as written (联合督导), with an
+    :class:`~foodsafety.errors.UnlistedLabelWarning` (the vocabulary is open-world)."""
     task_list_status: Text | None = None
     """任务清单落实情况, as recorded on the form."""
     results: Text | None = None

@@ -6,6 +6,12 @@ code, any label, the member name and declared aliases, tolerating case, full-wid
 spaces and a trailing 级/級 (so ``"县"``, ``"縣"``, ``"县级"``, ``"County"`` all give
 ``Level.COUNTY``); on failure it raises :class:`~foodsafety.errors.VocabularyError` listing
 close matches. Pydantic fields typed with a term accept the same inputs and serialise to the code.
+
+Most vocabularies are closed: a label that names no member is an error. A few are
+*open-world* (``__open__ = True`` on the class: :class:`~foodsafety.vocab.OfficialPost`,
+:class:`~foodsafety.vocab.VisitMode`): real ledgers use more labels than any list holds (县委常委,
+联合督导), so a label the vocabulary knows is stored as its code and any other non-blank label is
+kept as written, with a warning (:meth:`Term.parse_open`).
 """
 
 from __future__ import annotations
@@ -45,6 +51,10 @@ class Term(enum.StrEnum):
     #: What the whole set is called, in Chinese and English (used by the glossary and errors).
     __label_zh__: ClassVar[str] = ""
     __label_en__: ClassVar[str] = ""
+    #: True for an open-world vocabulary: labels outside it are kept as written, with a
+    #: warning (records issue :class:`~foodsafety.errors.UnlistedLabelWarning`, loaders
+    #: report ``vocab.unlisted`` of severity ``"warning"``) instead of being rejected.
+    __open__: ClassVar[bool] = False
 
     def __new__(
         cls, code: str, zh: str, zh_hant: str, en: str, aliases: tuple[str, ...] = ()
@@ -146,6 +156,52 @@ class Term(enum.StrEnum):
             value=text,
             suggestions=unique,
         )
+
+    @classmethod
+    def is_open(cls) -> bool:
+        """True for an open-world vocabulary (``__open__ = True``)."""
+        return bool(cls.__open__)
+
+    @classmethod
+    def unlisted_message(cls, text: str, field: str | None = None) -> tuple[str, str]:
+        """The English and Chinese messages for a label this open vocabulary does not list.
+
+        ``field`` names the column or field: ``"mode '视频督导' is not a known visit mode;
+        kept as written"``.
+        """
+        name = cls.__label_en__ or cls.__name__
+        head = f"{field} " if field else ""
+        return (
+            f"{head}{text!r} is not a known {name}; kept as written",
+            f"{cls.__label_zh__ or cls.__name__} {text!r} 不在词表中，已按原文保留",
+        )
+
+    @classmethod
+    def parse_open(cls, text: object) -> Self | str:
+        """The member named by ``text``, or, in an open-world vocabulary, ``text`` itself.
+
+        A label the vocabulary knows gives its member (as :meth:`parse`); in an open-world
+        vocabulary (``__open__ = True``) any other non-blank text is returned stripped, as
+        written (the caller decides how to warn). A closed vocabulary raises as :meth:`parse`.
+
+        Raises:
+            VocabularyError: the vocabulary is closed and no member matches, or ``text`` is
+                not a string, or it is blank.
+        """
+        try:
+            return cls.parse(text)
+        except VocabularyError:
+            if not cls.is_open() or not isinstance(text, str):
+                raise
+            stripped = text.strip()
+            if not stripped:
+                raise VocabularyError(
+                    f"{cls.__label_en__ or cls.__name__} must not be blank (got {text!r})",
+                    message_zh=f"{cls.__label_zh__ or cls.__name__}不能为空",
+                    record=cls.__name__,
+                    value=text,
+                ) from None
+            return stripped
 
     @classmethod
     def _example(cls) -> str:

@@ -66,7 +66,17 @@ class Level(Term):
         "村",
         "村",
         "village",
-        ("社区", "社區", "村居", "居委会", "村委会", "community"),
+        (
+            "社区",
+            "社區",
+            "村居",
+            "居委会",
+            "村委会",
+            "村(社区)",
+            "村(社區)",
+            "村居委会",
+            "community",
+        ),
     )
 
     @property
@@ -207,10 +217,10 @@ class PairingTier(Term):
     __label_zh__ = "包保主体分级"
     __label_en__ = "pairing tier"
 
-    A = ("A", "A级", "A級", "tier A", ("A级包保主体", "A类", "tier-a"))
-    B = ("B", "B级", "B級", "tier B", ("B级包保主体", "B类", "tier-b"))
-    C = ("C", "C级", "C級", "tier C", ("C级包保主体", "C类", "tier-c"))
-    D = ("D", "D级", "D級", "tier D", ("D级包保主体", "D类", "tier-d"))
+    A = ("A", "A级", "A級", "tier A", ("A级包保主体", "A类", "A類", "tier-a"))
+    B = ("B", "B级", "B級", "tier B", ("B级包保主体", "B类", "B類", "tier-b"))
+    C = ("C", "C级", "C級", "tier C", ("C级包保主体", "C类", "C類", "tier-c"))
+    D = ("D", "D级", "D級", "tier D", ("D级包保主体", "D类", "D類", "tier-d"))
 
 
 class RiskGrade(Term):
@@ -392,10 +402,17 @@ class BodyKind(Term):
 
 
 class OfficialPost(Term):
-    """Posts held by officials (领导职务), DOMAIN.md §2."""
+    """Posts held by officials (领导职务).
+
+    Open-world (``__open__``): a pairing cadre's post in a real ledger is often one this list
+    does not name (县委常委, 人大副主任); :class:`~foodsafety.models.cadre.Cadre` and the loaders
+    keep such a label as written, with a warning. (An :class:`~foodsafety.models.bodies.Official`
+    still needs one of these posts: its responsibilities follow from it.)
+    """
 
     __label_zh__ = "领导职务"
     __label_en__ = "official post"
+    __open__ = True
 
     PARTY_SECRETARY = (
         "party_secretary",
@@ -447,13 +464,46 @@ class OfficialPost(Term):
 
 
 class VisitMode(Term):
-    """How a supervision visit (督导) or follow-up was done."""
+    """How a supervision visit (督导) or follow-up was done.
+
+    Open-world (``__open__``): a mode this list does not name (联合督导, 线上督导) is kept as
+    written, with a warning.
+    """
 
     __label_zh__ = "督导方式"
     __label_en__ = "visit mode"
+    __open__ = True
 
-    ON_SITE = ("on_site", "现场", "現場", "on site", ("现场督导", "现场检查", "onsite"))
-    VIDEO = ("video", "视频", "視頻", "video", ("视频检查", "远程", "remote"))
+    ON_SITE = (
+        "on_site",
+        "现场",
+        "現場",
+        "on site",
+        ("现场督导", "現場督導", "现场检查", "現場檢查", "实地督导", "实地检查", "onsite"),
+    )
+    VIDEO = (
+        "video",
+        "视频",
+        "視頻",
+        "video",
+        (
+            "视频督导",
+            "視頻督導",
+            "视频检查",
+            "视频连线",
+            "远程",
+            "远程督导",
+            "遠程督導",
+            "remote",
+        ),
+    )
+    PHONE = (
+        "phone",
+        "电话",
+        "電話",
+        "phone",
+        ("电话督导", "電話督導", "电话检查", "电话回访", "telephone"),
+    )
 
 
 class PairingList(Term):
