@@ -668,6 +668,8 @@ def _generate(
             "opened": opened,
             "closed": pl.repeat(None, n_bus, dtype=pl.Date, eager=True),
             "status_changed": status_changed,
+            "address": pl.repeat(None, n_bus, dtype=pl.Utf8, eager=True),
+            "village": pl.repeat(None, n_bus, dtype=pl.Utf8, eager=True),
         },
         schema=polars_schema("businesses"),
     )
@@ -686,6 +688,8 @@ def _generate(
                 np, since - dt.timedelta(days=400), rng.integers(0, 30, n_cadres)
             ),
             "active_to": pl.repeat(None, n_cadres, dtype=pl.Date, eager=True),
+            "village": pl.repeat(None, n_cadres, dtype=pl.Utf8, eager=True),
+            "phone": pl.repeat(None, n_cadres, dtype=pl.Utf8, eager=True),
         },
         schema=polars_schema("cadres"),
     )
