@@ -287,7 +287,10 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
             load[a.cadre_id] += 1
             if want is not None and cadre.level.code != want:
                 out["tier_level_mismatch"].add(a.assignment_id)
-            if not str(bus.jurisdiction).startswith(prefix(str(cadre.jurisdiction))):
+            # compared at the coarser of the two levels (a village cadre coded at township)
+            cp, bp = prefix(str(cadre.jurisdiction)), prefix(str(bus.jurisdiction))
+            common = min(len(cp), len(bp))
+            if cp[:common] != bp[:common]:
                 out["cadre_outside_jurisdiction"].add(a.assignment_id)
         prev_end = None
         for a in mine:

@@ -20,8 +20,10 @@ Finding kinds, each with its key (what identifies a finding within its kind) and
   running re-pairing window;
 - ``tier_level_mismatch`` (assignment_id): the cadre's level is not the policy's level for the
   business's tier;
-- ``cadre_outside_jurisdiction`` (assignment_id): the cadre's jurisdiction is not an
-  ancestor-or-self of the business's jurisdiction;
+- ``cadre_outside_jurisdiction`` (assignment_id): the cadre's and the business's
+  jurisdictions differ at the coarser of their two levels (neither is an ancestor-or-self of
+  the other): a village cadre registered under its township's code pairs the businesses of
+  that township's villages, a county cadre those of the county's townships;
 - ``cadre_overloaded`` (cadre_id): more businesses in force than ``load_cap`` of the level;
 - ``assignment_overlap`` / ``assignment_gap`` (the later assignment_id): sorted by start, an
   assignment starts before / after every earlier one has ended;
@@ -696,6 +698,19 @@ def _prefix(col: Any) -> Any:
         .otherwise(n)
     )
     return col.str.slice(0, length)
+
+
+def _disjoint(one: Any, other: Any) -> Any:
+    """True where two division codes lie in different areas at the coarser of their levels.
+
+    Neither is an ancestor-or-self of the other: their significant prefixes (:func:`_prefix`)
+    differ within the shorter one (a township 110105001 and its village 110105001201 agree;
+    the township 110105002 and that village do not). Null when either code is null.
+    """
+    pl = _pl()
+    a, b = _prefix(one), _prefix(other)
+    n = pl.min_horizontal(a.str.len_chars(), b.str.len_chars())
+    return a.str.slice(0, n) != b.str.slice(0, n)
 
 
 # -- the audit -----------------------------------------------------------------------------
@@ -1530,7 +1545,11 @@ def audit(
         )
     )
 
-    # cadre outside the business's jurisdiction chain (属地)
+    # cadre outside the business's jurisdiction (属地): the two codes compared at the coarser
+    # of their levels, as ledgers code places as coarsely as they know them (a village cadre
+    # under the township's code, a business at its township). A business whose code starts
+    # with the cadre's prefix agrees at every level: that test, one pass over the pairs, leaves
+    # the few candidates to compare truncated to the shorter prefix
     prefix = c.select(_prefix(pl.col("jurisdiction"))).to_series()  # once per cadre
     away = (
         pl.select(
@@ -1543,8 +1562,10 @@ def audit(
         .fill_null(False)
         .to_numpy()
     )
-    outside = reported(cur_rows[away & cur_known_c])
-    del prefix, away
+    candidates = cur_rows[away & cur_known_c]
+    outside = reported(candidates)
+    outside = outside.filter(_disjoint(pl.col("cadre_juris"), pl.col("jurisdiction")))
+    del prefix, away, candidates
     parts.append(
         _finish(
             outside.select(
