@@ -483,7 +483,7 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def _no_findings() -> pl.DataFrame:
+def _no_findings() -> Any:
     """An empty frame of findings (a check the policy does not ask for)."""
     pl = _pl()
     return pl.DataFrame(schema={c: polars_dtype(t) for c, t in FINDING_SCHEMA.items()})

@@ -102,6 +102,8 @@ def _phones() -> st.SearchStrategy[str]:
         st.integers(min_value=13000000000, max_value=19999999999).map(str),
         st.integers(min_value=1000000, max_value=9999999).map(lambda n: f"0372-{n}"),
     )
+
+
 _PROBLEMS = (
     "每日检查记录不全",
     "从业人员健康证过期",
