@@ -238,6 +238,9 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
         from foodsafety.vocab import Level
 
         cad = policy.cadence_for(Level.parse(level))
+        if cad is None:  # no cadence for the level: its visits are not checked
+            periods[level] = ([], 1)
+            continue
         starts = cad.period_starts(since, as_of)
         periods[level] = (
             [(a, b) for a, b in itertools.pairwise(starts) if a >= since and b <= as_of],
@@ -270,7 +273,7 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
         ]
         want = tier_levels.get(bus.tier.code) if bus.tier else None
         deadline = None
-        if bus.status_changed is not None:
+        if bus.status_changed is not None and policy.repair is not None:
             deadline = _working_day_deadline(
                 bus.status_changed, policy.repair.working_days, policy.repair.holidays
             )
@@ -287,7 +290,10 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
             load[a.cadre_id] += 1
             if want is not None and cadre.level.code != want:
                 out["tier_level_mismatch"].add(a.assignment_id)
-            if not str(bus.jurisdiction).startswith(prefix(str(cadre.jurisdiction))):
+            # compared at the coarser of the two levels (a village cadre coded at township)
+            cp, bp = prefix(str(cadre.jurisdiction)), prefix(str(bus.jurisdiction))
+            common = min(len(cp), len(bp))
+            if cp[:common] != bp[:common]:
                 out["cadre_outside_jurisdiction"].add(a.assignment_id)
         prev_end = None
         for a in mine:
@@ -311,15 +317,18 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
                 opened = bus.opened is None or bus.opened <= lo
                 if covers and opened and sum(lo <= d < hi for d in dates) < need:
                     out["visit_overdue"].add(f"{a.assignment_id}@{lo.isoformat()}")
-        if policy.staffing.director and not (bus.director or "").strip():
+        staffing = policy.staffing
+        staffed = staffing is not None and (not staffing.kinds or bus.kind in staffing.kinds)
+        if staffed and staffing.director and not (bus.director or "").strip():
             out["director_missing"].add(str(bus.uscc))
-        if len([o for o in bus.officers if o.strip()]) < policy.staffing.min_officers:
+        if staffed and len([o for o in bus.officers if o.strip()]) < staffing.min_officers:
             out["officer_missing"].add(str(bus.uscc))
-        tracked = any((str(bus.uscc), r.code) in routines for r in policy.routines.required)
+        required = policy.routines.required if policy.routines is not None else ()
+        tracked = any((str(bus.uscc), r.code) in routines for r in required)
         if tracked:
             w0 = max(since, bus.opened or since)
             w1 = min(as_of, bus.closed or as_of)
-            for routine in policy.routines.required:
+            for routine in required:
                 got = routines.get((str(bus.uscc), routine.code), set())
                 due = _closed_periods(routine.code, w0, w1)
                 if len(due & got) < len(due):
@@ -341,6 +350,8 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
                 out[kind].add(f"{cadre.cadre_id}/{rule.document.code}")
     days = policy.follow_up_days
     for v in records["visits"]:
+        if days is None:  # no follow-up deadline: not checked
+            break
         if v.problems and v.date + dt.timedelta(days=days) < as_of:
             limit = v.date + dt.timedelta(days=days)
             if not any(d <= limit for d in follow.get(v.visit_id, [])):

@@ -116,8 +116,16 @@ def businesses(draw: st.DrawFn) -> Business:
         opened=opened,
         closed=closed,
         status_changed=draw(_optional(days)),
+        address=draw(_optional(texts)),
+        village=draw(_optional(texts)),
     )
 
+
+# contact numbers as ledgers write them: a landline's leading 0 must survive every format
+phones = st.one_of(
+    st.integers(13000000000, 19999999999).map(str),
+    st.integers(1000000, 9999999).map(lambda n: f"0372-{n}"),
+)
 
 _LEVEL_CODES = {
     Level.CITY: st.just(ANYANG),
@@ -134,15 +142,19 @@ def cadres(draw: st.DrawFn) -> Cadre:
     end = draw(_optional(days))
     if start is not None and end is not None and end <= start:
         end = start + dt.timedelta(days=1 + (start - end).days)
+    # a village cadre may be registered under the village's township (real county ledgers)
+    coarse = level is Level.VILLAGE and draw(st.booleans())
     return Cadre(
         cadre_id=draw(ids),
         name=draw(texts),
         level=level,
-        jurisdiction=draw(_LEVEL_CODES[level]),
+        jurisdiction=draw(township_codes if coarse else _LEVEL_CODES[level]),
         unit=draw(_optional(texts)),
         post=draw(_optional(st.sampled_from(list(OfficialPost)))),
         active_from=start,
         active_to=end,
+        village=draw(_optional(texts)) if coarse else None,
+        phone=draw(_optional(phones)),
     )
 
 
@@ -250,6 +262,8 @@ def small_ledger_records() -> list[Any]:
         kind="食品经营",
         licences=[jy_licence(3, "410581")],
         jurisdiction="410581001",
+        village="桑园村",
+        address="林州市红旗渠大道1号",
         tier="C",
         principal="周九",
         director="吴十",
@@ -258,7 +272,13 @@ def small_ledger_records() -> list[Any]:
         status_changed=dt.date(2022, 12, 1),
     )
     c1 = Cadre(cadre_id="C001", name="高永", level="市", jurisdiction=ANYANG, unit="安阳市人民政府")
-    c2 = Cadre(cadre_id="C002", name="某村干部", level="村", jurisdiction="410502001201")
+    c2 = Cadre(
+        cadre_id="C002",
+        name="某村干部",
+        level="村",
+        jurisdiction="410502001201",
+        phone="0372-5123456",
+    )
     c3 = Cadre(
         cadre_id="C003",
         name="某镇干部",

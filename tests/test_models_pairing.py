@@ -127,7 +127,10 @@ def test_future_dates_are_not_a_record_rule() -> None:
         ("村", "410502001201", True),
         ("县", "410500", False),
         ("township", "410522", False),
-        ("village", "410522102", False),
+        # real county ledgers register village cadres under the village's township
+        ("village", "410522102", True),
+        ("village", "410522", False),
+        ("township", "410522102001", False),
         # 济源 419001 answers to Henan as a city does: its leaders pair at city level, and
         # it is a county-level code, so its county-level cadres too
         ("city", "419001", True),
@@ -239,22 +242,45 @@ def test_errors_are_foodsafety_errors_naming_the_record() -> None:
 @given(
     level=st.sampled_from(["city", "county", "township", "village"]),
     code=st.sampled_from(
-        ["410500", "419000", "419001", "469001", "410522", "110101", "410522102", "410502001201"]
+        [
+            "410500",
+            "419000",
+            "419001",
+            "469001",
+            "410522",
+            "110101",
+            "410522102",
+            "410502001201",
+            "110105001",
+            "110105001201",
+            "419001001",
+        ]
     ),
+    village=st.none() | st.just("东关村"),
 )
-def test_the_loader_judges_a_cadre_level_as_the_record_does(level: str, code: str) -> None:
-    # the same rule in two places (a record, and a column of millions of rows): they agree
+def test_the_loader_judges_a_cadre_level_as_the_record_does(
+    level: str, code: str, village: str | None
+) -> None:
+    # the same rule in two places (a record, and a column of millions of rows): they agree,
+    # for 济源 419001 (a county that answers to the province as a city does) and for village
+    # cadres registered under their township (the village named or not)
     import polars as pl
 
     from foodsafety.ledger._validate import validate_tables
 
     codes = []
     try:
-        Cadre(cadre_id="C", name="某", level=level, jurisdiction=code)
+        Cadre(cadre_id="C", name="某", level=level, jurisdiction=code, village=village)
     except RecordValidationError as exc:
         codes.append(exc.code)
     frame = pl.DataFrame(
-        {"cadre_id": ["C"], "name": ["某"], "level": [level], "jurisdiction": [code]}
+        {
+            "cadre_id": ["C"],
+            "name": ["某"],
+            "level": [level],
+            "jurisdiction": [code],
+            "village": [village],
+        }
     )
     _, report = validate_tables({"cadres": frame}, check_registry=False)
     assert codes in ([], ["cadre.level_mismatch"])

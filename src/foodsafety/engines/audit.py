@@ -1,6 +1,7 @@
 """The pairing ledger audit (包保台账核查): every gap a city's ledger must find, vectorised.
 
-Seed 004 (Anyang) and DOMAIN.md §4 describe what a pairing ledger must show: every licensed
+Seed 004 (Anyang) and the 2022 central guideline on 分层分级、精准防控 describe what a pairing
+ledger must show: every licensed
 business has a cadre of the level its tier calls for (分层分级、层级对应), inside the cadre's
 own jurisdiction, with a bounded load; the history of who paired it has no overlaps and no gaps;
 each cadre holds the pledge and the three lists (三清单一承诺) by their due date; each cadre
@@ -20,8 +21,10 @@ Finding kinds, each with its key (what identifies a finding within its kind) and
   running re-pairing window;
 - ``tier_level_mismatch`` (assignment_id): the cadre's level is not the policy's level for the
   business's tier;
-- ``cadre_outside_jurisdiction`` (assignment_id): the cadre's jurisdiction is not an
-  ancestor-or-self of the business's jurisdiction;
+- ``cadre_outside_jurisdiction`` (assignment_id): the cadre's and the business's
+  jurisdictions differ at the coarser of their two levels (neither is an ancestor-or-self of
+  the other): a village cadre registered under its township's code pairs the businesses of
+  that township's villages, a county cadre those of the county's townships;
 - ``cadre_overloaded`` (cadre_id): more businesses in force than ``load_cap`` of the level;
 - ``assignment_overlap`` / ``assignment_gap`` (the later assignment_id): sorted by start, an
   assignment starts before / after every earlier one has ended;
@@ -40,6 +43,11 @@ Finding kinds, each with its key (what identifies a finding within its kind) and
 
 Checks on assignments (mismatch, jurisdiction, load) look at the assignments valid at ``as_of``;
 periods (visits, routines) are the closed ones inside the window ``[since, as_of)``.
+
+A check runs only when the policy states its rule (``load_cap``, ``documents``, ``cadence``,
+``follow_up_days``, ``staffing.director``, ``staffing.min_officers``, ``routines``,
+``repair``): a policy that leaves a rule out gets no finding of that kind. The pairing checks
+(unpaired, tier/level, jurisdiction, history) follow from ``tier_levels`` and the ledger.
 """
 
 from __future__ import annotations
@@ -58,7 +66,7 @@ import attrs
 from foodsafety.errors import RuleError, require
 from foodsafety.ledger._hashindex import HashIndex
 from foodsafety.ledger.schema import TABLES, polars_schema
-from foodsafety.rules.pairing_policy import PairingPolicy
+from foodsafety.rules.pairing_policy import PairingPolicy, StaffingRule
 from foodsafety.vocab import Level, PairingList, Routine, Severity
 
 if TYPE_CHECKING:
@@ -475,6 +483,12 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
+def _no_findings() -> Any:
+    """An empty frame of findings (a check the policy does not ask for)."""
+    pl = _pl()
+    return pl.DataFrame(schema={c: polars_dtype(t) for c, t in FINDING_SCHEMA.items()})
+
+
 def _finish(frame: pl.DataFrame, kind: str, policy: PairingPolicy) -> pl.DataFrame:
     """Fill the common columns of one kind's findings and order the columns."""
     pl = _pl()
@@ -698,6 +712,19 @@ def _prefix(col: Any) -> Any:
     return col.str.slice(0, length)
 
 
+def _disjoint(one: Any, other: Any) -> Any:
+    """True where two division codes lie in different areas at the coarser of their levels.
+
+    Neither is an ancestor-or-self of the other: their significant prefixes (:func:`_prefix`)
+    differ within the shorter one (a township 110105001 and its village 110105001201 agree;
+    the township 110105002 and that village do not). Null when either code is null.
+    """
+    pl = _pl()
+    a, b = _prefix(one), _prefix(other)
+    n = pl.min_horizontal(a.str.len_chars(), b.str.len_chars())
+    return a.str.slice(0, n) != b.str.slice(0, n)
+
+
 # -- the audit -----------------------------------------------------------------------------
 
 
@@ -715,6 +742,8 @@ def _overdue_visits(
     period_rows: list[tuple[str, dt.date, dt.date, int]] = []
     for level in Level:
         cadence = policy.cadence_for(level)
+        if cadence is None:
+            continue  # the policy sets no cadence for the level: its visits are not checked
         starts = cadence.period_starts(since, as_of)
         for lo, hi in itertools.pairwise(starts):
             if lo >= since and hi <= as_of:
@@ -898,6 +927,8 @@ def _unfollowed_problems(b: Any, c: Any, v: Any, policy: PairingPolicy, as_of: d
     parts: list[Any] = []
     # problems found on a visit without a follow-up visit in time (回头看)
     days = policy.follow_up_days
+    if days is None:  # the policy sets no follow-up deadline: not checked
+        return _no_findings()
     # select before filtering: the filter then copies four columns, not the problem lists
     problem = v.select("visit_id", "date", "uscc", "cadre_id").filter(
         (v["problems"].list.len() > 0) & (v["date"] < as_of - dt.timedelta(days=days))
@@ -1067,7 +1098,8 @@ def _routine_gaps(
     as_of_l = pl.lit(as_of, dtype=pl.Date)
     parts: list[Any] = []
     # routine records (日管控、周排查、月调度) of the businesses the ledger keeps them for
-    required = [x.code for x in policy.routines.required]
+    # (not checked when the policy has no routines rule)
+    required = [x.code for x in policy.routines.required] if policy.routines else []
     if required and r.height:
         # routine records come in runs of one (business, routine): look each run up once
         heads, run = _runs(r, ["uscc", "routine"])
@@ -1412,11 +1444,18 @@ def audit(
 
     parts: list[Any] = []
 
-    # re-pairing deadline after a status change (working days, polars business days)
-    hol = list(policy.repair.holidays)
-    changed = b.filter(pl.Series(open_f), pl.col("status_changed").is_not_null()).with_columns(
+    # re-pairing deadline after a status change (working days, polars business days); a
+    # policy without a repair rule checks none, and excuses no unpaired business
+    repair = policy.repair
+    changed = b.filter(
+        pl.Series(open_f), pl.col("status_changed").is_not_null(), pl.lit(repair is not None)
+    ).with_columns(
         pl.col("status_changed")
-        .dt.add_business_days(policy.repair.working_days, holidays=hol, roll="backward")
+        .dt.add_business_days(
+            repair.working_days if repair else 0,
+            holidays=list(repair.holidays) if repair else [],
+            roll="backward",
+        )
         .alias("deadline")
     )
     repaired_in_time = (
@@ -1441,7 +1480,7 @@ def audit(
                     "status changed {}, re-pair by {} ({} working days)",
                     "status_changed",
                     "deadline",
-                    pl.lit(policy.repair.working_days),
+                    pl.lit(repair.working_days if repair else 0),
                 ).alias("detail"),
                 pl.format(
                     "{}（{}）{}状态变更后未在{}前重新包保",
@@ -1530,7 +1569,11 @@ def audit(
         )
     )
 
-    # cadre outside the business's jurisdiction chain (属地)
+    # cadre outside the business's jurisdiction (属地): the two codes compared at the coarser
+    # of their levels, as ledgers code places as coarsely as they know them (a village cadre
+    # under the township's code, a business at its township). A business whose code starts
+    # with the cadre's prefix agrees at every level: that test, one pass over the pairs, leaves
+    # the few candidates to compare truncated to the shorter prefix
     prefix = c.select(_prefix(pl.col("jurisdiction"))).to_series()  # once per cadre
     away = (
         pl.select(
@@ -1543,8 +1586,10 @@ def audit(
         .fill_null(False)
         .to_numpy()
     )
-    outside = reported(cur_rows[away & cur_known_c])
-    del prefix, away
+    candidates = cur_rows[away & cur_known_c]
+    outside = reported(candidates)
+    outside = outside.filter(_disjoint(pl.col("cadre_juris"), pl.col("jurisdiction")))
+    del prefix, away, candidates
     parts.append(
         _finish(
             outside.select(
@@ -1773,8 +1818,8 @@ def audit(
                 )
             )
 
-    # director and officers (食品安全总监、食品安全员)
-    staff = policy.staffing
+    # director and officers (食品安全总监、食品安全员), each only when the policy asks for it
+    staff = policy.staffing or StaffingRule()
     staffed = pl.Series(open_f)
     if staff.kinds:
         staffed &= b["kind"].is_in([k.code for k in staff.kinds])

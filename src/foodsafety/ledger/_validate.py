@@ -1074,9 +1074,14 @@ def _cross_field(table: str, frame: pl.DataFrame, col: _Collector) -> None:
             & (_level_expr(jurisdiction) == Level.COUNTY.value)
             & (jurisdiction.str.slice(2, 2) == PROVINCE_ADMINISTERED_CITY_PART)
         )
+        # a village cadre registered under the village's township (the village only named, as
+        # real county ledgers do): as in foodsafety.models.Cadre
+        at_township = (pl.col("level") == Level.VILLAGE.value) & (
+            _level_expr(jurisdiction) == Level.TOWNSHIP.value
+        )
         col.flag(
             frame,
-            (_level_expr(jurisdiction) != pl.col("level")) & ~as_city,
+            (_level_expr(jurisdiction) != pl.col("level")) & ~as_city & ~at_township,
             "jurisdiction",
             "cadre.level_mismatch",
             lambda v: f"jurisdiction must be a division of the cadre's level (got {v!r})",

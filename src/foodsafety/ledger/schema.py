@@ -11,6 +11,10 @@ Tables and keys:
 
 - ``businesses`` (key ``uscc``): the licensed food businesses (获证食品生产经营主体).
 - ``cadres`` (key ``cadre_id``): pairing cadres (包保干部) of city, county, township, village.
+
+Real ledgers code places as coarsely as they know them: a business or a village cadre is often
+registered under its township's 9-digit code, the village only named (``village``, 所在村).
+Both forms are valid; the audit compares two jurisdictions at the coarser of their levels.
 - ``assignments`` (key ``assignment_id``): who pairs which business, from when to when (history kept).
 - ``pledges`` (key ``cadre_id`` + ``document``): the pledge and the three lists (三清单一承诺).
 - ``visits`` (key ``visit_id``): supervision visits (督导) and follow-ups (回头看).
@@ -40,6 +44,8 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "opened": "Date",  # licence date / first registered, nullable
         "closed": "Date",  # null while operating
         "status_changed": "Date",  # last change that requires re-pairing, nullable
+        "address": "Utf8",  # 经营地址 as written, nullable
+        "village": "Utf8",  # the village's name when jurisdiction is the township's, nullable
     },
     "cadres": {
         "cadre_id": "Utf8",
@@ -50,6 +56,8 @@ TABLES: Final[dict[str, dict[str, str]]] = {
         "post": "Utf8",  # vocab.OfficialPost code, nullable
         "active_from": "Date",  # nullable
         "active_to": "Date",  # nullable: still active
+        "village": "Utf8",  # the village a village cadre serves when coded at township, nullable
+        "phone": "Utf8",  # 联系电话 as written, nullable
     },
     "assignments": {
         "assignment_id": "Utf8",
@@ -118,6 +126,8 @@ COLUMN_LABELS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "opened": ("开业日期", "開業日期", "发证日期", "發證日期"),
         "closed": ("歇业日期", "歇業日期", "注销日期", "註銷日期"),
         "status_changed": ("状态变更日期", "狀態變更日期"),
+        "address": ("经营地址", "經營地址", "经营场所", "經營場所", "住所"),
+        "village": ("所在村", "村（社区）", "村（社區）", "所在村（社区）", "所在村（社區）"),
     },
     "cadres": {
         "cadre_id": ("干部编号", "幹部編號", "包保干部编号", "包保幹部編號"),
@@ -128,6 +138,8 @@ COLUMN_LABELS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "post": ("职务", "職務"),
         "active_from": ("任职起始日期", "任職起始日期"),
         "active_to": ("任职截止日期", "任職截止日期"),
+        "village": ("所在村", "村（社区）", "村（社區）", "包保村", "包保村（社区）"),
+        "phone": ("联系电话", "聯繫電話", "联系方式", "聯繫方式", "聯絡電話"),
     },
     "assignments": {
         "assignment_id": ("包保编号", "包保編號"),

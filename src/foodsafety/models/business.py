@@ -2,12 +2,13 @@
 
 Seed 004 (Anyang) counts 16316 licensed businesses: 6234 catering (餐饮服务), 9714 operating
 (食品经营) and 368 production (食品生产), each with a principal (主要负责人), a food safety
-director (食品安全总监) and officers (食品安全员), and each paired with a cadre (DOMAIN.md §3–4).
+director (食品安全总监) and officers (食品安全员), and each paired with a cadre.
 Two different A–D scales sit on a business and are different types here: the pairing tier
 (:class:`~foodsafety.vocab.PairingTier`, which level's cadre pairs it) and the regulatory risk
 grade (:class:`~foodsafety.vocab.RiskGrade`, how often the regulator inspects it).
 
-Record checks: the jurisdiction is a township (9-digit) or village (12-digit) code; a
+Record checks: the jurisdiction is a township (9-digit) or village (12-digit) code (a
+business coded at its township may name its village in ``village``); a
 production business holds SC licences only, an operating or catering business JY licences
 only; ``closed`` is not before ``opened``. Whether a date lies in the future is **not** a record
 check (a record has no "today"); the ledger loaders and the audit check it against an ``as_of``
@@ -76,6 +77,11 @@ class Business(FrozenRecord):
     """注销/停业 date; ``None`` while operating."""
     status_changed: dt.date | None = None
     """Last change that requires re-pairing (新设、变更、注销 reported to the office)."""
+    address: Text | None = None
+    """经营地址 (经营场所、住所) as the ledger writes it."""
+    village: Text | None = None
+    """所在村（社区）: the village's name when :attr:`jurisdiction` is the township's code (real
+    ledgers often know a village by name only); informative, never checked against the code."""
 
     @field_validator("jurisdiction")
     @classmethod

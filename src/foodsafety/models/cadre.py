@@ -3,7 +3,9 @@
 Seed 004: Anyang named 4806 cadres at city, county, township and village level (市、县、乡、村
 四级), all filed and managed in the ledger (建档立卡，台账管理). A cadre's jurisdiction is a
 division of the cadre's own level: a county cadre holds a county code (410522), a township cadre
-a 9-digit township code, a village cadre a 12-digit village code (DOMAIN.md §4).
+a 9-digit township code, a village cadre a 12-digit village code or, as real county ledgers
+register village cadres, the 9-digit code of the village's township (the village named in
+``village`` or not given).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class Cadre(FrozenRecord):
     """市/县/乡/村 (or province): the level whose businesses the cadre pairs."""
     jurisdiction: DivisionCode
     """The cadre's own jurisdiction; its level must equal :attr:`level` (a city-level cadre
-    may also hold a county directly under its province, 省直辖县级 such as 济源 419001)."""
+    may also hold a county directly under its province, 省直辖县级 such as 济源 419001, and a
+    village-level cadre the code of the village's township)."""
     unit: Text | None = None
     """Work unit and post as written (e.g. 安阳县人民政府 副县长)."""
     post: OpenPost | None = None
@@ -49,6 +52,11 @@ class Cadre(FrozenRecord):
     """First day as a pairing cadre."""
     active_to: dt.date | None = None
     """First day no longer a pairing cadre (exclusive); ``None`` while serving."""
+    village: Text | None = None
+    """The village (村、社区) a village-level cadre serves, by name, when :attr:`jurisdiction`
+    is the township's 9-digit code (as real ledgers register village cadres)."""
+    phone: Text | None = None
+    """联系电话 as the ledger writes it."""
 
     @field_validator("jurisdiction")
     @classmethod
@@ -57,13 +65,17 @@ class Cadre(FrozenRecord):
         # a county directly under the province (济源 419001) answers to it as a city does:
         # its leaders pair at city level
         as_city = level is Level.CITY and value.is_province_administered
-        if isinstance(level, Level) and value.level is not level and not as_city:
+        # a village cadre registered under the village's township (the village only named)
+        at_township = level is Level.VILLAGE and value.level is Level.TOWNSHIP
+        if isinstance(level, Level) and value.level is not level and not (as_city or at_township):
             also = (
                 (
                     " or a county directly under its province (city part 90, such as 419001)",
                     "或省直辖县级代码",
                 )
                 if level is Level.CITY
+                else (" or its township's 9-digit code", "或所在乡镇代码")
+                if level is Level.VILLAGE
                 else ("", "")
             )
             raise rule_error(

@@ -1,7 +1,7 @@
 """The pairing policy (包保工作规则) as data: who pairs which tier, how often, and by when.
 
-Seed 004 (Anyang, 2022) and DOMAIN.md §4 describe the rule set a city applies to its pairing
-ledger: tiers are paired by the matching level (分层分级、层级对应, A→市, B→县, C→乡, D→村);
+Seed 004 (Anyang, 2022) and the 2022 central guideline on 分层分级、精准防控 describe the rule
+set a city applies to its pairing ledger: tiers are paired by the matching level (分层分级、层级对应, A→市, B→县, C→乡, D→村);
 every cadre supervises each paired business at least once per calendar quarter (localities
 differ, so the cadence is per level); a business whose status changes is re-paired within a
 number of working days; each cadre signs a pledge (《食品安全责任与任务承诺书》) and holds three
@@ -10,7 +10,9 @@ township and village due 16 December 2022); every business has a food safety dir
 officers and keeps its daily, weekly and monthly records (日管控、周排查、月调度).
 
 A :class:`PairingPolicy` records those values with a description, a reference (OpenFisca style)
-and an effective date. It loads from YAML or JSON with :func:`load_pairing_policy`
+and an effective date. **A policy checks only what it says**: a rule it leaves out (``cadence``,
+``repair``, ``documents``, ``staffing``, ``routines``, ``follow_up_days``, ``load_cap``) is not
+checked, and no built-in default stands in for it; only ``tier_levels`` is required. It loads from YAML or JSON with :func:`load_pairing_policy`
 (``yaml.safe_load`` only); a malformed file raises :class:`~foodsafety.errors.RuleError`
 naming the file, the line and the key, and showing a valid example.
 
@@ -192,8 +194,10 @@ class RepairRule(FrozenRecord):
     days are not built in (give them as a list if they matter).
     """
 
-    working_days: int = pydantic.Field(default=10, ge=0, le=365)
+    working_days: int = pydantic.Field(ge=0, le=365)
+    """Working days after the status change by which an assignment must start (required)."""
     holidays: tuple[dt.date, ...] = ()
+    """Days that are not working days (statutory holidays are not built in)."""
 
 
 class DocumentRule(FrozenRecord):
@@ -207,26 +211,35 @@ class DocumentRule(FrozenRecord):
 class StaffingRule(FrozenRecord):
     """Posts a business must fill: a food safety director and at least ``min_officers`` officers.
 
+    Each part is checked only when stated: ``director: true`` requires a director,
+    ``min_officers: n`` (n ≥ 1) requires officers; left out, they require nothing.
     ``kinds`` limits the rule to some business kinds (empty: every kind).
     """
 
-    director: bool = True
-    min_officers: int = pydantic.Field(default=1, ge=0, le=100)
+    director: bool = False
+    """A food safety director (食品安全总监) is required."""
+    min_officers: int = pydantic.Field(default=0, ge=0, le=100)
+    """Food safety officers (食品安全员) required (0: not checked)."""
     kinds: tuple[BusinessKind, ...] = ()
+    """The business kinds the rule applies to (empty: every kind)."""
 
 
 class RoutineRule(FrozenRecord):
     """Which of the three routines (日管控、周排查、月调度) leave a record the audit checks."""
 
-    required: tuple[Routine, ...] = (Routine.DAILY, Routine.WEEKLY, Routine.MONTHLY)
-
-
-def _default_cadence() -> dict[Literal["default"] | Level, Cadence]:
-    return {"default": Cadence()}
+    required: tuple[Routine, ...]
+    """The routines whose records are checked (required; may be empty)."""
 
 
 class PairingPolicy(FrozenRecord):
     """A pairing policy (包保规则): tier → level, cadences, deadlines, caps, documents.
+
+    A policy checks only what it says: every rule but ``tier_levels`` is optional, and a rule
+    left out (``None``, or empty for ``load_cap`` and ``documents``) is not checked by the
+    audit: no finding comes from a default the policy never wrote. A policy of ``name``,
+    ``description``, ``effective`` and ``tier_levels`` alone checks pairing only (unpaired
+    businesses, tier/level mismatches, cadres outside their jurisdiction, assignment overlaps
+    and gaps).
 
     Attributes:
         name: a dotted preset name (``anyang_2022``).
@@ -235,12 +248,15 @@ class PairingPolicy(FrozenRecord):
         effective: the date from which it applies.
         tier_levels: pairing tier → the level of cadre that pairs it (层级对应).
         cadence: visit cadence per level; the key ``default`` applies to levels not listed.
-        repair: the re-pairing deadline after a status change.
+            ``None`` (or a level not listed without ``default``): visits are not checked.
+        repair: the re-pairing deadline after a status change; ``None``: not checked (and an
+            unpaired business is not excused by a running re-pairing window).
         load_cap: the most businesses a cadre of a level may pair (absent: no cap).
-        documents: pledges and lists due per level.
-        staffing: director and officer requirements.
-        routines: the routine records a business must keep.
-        follow_up_days: days within which a visit's problems get a follow-up visit (回头看).
+        documents: pledges and lists due per level (empty: not checked).
+        staffing: director and officer requirements; ``None``: not checked.
+        routines: the routine records a business must keep; ``None``: not checked.
+        follow_up_days: days within which a visit's problems get a follow-up visit (回头看);
+            ``None``: not checked.
     """
 
     label_zh = "包保规则"
@@ -250,15 +266,13 @@ class PairingPolicy(FrozenRecord):
     reference: tuple[Reference, ...] = ()
     effective: dt.date
     tier_levels: dict[PairingTier, Level]
-    cadence: dict[Literal["default"] | Level, Cadence] = pydantic.Field(
-        default_factory=_default_cadence
-    )
-    repair: RepairRule = RepairRule()
+    cadence: dict[Literal["default"] | Level, Cadence] | None = None
+    repair: RepairRule | None = None
     load_cap: dict[Level, int] = pydantic.Field(default_factory=dict)
     documents: tuple[DocumentRule, ...] = ()
-    staffing: StaffingRule = StaffingRule()
-    routines: RoutineRule = RoutineRule()
-    follow_up_days: int = pydantic.Field(default=30, ge=0, le=3650)
+    staffing: StaffingRule | None = None
+    routines: RoutineRule | None = None
+    follow_up_days: int | None = pydantic.Field(default=None, ge=0, le=3650)
 
     @pydantic.field_validator("reference", mode="before")
     @classmethod
@@ -273,12 +287,18 @@ class PairingPolicy(FrozenRecord):
                 raise ValueError(f"the cap of level {level.code} must be at least 1 (got {cap})")
         return value
 
-    def cadence_for(self, level: Level) -> Cadence:
-        """The cadence of cadres of ``level`` (the ``default`` one when not listed)."""
+    def cadence_for(self, level: Level) -> Cadence | None:
+        """The cadence of cadres of ``level`` (the ``default`` one when not listed).
+
+        ``None`` when the policy sets no cadence for the level (no ``cadence`` at all, or the
+        level not listed and no ``default``): their visits are not checked.
+        """
+        if self.cadence is None:
+            return None
         found = self.cadence.get(level)
         if found is not None:
             return found
-        return self.cadence.get("default", Cadence())
+        return self.cadence.get("default")
 
     def level_for(self, tier: PairingTier) -> Level | None:
         """The cadre level that pairs ``tier``, or None when the policy leaves it open."""

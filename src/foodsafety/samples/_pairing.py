@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from foodsafety.errors import require
-from foodsafety.rules.pairing_policy import PairingPolicy
+from foodsafety.rules.pairing_policy import Cadence, PairingPolicy
 from foodsafety.vocab import Level, PairingList, Routine
 
 if TYPE_CHECKING:
@@ -348,6 +348,23 @@ def _release_freed_heap() -> None:
     trim(0)
 
 
+def _checked_faults(faults: FaultRates, policy: PairingPolicy) -> FaultRates:
+    """The rates with the faults of rules the policy does not state turned off.
+
+    The audit checks only what the policy says, so a fault of an unstated rule would not be
+    found; the sample injects none (``sample.faults`` stays exactly what the audit reports).
+    """
+    staffing = policy.staffing
+    off = {
+        "director_missing": staffing is None or not staffing.director,
+        "officer_missing": staffing is None or staffing.min_officers < 1,
+        "repair_overdue": policy.repair is None,
+        "problem_without_follow_up": policy.follow_up_days is None,
+        "routine_gap": policy.routines is None,
+    }
+    return attrs.evolve(faults, **{k: 0.0 for k, unstated in off.items() if unstated})
+
+
 def _generate(
     *,
     name: str,
@@ -367,6 +384,7 @@ def _generate(
     pl = require("polars", extra="data", feature="sample generation")
     from foodsafety.ledger.schema import polars_schema
 
+    faults = _checked_faults(faults, policy)
     rng = np.random.default_rng(seed)
     n_town = len(territory.township)
     town_codes = np.array(territory.township)
@@ -668,6 +686,8 @@ def _generate(
             "opened": opened,
             "closed": pl.repeat(None, n_bus, dtype=pl.Date, eager=True),
             "status_changed": status_changed,
+            "address": pl.repeat(None, n_bus, dtype=pl.Utf8, eager=True),
+            "village": pl.repeat(None, n_bus, dtype=pl.Utf8, eager=True),
         },
         schema=polars_schema("businesses"),
     )
@@ -686,6 +706,8 @@ def _generate(
                 np, since - dt.timedelta(days=400), rng.integers(0, 30, n_cadres)
             ),
             "active_to": pl.repeat(None, n_cadres, dtype=pl.Date, eager=True),
+            "village": pl.repeat(None, n_cadres, dtype=pl.Utf8, eager=True),
+            "phone": pl.repeat(None, n_cadres, dtype=pl.Utf8, eager=True),
         },
         schema=polars_schema("cadres"),
     )
@@ -757,11 +779,13 @@ def _generate(
     vis_day: list[Any] = []
     due_periods: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for level in _LEVELS:
-        cad = policy.cadence_for(Level.parse(level))
+        # a level the policy sets no cadence for is visited quarterly, and never overdue
+        checked = policy.cadence_for(Level.parse(level))
+        cad = checked or Cadence()
         starts = cad.period_starts(since, as_of)
         periods = [(a, b) for a, b in itertools.pairwise(starts) if b <= as_of and b > since]
         members = np.flatnonzero(paired & (bus_lv == _LEVELS.index(level))).astype(np.int32)
-        due_periods[_LEVELS.index(level)] = periods
+        due_periods[_LEVELS.index(level)] = periods if checked else []
         for a, b in periods:
             lo = max(a, since)
             for _ in range(cad.min_visits):
@@ -806,7 +830,7 @@ def _generate(
     no_problem_bus[overdue] = True
     no_problem = no_problem_bus[v_bus]
     problem &= ~no_problem
-    fault_limit = _day(as_of - dt.timedelta(days=policy.follow_up_days + 1))
+    fault_limit = _day(as_of - dt.timedelta(days=(policy.follow_up_days or 30) + 1))
     cand = np.flatnonzero(~problem & ~no_problem & (v_day <= fault_limit))
     del no_problem, no_problem_bus
     k = min(round(faults.problem_without_follow_up * n_vis), len(cand))
@@ -877,7 +901,7 @@ def _generate(
     del main, follow
 
     # -- routines for a share of the businesses ----------------------------------
-    required = [r.code for r in policy.routines.required]
+    required = [r.code for r in policy.routines.required] if policy.routines else []
     n_rt = round(routine_share * n_bus) if required else 0
     rt_bus = np.sort(rng.choice(n_bus, size=n_rt, replace=False)) if n_rt else np.zeros(0, int)
     rt_frames = []

@@ -2,8 +2,9 @@
 
 A drawn policy pairs tiers with levels (分层分级、层级对应, seed 004: A→市, B→县, C→乡, D→村, or
 a locality's variation), sets a visit cadence per level, a re-pairing deadline in working days,
-load caps, the pledge and the three lists with their due dates, staffing and routine rules
-(DOMAIN.md §4). It round-trips through YAML with :func:`foodsafety.rules.load_pairing_policy`.
+load caps, the pledge and the three lists with their due dates, staffing and routine rules;
+some rules are left out (a policy checks only what it says). It round-trips through YAML with
+:func:`foodsafety.rules.load_pairing_policy`.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ def _policies(draw: st.DrawFn, standard_tiers: bool) -> PairingPolicy:
         },
         "follow_up_days": draw(st.integers(min_value=0, max_value=90)),
     }
+    # a policy checks only what it says: some rules are left out (shrinks to all stated)
+    for rule in ("cadence", "repair", "staffing", "routines", "follow_up_days"):
+        if draw(st.booleans()):
+            del data[rule]
     return PairingPolicy.model_validate(data)
 
 
@@ -97,7 +102,9 @@ def pairing_policies(*, standard_tiers: bool = False) -> st.SearchStrategy[Pairi
             otherwise about half the policies vary it (some tiers left open, two tiers on one
             level).
 
-    Shrinks toward the standard tiers, a quarterly cadence and no documents.
+    Each of ``cadence``, ``repair``, ``staffing``, ``routines`` and ``follow_up_days`` is left
+    out of about half the policies (not checked). Shrinks toward the standard tiers, every rule
+    stated, a quarterly cadence and no documents.
     """
     check_type("pairing_policies", "standard_tiers", standard_tiers, bool)
     return _policies(standard_tiers)

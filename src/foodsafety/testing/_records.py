@@ -77,6 +77,33 @@ _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 _GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛")
 _TRADES = ("食品", "餐饮", "粮油", "乳业", "肉类", "面粉", "饮品", "调味品")
 _FORMS = ("有限公司", "店", "超市", "饭店", "加工厂", "经营部")
+_VILLAGES = ("东关村", "西街社区", "南庄村", "北岗村", "柳园社区", "李家庄村")
+_STREETS = ("人民路", "解放大道", "文明街", "中华路", "红旗路")
+
+
+def _village_names() -> st.SearchStrategy[str]:
+    """Village and community names (村、社区) such as ``东关村``."""
+    return st.sampled_from(_VILLAGES)
+
+
+def _addresses() -> st.SearchStrategy[str]:
+    """Street addresses (经营地址) such as ``人民路12号``, some with a shop number."""
+    return st.builds(
+        lambda street, n, shop: f"{street}{n}号" + (f"{shop}号门面" if shop else ""),
+        st.sampled_from(_STREETS),
+        st.integers(min_value=1, max_value=999),
+        st.none() | st.integers(min_value=1, max_value=30),
+    )
+
+
+def _phones() -> st.SearchStrategy[str]:
+    """Contact numbers (联系电话) as ledgers write them: mobiles and landlines with area code."""
+    return st.one_of(
+        st.integers(min_value=13000000000, max_value=19999999999).map(str),
+        st.integers(min_value=1000000, max_value=9999999).map(lambda n: f"0372-{n}"),
+    )
+
+
 _PROBLEMS = (
     "每日检查记录不全",
     "从业人员健康证过期",
@@ -192,6 +219,9 @@ def _businesses(
         opened=opened,
         closed=closed,
         status_changed=draw(st.none() | st.dates(opened, closed or max_date)),
+        address=draw(st.none() | _addresses()),
+        # a business coded at its township often names its village only (real ledgers)
+        village=draw(st.none() | _village_names()) if len(place) == 9 else None,
     )
 
 
@@ -252,6 +282,12 @@ def _cadres(
 ) -> Cadre:
     level = draw(st.sampled_from(levels))
     jurisdiction = draw(division_codes(level=level, within=within))
+    village = None
+    if level is Level.VILLAGE and draw(st.booleans()):
+        # as real county ledgers register village cadres: the township's code, the village
+        # named or not
+        jurisdiction = DivisionCode(jurisdiction).township or jurisdiction
+        village = draw(st.none() | _village_names())
     start, end = draw(_period(min_date, max_date, open_end=True, strict=True))
     posts = _CADRE_POSTS.get(level, tuple(OfficialPost))
     return Cadre(
@@ -263,6 +299,8 @@ def _cadres(
         post=draw(st.none() | st.sampled_from(posts)),
         active_from=draw(st.none() | st.just(start)),
         active_to=end if end is not None and draw(st.booleans()) else None,
+        village=village,
+        phone=draw(st.none() | _phones()),
     )
 
 
@@ -275,6 +313,9 @@ def cadres(
     max_date: dt.date = DEFAULT_MAX_DATE,
 ) -> st.SearchStrategy[Cadre]:
     """Pairing cadres (包保干部) whose jurisdiction has their level (市、县、乡、村).
+
+    About half the village cadres are registered as real county ledgers do: under the
+    village's township (9 digits), the village named in ``village`` or not given.
 
     Args:
         level: ``city``, ``county``, ``township`` or ``village``; ``None`` for any of them.
