@@ -59,7 +59,16 @@ CADRES = [
     ("AY-103", "周合成", "乡镇级", "吕村镇", None, "吕村镇人民政府", "副镇长", "13800000103"),
     # village cadres registered under their township's code, the village only a name
     ("AY-201", "王合成", "村级", "铜冶镇", "东街村", "东街村委会", "村支部书记", "13800000201"),
-    ("AY-202", "钱合成", "村（社区）级", "白璧镇", "西街村", "西街村委会", "村委会主任", "13800000202"),
+    (
+        "AY-202",
+        "钱合成",
+        "村（社区）级",
+        "白璧镇",
+        "西街村",
+        "西街村委会",
+        "村委会主任",
+        "13800000202",
+    ),
 ]
 
 #: (date cell, visiting cadre's name, business index, mode as written, problems)
@@ -109,8 +118,20 @@ def county_workbook(path: Path) -> Path:
     for n, (name, town, tier, cid, cname, level, signed) in enumerate(BUSINESSES, start=1):
         if n == 9:
             row += 1  # a blank row in the middle of the data
-        values = [n, name, uscc(n), "餐饮服务" if "饭" in name or "面" in name else "食品销售",
-                  town, tier, f"合成负责人{n:02d}", cid, cname, level, signed, None]
+        values = [
+            n,
+            name,
+            uscc(n),
+            "餐饮服务" if "饭" in name or "面" in name else "食品销售",
+            town,
+            tier,
+            f"合成负责人{n:02d}",
+            cid,
+            cname,
+            level,
+            signed,
+            None,
+        ]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             if isinstance(value, dt.datetime):
@@ -123,7 +144,17 @@ def county_workbook(path: Path) -> Path:
     ws.cell(row=row + 1, column=9, value="填报日期：2023年3月1日")
 
     people = wb.create_sheet("包保干部名单")
-    heads = ["序号", "干部编号", "姓名", "层级", "所在乡镇", "所在村", "工作单位", "职务", "联系电话"]
+    heads = [
+        "序号",
+        "干部编号",
+        "姓名",
+        "层级",
+        "所在乡镇",
+        "所在村",
+        "工作单位",
+        "职务",
+        "联系电话",
+    ]
     _merged_title(people, "安阳县包保干部名单（合成样本）", len(heads))
     people.append(heads)
     for n, c in enumerate(CADRES, start=1):
@@ -146,8 +177,21 @@ def township_csv(directory: Path, *, encoding: str = "gbk") -> Path:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(["铜冶镇食品生产经营主体包保台账（合成样本）"])
-    w.writerow(["序号", "企业名称", "统一社会信用代码", "业态", "所在乡镇", "所在村", "分级",
-                "负责人", "包保干部", "包保干部单位", "包保干部层级"])
+    w.writerow(
+        [
+            "序号",
+            "企业名称",
+            "统一社会信用代码",
+            "业态",
+            "所在乡镇",
+            "所在村",
+            "分级",
+            "负责人",
+            "包保干部",
+            "包保干部单位",
+            "包保干部层级",
+        ]
+    )
     rows = [
         ("合成样本铜冶面馆", "东街村", "C级", "李合成", "铜冶镇人民政府", "乡镇级"),
         ("合成样本铜冶菜店", "东街村", "D级", "王合成", "东街村委会", "村级"),
@@ -155,8 +199,21 @@ def township_csv(directory: Path, *, encoding: str = "gbk") -> Path:
         ("合成样本铜冶茶社", None, "C级", "李合成", "铜冶镇人民政府", "乡镇级"),
     ]
     for n, (name, village, tier, cadre, unit, level) in enumerate(rows, start=1):
-        w.writerow([n, name, uscc(100 + n), "餐饮服务", "铜冶镇", village or "", tier,
-                    f"合成负责人{n}", cadre, unit, level])
+        w.writerow(
+            [
+                n,
+                name,
+                uscc(100 + n),
+                "餐饮服务",
+                "铜冶镇",
+                village or "",
+                tier,
+                f"合成负责人{n}",
+                cadre,
+                unit,
+                level,
+            ]
+        )
     w.writerow(["合计：4户"])
     (directory / "包保主体台账.csv").write_bytes(out.getvalue().encode(encoding))
     out = io.StringIO()
@@ -177,7 +234,15 @@ def city_levels_workbook(path: Path) -> Path:
     ws = wb.active
     ws.title = "包保台账"
     _merged_title(ws, "安阳市2023年包保台账（合成样本）", 16)
-    single = ["序号", "主体名称", "统一社会信用代码", "业态", "乡镇区划代码", "包保分级", "主要负责人"]
+    single = [
+        "序号",
+        "主体名称",
+        "统一社会信用代码",
+        "业态",
+        "乡镇区划代码",
+        "包保分级",
+        "主要负责人",
+    ]
     for col, text in enumerate(single, start=1):
         ws.cell(row=2, column=col, value=text)
         ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
@@ -190,7 +255,14 @@ def city_levels_workbook(path: Path) -> Path:
         col += 3
     data = [
         # a business paired at all three levels
-        ("合成样本铜冶酒楼", TONGYE, "B级", ("张合成", "安阳县人民政府"), ("李合成", "铜冶镇人民政府"), ("王合成", "东街村委会")),
+        (
+            "合成样本铜冶酒楼",
+            TONGYE,
+            "B级",
+            ("张合成", "安阳县人民政府"),
+            ("李合成", "铜冶镇人民政府"),
+            ("王合成", "东街村委会"),
+        ),
         ("合成样本白璧酒楼", BAIBI, "C级", None, ("赵合成", "白璧镇人民政府"), None),
         ("合成样本吕村小吃", LVCUN + "201", "D级", None, None, ("吴合成", "吕村村委会")),
     ]

@@ -265,13 +265,17 @@ def find_header(
     upper = head[top]
     rows: tuple[int, ...] = (grid.first_row + top,)
     lower = head[top + 1] if top + 1 < len(head) else None
-    if lower is not None and _is_sub_header(upper, lower, sub_known or known):
+    if lower is not None and _is_sub_header(upper, lower, known, sub_known or known):
         rows = (*rows, grid.first_row + top + 1)
     else:
         lower = None
     # the upper half of a two-row header may itself be the sub-header's row (the group cells
     # above the best-scoring row): look one row up as well
-    if len(rows) == 1 and top > 0 and _is_sub_header(head[top - 1], upper, sub_known or known):
+    if (
+        len(rows) == 1
+        and top > 0
+        and _is_sub_header(head[top - 1], upper, known, sub_known or known)
+    ):
         lower, upper = upper, head[top - 1]
         rows = (grid.first_row + top - 1, grid.first_row + top)
     return Header(rows, _names(upper, lower))
@@ -283,10 +287,16 @@ def _same_row(a: Sequence[str | None], b: Sequence[str | None]) -> bool:
 
 
 def _is_sub_header(
-    upper: Sequence[str | None], lower: Sequence[str | None], known: Callable[[str], bool]
+    upper: Sequence[str | None],
+    lower: Sequence[str | None],
+    known: Callable[[str], bool],
+    sub_known: Callable[[str], bool],
 ) -> bool:
     filled = _filled(lower)
-    if not filled or not all(known(str(lower[i])) for i in filled):
+    if not filled or not all(sub_known(str(lower[i])) for i in filled):
+        return False
+    # the upper row is headers and group headers too: a title row (某县包保台账) is not
+    if not all(known(str(upper[i])) for i in _filled(upper)):
         return False
     # under a merged cell only its first column holds the value: some lower cells stand under
     # empty upper cells, and the lower row leaves the upper row's single columns empty

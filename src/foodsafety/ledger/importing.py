@@ -528,10 +528,19 @@ class _Where:
         self.headers[number] = heads
 
     def problem(
-        self, table: str, row: int, column: str, code: str, message: str, value: object
+        self,
+        table: str,
+        row: int,
+        column: str,
+        code: str,
+        message: str,
+        value: object,
+        *,
+        severity: Literal["error", "warning"] = "error",
     ) -> Problem:
         number, user_row = divmod(row, _SPAN)
         return Problem(
+            severity=severity,
             code=code,
             message=message,
             record=RECORD_NAMES[table],
@@ -554,7 +563,22 @@ class _Where:
             column = headers[problem.field]
         elif column is not None and column in headers:
             column = headers[column]
-        return attrs.evolve(problem, source=self.labels[number], row=user_row, column=column)
+        return attrs.evolve(
+            problem,
+            source=self.labels[number],
+            row=user_row,
+            column=column,
+            caused_by=self._root(problem.caused_by),
+        )
+
+    def _root(self, caused_by: str | None) -> str | None:
+        # a cascade names its root by record:row:field:code, the row as checked
+        if caused_by is None:
+            return None
+        record, row, rest = caused_by.split(":", 2)
+        if not row.isdigit():
+            return caused_by
+        return f"{record}:{int(row) % _SPAN}:{rest}"
 
 
 # -- derived tables ----------------------------------------------------------------------
@@ -853,6 +877,7 @@ def import_ledger(
         for name in s.unknown:
             report.add(
                 Problem(
+                    severity="warning",
                     code="column.unknown",
                     message=f"column {name!r} is not part of the {table} table and was ignored "
                     f"(map it in the profile's columns: if it is one)",
@@ -867,6 +892,7 @@ def import_ledger(
     for grid in free:
         report.add(
             Problem(
+                severity="warning",
                 code="import.sheet_ignored",
                 message="no table was recognised in this sheet or file (name it in the "
                 "profile's tables: sources: if it holds one); it was not read",
@@ -1034,6 +1060,7 @@ def _derive_pairings(
             f"taken as in force since {since} (the audit's default window); give the start "
             f"in the profile (defaults: assignments.valid_from: YYYY-MM-DD) if it is known",
             None,
+            severity="warning",
         )
         report.add(
             attrs.evolve(
