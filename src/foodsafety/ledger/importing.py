@@ -360,7 +360,10 @@ class _Places:
     """Township names resolved within the county (registry search, once per name)."""
 
     county: str | None
+    how: str = "given"
     problems: list[Problem] = attrs.field(factory=list)
+    #: table -> the key (USCC, cadre id) of each row left out here -> its problem's id
+    dropped: dict[str, dict[str, str]] = attrs.field(factory=dict)
     _cache: dict[str, str | list[str] | None] = attrs.field(factory=dict)
 
     def resolve(self, name: str) -> str | list[str] | None:
@@ -480,11 +483,29 @@ def _with_townships(
             bad[name] = f"{name!r} is not a township of county {places.county}"
     if bad:
         rows = need.filter(pl.col("township_name").str.strip_chars().is_in(list(bad)))
-        for r, name in rows.select(ROW, "township_name").iter_rows():
+        key = "uscc" if table == "businesses" else "cadre_id"
+        keys = rows.get_column(key) if key in rows.columns else pl.Series([None] * rows.height)
+        for (r, name), k in zip(rows.select(ROW, "township_name").iter_rows(), keys, strict=True):
             code = "township.ambiguous" if "ambiguous" in bad[name.strip()] else "township.unknown"
-            places.problems.append(
-                where.problem(table, r, "township_name", code, bad[name.strip()], name)
+            problem = where.problem(table, r, "township_name", code, bad[name.strip()], name)
+            places.problems.append(problem)
+            if k is not None:
+                places.dropped.setdefault(table, {})[k.strip()] = problem.id
+    if codes and places.how != "given":
+        first = int(need.get_column(ROW).min())  # type: ignore[arg-type]
+        places.problems.append(
+            where.problem(
+                table,
+                first,
+                "township_name",
+                "import.county_inferred",
+                f"township names were looked up in county {places.county} (found from "
+                f"{places.how}); give county: in the profile if that is not the county",
+                places.county,
+                severity="warning",
             )
+        )
+        places.how = "given"  # (said once)
     resolved = (
         pl.col("township_name")
         .str.strip_chars()
@@ -905,8 +926,8 @@ def import_ledger(
         parts = [_values(_data_rows(s, prof), table, prof) for s in sources if s.table == table]
         if parts:
             frames[table] = pl.concat(parts, how="diagonal_relaxed")
-    known, _how = _county_of(frames, county or (prof.county and str(prof.county)), grids)
-    places = _Places(known)
+    known, how = _county_of(frames, county or (prof.county and str(prof.county)), grids)
+    places = _Places(known, how)
     for table in ("businesses", "cadres"):
         if table in frames:
             frames[table] = _with_townships(frames[table], table, places, where)
@@ -975,7 +996,7 @@ def import_ledger(
         progress=progress,
         release=True,
     )
-    report.extend(where.relocate(p) for p in checked)
+    report.extend(_cascades(where.relocate(p), places.dropped) for p in checked)
     labels = {
         t: ", ".join(dict.fromkeys(s.grid.label for s in sources if s.table == t)) for t in TABLES
     }
@@ -986,6 +1007,18 @@ def import_ledger(
         report=report,
         sources={t: v for t, v in labels.items() if v},
     )
+
+
+_REFERENCED = {"ref.business_missing": "businesses", "ref.cadre_missing": "cadres"}
+
+
+def _cascades(problem: Problem, dropped: Mapping[str, Mapping[str, str]]) -> Problem:
+    """A reference to a row the importer left out (its township not found) as a cascade."""
+    table = _REFERENCED.get(problem.code)
+    if table is None or problem.caused_by is not None or not isinstance(problem.value, str):
+        return problem
+    root = dropped.get(table, {}).get(problem.value.strip())
+    return problem if root is None else attrs.evolve(problem, caused_by=root)
 
 
 def _derive_pairings(
