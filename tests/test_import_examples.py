@@ -7,12 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests import import_fixtures as fx
 
 from foodsafety.engines.audit import audit
 from foodsafety.ledger import load_ledger
 from foodsafety.ledger.importing import import_ledger
 from foodsafety.rules import PairingPolicy
-from tests import import_fixtures as fx
 
 AS_OF = dt.date(2023, 3, 1)
 

@@ -18,13 +18,13 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.import_fixtures import COUNTY, uscc
 
 from foodsafety.engines.audit import audit
 from foodsafety.ledger import Ledger
 from foodsafety.ledger.importing import import_ledger, infer_profile
 from foodsafety.presets import pairing_policy
 from foodsafety.samples import LAYOUTS, ExportStyle, write_export
-from tests.import_fixtures import COUNTY, uscc
 
 AS_OF = dt.date(2023, 3, 1)
 TOWNSHIPS = ("410522102", "410522106", "410522108", "410522203")

@@ -63,7 +63,8 @@ class Grid:
 
 @attrs.frozen(slots=True)
 class Header:
-    """A grid's header: its row(s), as the user numbers them, and each column's name.
+    """A grid's header: its row(s), as the user numbers them, and each column's name as
+    written (compare them with :func:`normal_header`).
 
     A two-row header's names join the upper (merged, filled rightwards) cell and the lower
     one with ``/``: ``县级包保领导/姓名``.
@@ -304,13 +305,18 @@ def _is_sub_header(
     return bool(under_blank)
 
 
+def _written(cell: str | None) -> str:
+    # as written, line breaks inside the cell (统一社会\n信用代码) made spaces
+    return " ".join((cell or "").split())
+
+
 def _names(upper: Sequence[str | None], lower: Sequence[str | None] | None) -> tuple[str, ...]:
     width = max(len(upper), len(lower) if lower is not None else 0)
     names: list[str] = []
     group = ""
     for i in range(width):
-        top = normal_header(upper[i] or "") if i < len(upper) else ""
-        low = normal_header(lower[i] or "") if lower is not None and i < len(lower) else ""
+        top = _written(upper[i]) if i < len(upper) else ""
+        low = _written(lower[i]) if lower is not None and i < len(lower) else ""
         if lower is None:
             names.append(top)
             continue

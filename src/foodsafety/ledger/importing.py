@@ -40,7 +40,14 @@ import attrs
 from foodsafety.errors import BulkValidationError, LoadError, Problem, ProblemReport, require
 from foodsafety.ledger._headers import IGNORED, TABLE_WORDS, ColumnMatcher
 from foodsafety.ledger._ledger import Ledger
-from foodsafety.ledger._sheets import Grid, Header, find_header, read_csv_grid, read_workbook
+from foodsafety.ledger._sheets import (
+    Grid,
+    Header,
+    find_header,
+    normal_header,
+    read_csv_grid,
+    read_workbook,
+)
 from foodsafety.ledger._validate import RECORD_NAMES, REQUIRED, ROW, Progress, validate_tables
 from foodsafety.ledger.io import LoadResult
 from foodsafety.ledger.schema import TABLES
@@ -194,7 +201,7 @@ def _read_source(
     group_headers: dict[int, dict[str, str]] = {}
     unknown: list[str] = []
     for i, name in enumerate(header.names):
-        if not name or name in IGNORED:
+        if not name or normal_header(name) in IGNORED:
             continue
         column = matcher.column(name)
         if column is not None and column not in columns:
