@@ -59,3 +59,14 @@ def test_import_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def test_import_reports_progress_to_the_end(tmp_path: Path) -> None:
+    from foodsafety.ledger.importing import import_ledger
+
+    book = fx.county_workbook(tmp_path / "county.xlsx")
+    seen: list[tuple[str, int, int]] = []
+    import_ledger(book, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert seen[0][0] == "read 包保主体台账"
+    assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
+    assert seen[-1][1] == seen[-1][2]

@@ -898,8 +898,18 @@ def import_ledger(
     where = _Where()
     numbers = iter(range(1, 1 << 20))
     sources: list[_Source] = []
+    # one step per sheet or file read, one per table checked, one for the references
+    total = len(assigned) + len({t for t, _ in assigned} | {"cadres", "assignments"}) + 1
+    step = [0]
+
+    def advance(stage: str, *_: int) -> None:
+        step[0] += 1
+        if progress is not None:
+            progress(stage, min(step[0], total), total)
+
     for table, grid in assigned:
         s = _read_source(next(numbers), table, grid, prof, matchers[table])
+        advance(f"read {grid.name}")
         sources.append(s)
         where.add(s.number, grid.label, s.headers)
         for name in s.unknown:
@@ -1000,7 +1010,7 @@ def import_ledger(
         as_of=as_of,
         check_registry=check_registry,
         dangling=dangling,
-        progress=progress,
+        progress=advance if progress is not None else None,
         release=True,
     )
     report.extend(_cascades(where.relocate(p), places.dropped) for p in checked)
