@@ -30,7 +30,7 @@ import functools
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -852,6 +852,27 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+@attrs.define(slots=True, eq=False)
+class _Run:
+    """One import's state, step by step: the sources read, the frames of each table, where
+    each row came from, the townships and cadres found, the problems so far."""
+
+    profile: ImportProfile
+    matchers: dict[str, ColumnMatcher]
+    since: date
+    report: ProblemReport = attrs.field(factory=ProblemReport)
+    where: _Where = attrs.field(factory=_Where)
+    numbers: Iterator[int] = attrs.field(factory=lambda: iter(range(1, 1 << 20)))
+    sources: list[_Source] = attrs.field(factory=list)
+    frames: dict[str, pl.DataFrame] = attrs.field(factory=dict)
+    places: _Places = attrs.field(factory=lambda: _Places(None))
+    index: _CadreIndex = attrs.field(factory=_CadreIndex)
+
+    def labels(self, table: str) -> str:
+        """The sheets and files ``table`` was read from."""
+        return ", ".join(dict.fromkeys(s.grid.label for s in self.sources if s.table == table))
+
+
 def import_ledger(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     profile: ImportProfile | str | os.PathLike[str] | None = None,
@@ -884,20 +905,15 @@ def import_ledger(
         LoadError: a file cannot be read, a table's header cannot be found (or two rows could
             be it), a required column is absent and cannot be derived.
         RuleError: the profile is malformed.
+        BulkValidationError: ``strict`` and at least one error was found.
     """
     require("polars", extra="data", feature="importing ledgers")
-    import polars as pl
-
     prof = resolve_profile(profile)
-    given = Path(os.fspath(path)) if isinstance(path, (str, os.PathLike)) else None
-    paths: Path | list[Path] = given if given is not None else [Path(os.fspath(p)) for p in path]  # type: ignore[union-attr]
-    grids = _grids(paths, prof.encoding)
-    matchers = {t: ColumnMatcher(t, prof) for t in TABLES}
-    assigned, free = _assign(grids, prof, matchers)
-    report = ProblemReport()
-    where = _Where()
-    numbers = iter(range(1, 1 << 20))
-    sources: list[_Source] = []
+    grids = _grids(_paths(path), prof.encoding)
+    run = _Run(
+        prof, {t: ColumnMatcher(t, prof) for t in TABLES}, _year_before(as_of or date.today())
+    )
+    assigned, free = _assign(grids, prof, run.matchers)
     # one step per sheet or file read, one per table checked, one for the references
     total = len(assigned) + len({t for t, _ in assigned} | {"cadres", "assignments"}) + 1
     step = [0]
@@ -907,13 +923,51 @@ def import_ledger(
         if progress is not None:
             progress(stage, min(step[0], total), total)
 
+    _read_sources(run, assigned, free, advance)
+    _table_rows(run)
+    _place(run, county or (prof.county and str(prof.county)), grids)
+    _listed_cadres(run)
+    _derive_pairings(run)
+    _link(run)
+    tables, checked = validate_tables(
+        run.frames,
+        sources={t: run.labels(t) for t in run.frames},
+        as_of=as_of,
+        check_registry=check_registry,
+        dangling=dangling,
+        progress=advance if progress is not None else None,
+        release=True,
+    )
+    report = run.report
+    report.extend(_cascades(run.where.relocate(p), run.places.dropped) for p in checked)
+    if strict and not report.ok:
+        raise BulkValidationError("the export " + ", ".join(g.label for g in grids), report)
+    labels = {t: run.labels(t) for t in TABLES}
+    return LoadResult(
+        ledger=Ledger(tables), report=report, sources={t: v for t, v in labels.items() if v}
+    )
+
+
+def _paths(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> Path | list[Path]:
+    if isinstance(path, (str, os.PathLike)):
+        return Path(os.fspath(path))
+    return [Path(os.fspath(p)) for p in path]
+
+
+def _read_sources(
+    run: _Run,
+    assigned: Sequence[tuple[str, Grid]],
+    free: Sequence[Grid],
+    advance: Callable[[str], None],
+) -> None:
+    """Each sheet or file's header and columns; unknown columns and sheets as warnings."""
     for table, grid in assigned:
-        s = _read_source(next(numbers), table, grid, prof, matchers[table])
+        s = _read_source(next(run.numbers), table, grid, run.profile, run.matchers[table])
         advance(f"read {grid.name}")
-        sources.append(s)
-        where.add(s.number, grid.label, s.headers)
+        run.sources.append(s)
+        run.where.add(s.number, grid.label, s.headers)
         for name in s.unknown:
-            report.add(
+            run.report.add(
                 Problem(
                     severity="warning",
                     code="column.unknown",
@@ -928,7 +982,7 @@ def import_ledger(
                 )
             )
     for grid in free:
-        report.add(
+        run.report.add(
             Problem(
                 severity="warning",
                 code="import.sheet_ignored",
@@ -938,60 +992,73 @@ def import_ledger(
                 source=grid.label,
             )
         )
-    frames: dict[str, pl.DataFrame] = {}
+
+
+def _table_rows(run: _Run) -> None:
+    """Each table's data rows from all its sources, labels mapped and dates made ISO."""
+    import polars as pl
+
     for table in TABLES:
-        parts = [_values(_data_rows(s, prof), table, prof) for s in sources if s.table == table]
+        parts = [
+            _values(_data_rows(s, run.profile), table, run.profile)
+            for s in run.sources
+            if s.table == table
+        ]
         if parts:
-            frames[table] = pl.concat(parts, how="diagonal_relaxed")
-    known, how = _county_of(frames, county or (prof.county and str(prof.county)), grids)
-    places = _Places(known, how)
+            run.frames[table] = pl.concat(parts, how="diagonal_relaxed")
+
+
+def _place(run: _Run, county: str | None, grids: Sequence[Grid]) -> None:
+    """Townships given by name resolved in the county; a county's cadres listed without a
+    code given the county's."""
+    import polars as pl
+
+    known, how = _county_of(run.frames, county, grids)
+    run.places = _Places(known, how)
     for table in ("businesses", "cadres"):
-        if table in frames:
-            frames[table] = _with_townships(frames[table], table, places, where)
-    report.extend(places.problems)
-    if places.county is not None and "cadres" in frames:
-        # a county's own cadres listed without a code hold the county
-        c = frames["cadres"]
-        if "jurisdiction" not in c.columns:
-            c = c.with_columns(pl.lit(None, dtype=pl.Utf8).alias("jurisdiction"))
-        county_rows = (
-            _level_codes(c, pl.col("level")) == "county" if "level" in c.columns else pl.lit(False)
-        )
-        frames["cadres"] = c.with_columns(
-            pl.when(pl.col("jurisdiction").is_null() & county_rows)
-            .then(pl.lit(places.county))
-            .otherwise(pl.col("jurisdiction"))
-            .alias("jurisdiction")
-        )
-    index = _CadreIndex()
-    if "cadres" in frames:
-        listed = _ids_for_cadres(frames["cadres"], _CadreIndex())
-        frames["cadres"] = listed
-        for cid, name, unit in listed.select("cadre_id", "name", "unit").iter_rows():
-            if cid is not None:
-                index.add(cid, name, unit)
-    day = as_of or date.today()
-    _derive_pairings(
-        frames,
-        prof,
-        matchers["businesses"],
-        where,
-        places.county,
-        numbers,
-        sources,
-        index,
-        (_year_before(day), report),
+        if table in run.frames:
+            run.frames[table] = _with_townships(run.frames[table], table, run.places, run.where)
+    run.report.extend(run.places.problems)
+    c = run.frames.get("cadres")
+    if run.places.county is None or c is None or "level" not in c.columns:
+        return
+    if "jurisdiction" not in c.columns:
+        c = c.with_columns(pl.lit(None, dtype=pl.Utf8).alias("jurisdiction"))
+    county_rows = _level_codes(c, pl.col("level")) == "county"
+    run.frames["cadres"] = c.with_columns(
+        pl.when(pl.col("jurisdiction").is_null() & county_rows)
+        .then(pl.lit(run.places.county))
+        .otherwise(pl.col("jurisdiction"))
+        .alias("jurisdiction")
     )
+
+
+def _listed_cadres(run: _Run) -> None:
+    """The cadre list's ids (derived where it has none), indexed by name and unit."""
+    if "cadres" not in run.frames:
+        return
+    listed = _ids_for_cadres(run.frames["cadres"], _CadreIndex())
+    run.frames["cadres"] = listed
+    for cid, name, unit in listed.select("cadre_id", "name", "unit").iter_rows():
+        if cid is not None:
+            run.index.add(cid, name, unit)
+
+
+def _link(run: _Run) -> None:
+    """Rows naming a cadre or business by name given its id; ids derived where absent; each
+    table cut to its ledger columns."""
+    import polars as pl
+
+    frames = run.frames
     for table in ("assignments", "pledges", "visits"):
         if table in frames:
-            frames[table] = _resolve_cadre_refs(frames[table], index)
+            frames[table] = _resolve_cadre_refs(frames[table], run.index)
     for table in ("assignments", "visits", "routines"):
         if table in frames:
             frames[table] = _resolve_business_refs(frames[table], frames.get("businesses"))
     if "visits" in frames:
-        v = frames["visits"]
         frames["visits"] = _numbered_ids(
-            v, "visit_id", pl.format("{}/{}/{}", "uscc", "date", "cadre_id")
+            frames["visits"], "visit_id", pl.format("{}/{}/{}", "uscc", "date", "cadre_id")
         )
     if "assignments" in frames:
         frames["assignments"] = _numbered_ids(
@@ -1000,30 +1067,7 @@ def import_ledger(
     for table, frame in frames.items():
         keep = [c for c in frame.columns if c in TABLES[table] or c == ROW]
         frames[table] = frame.select(keep)
-        _check_columns(table, frames[table], sources, where)
-    tables, checked = validate_tables(
-        frames,
-        sources={
-            t: ", ".join(dict.fromkeys(s.grid.label for s in sources if s.table == t))
-            for t in frames
-        },
-        as_of=as_of,
-        check_registry=check_registry,
-        dangling=dangling,
-        progress=advance if progress is not None else None,
-        release=True,
-    )
-    report.extend(_cascades(where.relocate(p), places.dropped) for p in checked)
-    labels = {
-        t: ", ".join(dict.fromkeys(s.grid.label for s in sources if s.table == t)) for t in TABLES
-    }
-    if strict and report:
-        raise BulkValidationError("the export " + ", ".join(g.label for g in grids), report)
-    return LoadResult(
-        ledger=Ledger(tables),
-        report=report,
-        sources={t: v for t, v in labels.items() if v},
-    )
+        _check_columns(table, frames[table], run.sources)
 
 
 _REFERENCED = {"ref.business_missing": "businesses", "ref.cadre_missing": "cadres"}
@@ -1038,35 +1082,12 @@ def _cascades(problem: Problem, dropped: Mapping[str, Mapping[str, str]]) -> Pro
     return problem if root is None else attrs.evolve(problem, caused_by=root)
 
 
-def _derive_pairings(
-    frames: dict[str, pl.DataFrame],
-    profile: ImportProfile,
-    matcher: ColumnMatcher,
-    where: _Where,
-    county: str | None,
-    numbers: Iterator[int],
-    sources: Sequence[_Source],
-    index: _CadreIndex,
-    assumed: tuple[date, ProblemReport],
-) -> None:
-    """Wide to long: the cadres, assignments and pledges of the businesses' cadre groups.
-
-    A pairing whose start the export does not give (no 包保起始日期, no default in the
-    profile) is taken as in force since ``assumed[0]`` (a year before the day of the check,
-    the audit's default window), with one warning in ``assumed[1]``.
-    """
+def _one_business_per_pairing(b: pl.DataFrame, own: Sequence[str]) -> pl.DataFrame:
+    """A business paired by several cadres takes one row per pairing, its own columns
+    repeated: one business. Rows repeated whole (their cadre columns too) stay, for the
+    duplicate-key check to report."""
     import polars as pl
 
-    b = frames.get("businesses")
-    if b is None or not any(c.startswith("g") and "." in c for c in b.columns):
-        return
-    if "village" not in b.columns:
-        b = b.with_columns(pl.lit(None, dtype=pl.Utf8).alias("village"))
-    cadre_parts = _embedded(b, matcher.groups, where, county, numbers, sources)
-    own = [c for c in b.columns if not (c.startswith("g") and "." in c)]
-    # a business paired by several cadres takes one row per pairing, its own columns
-    # repeated: one business. Rows repeated whole (their cadre columns too) stay, for the
-    # duplicate-key check to report.
     whole = [c for c in b.columns if c != ROW]
     distinct = b.unique(whole, keep="first", maintain_order=True)
     business_cols = [c for c in own if c != ROW]
@@ -1074,54 +1095,86 @@ def _derive_pairings(
         business_cols, keep="first", maintain_order=True
     )
     exact = b.filter(~pl.col(ROW).is_in(distinct.get_column(ROW).implode()))
-    frames["businesses"] = pl.concat([repeats, exact.select(own)]).sort(ROW)
-    if not cadre_parts:
+    return pl.concat([repeats, exact.select(own)]).sort(ROW)
+
+
+def _derive_pairings(run: _Run) -> None:
+    """Wide to long: the cadres, assignments and pledges of the businesses' cadre groups."""
+    import polars as pl
+
+    frames = run.frames
+    b = frames.get("businesses")
+    if b is None or not any(c.startswith("g") and "." in c for c in b.columns):
         return
-    embedded = pl.concat(cadre_parts, how="diagonal_relaxed")
-    embedded = _ids_for_cadres(embedded, index)
+    if "village" not in b.columns:
+        b = b.with_columns(pl.lit(None, dtype=pl.Utf8).alias("village"))
+    groups = run.matchers["businesses"].groups
+    parts = _embedded(b, groups, run.where, run.places.county, run.numbers, run.sources)
+    own = [c for c in b.columns if not (c.startswith("g") and "." in c)]
+    frames["businesses"] = _one_business_per_pairing(b, own)
+    if not parts:
+        return
+    embedded = _ids_for_cadres(pl.concat(parts, how="diagonal_relaxed"), run.index)
     listed = frames.get("cadres")
     known = set() if listed is None else set(listed.get_column("cadre_id").drop_nulls().to_list())
     new = embedded.filter(~pl.col("cadre_id").is_in(list(known))).unique(
         "cadre_id", keep="first", maintain_order=True
     )
-    cadre_cols = [c for c in TABLES["cadres"] if c in new.columns]
-    add = new.select(ROW, *cadre_cols)
+    add = new.select(ROW, *[c for c in TABLES["cadres"] if c in new.columns])
     frames["cadres"] = add if listed is None else pl.concat([listed, add], how="diagonal_relaxed")
-    pairs = embedded.select(
-        ROW,
-        "cadre_id",
-        "uscc",
-        pl.col("valid_from"),
-        pl.col("valid_to"),
-    )
-    default_from = profile.defaults.get("assignments.valid_from")
+    pairs = _dated(run, embedded.select(ROW, "cadre_id", "uscc", "valid_from", "valid_to"))
+    _append(frames, "assignments", pairs)
+    _append(frames, "pledges", _signed(embedded, frames.get("pledges")))
+    for c in ("assignments", "pledges", "cadres"):
+        if c in frames:
+            frames[c] = frames[c].with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _append(frames: dict[str, pl.DataFrame], table: str, rows: pl.DataFrame) -> None:
+    import polars as pl
+
+    if not rows.height:
+        return
+    given = frames.get(table)
+    frames[table] = rows if given is None else pl.concat([given, rows], how="diagonal_relaxed")
+
+
+def _dated(run: _Run, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Pairings without a start date (no 包保起始日期): the profile's default, else in force
+    since a year before the day of the check (the audit's default window), with a warning."""
+    import polars as pl
+
+    default_from = run.profile.defaults.get("assignments.valid_from")
     if default_from is not None:
         pairs = pairs.with_columns(pl.col("valid_from").fill_null(default_from))
     undated = pairs.filter(pl.col("valid_from").is_null())
-    if undated.height:
-        since, report = assumed
-        first = int(undated.get_column(ROW).min())  # type: ignore[arg-type]
-        problem = where.problem(
-            "assignments",
-            first,
-            "valid_from",
-            "import.valid_from_assumed",
-            f"{undated.height:,} pairing(s) have no start date (包保起始日期) in the export: "
-            f"taken as in force since {since} (the audit's default window); give the start "
-            f"in the profile (defaults: assignments.valid_from: YYYY-MM-DD) if it is known",
-            None,
-            severity="warning",
-        )
-        report.add(
-            attrs.evolve(
-                problem, message_zh=f"{undated.height} 条包保关系无包保起始日期，按 {since} 起计"
-            )
-        )
-        pairs = pairs.with_columns(pl.col("valid_from").fill_null(since.isoformat()))
-    if "assignments" in frames:
-        frames["assignments"] = pl.concat([frames["assignments"], pairs], how="diagonal_relaxed")
-    else:
-        frames["assignments"] = pairs
+    if not undated.height:
+        return pairs
+    since = run.since
+    problem = run.where.problem(
+        "assignments",
+        int(undated.get_column(ROW).min()),  # type: ignore[arg-type]
+        "valid_from",
+        "import.valid_from_assumed",
+        f"{undated.height:,} pairing(s) have no start date (包保起始日期) in the export: "
+        f"taken as in force since {since} (the audit's default window); give the start "
+        f"in the profile (defaults: assignments.valid_from: YYYY-MM-DD) if it is known",
+        None,
+        severity="warning",
+    )
+    zh = f"{undated.height} 条包保关系无包保起始日期，按 {since} 起计"
+    run.report.add(attrs.evolve(problem, message_zh=zh))
+    return pairs.with_columns(pl.col("valid_from").fill_null(since.isoformat()))
+
+
+_PLEDGE_LABELS = ("pledge", "承诺书", "承諾書", "食品安全责任与任务承诺书")
+
+
+def _signed(embedded: pl.DataFrame, listed: pl.DataFrame | None) -> pl.DataFrame:
+    """The pledges the businesses' 承诺书签订日期 columns give, but for those the pledges
+    sheet lists (its row is the pledge)."""
+    import polars as pl
+
     signed = (
         embedded.filter(pl.col("pledge_signed").is_not_null())
         .select(
@@ -1132,28 +1185,13 @@ def _derive_pairings(
         )
         .unique("cadre_id", keep="first", maintain_order=True)
     )
-    if signed.height:
-        if "pledges" in frames:
-            # a pledge the pledges sheet lists is that sheet's row
-            listed_pledges = frames["pledges"]
-            if "document" in listed_pledges.columns:
-                done = listed_pledges.filter(
-                    pl.col("document").is_in(
-                        ["pledge", "承诺书", "承諾書", "食品安全责任与任务承诺书"]
-                    )
-                ).get_column("cadre_id")
-                signed = signed.filter(~pl.col("cadre_id").is_in(done.implode()))
-            frames["pledges"] = pl.concat([frames["pledges"], signed], how="diagonal_relaxed")
-        else:
-            frames["pledges"] = signed
-    for c in ("assignments", "pledges", "cadres"):
-        if c in frames:
-            frames[c] = frames[c].with_columns(pl.col(ROW).cast(pl.Int64))
+    if listed is not None and "document" in listed.columns:
+        done = listed.filter(pl.col("document").is_in(_PLEDGE_LABELS)).get_column("cadre_id")
+        signed = signed.filter(~pl.col("cadre_id").is_in(done.implode()))
+    return signed
 
 
-def _check_columns(
-    table: str, frame: pl.DataFrame, sources: Sequence[_Source], where: _Where
-) -> None:
+def _check_columns(table: str, frame: pl.DataFrame, sources: Sequence[_Source]) -> None:
     missing = [c for c in REQUIRED[table] if c not in frame.columns]
     if not missing:
         return
@@ -1225,9 +1263,7 @@ def infer_profile(
     """
     require("polars", extra="data", feature="importing ledgers")
     base = ImportProfile(name="auto", encoding=encoding)
-    given = Path(os.fspath(path)) if isinstance(path, (str, os.PathLike)) else None
-    paths: Path | list[Path] = given if given is not None else [Path(os.fspath(p)) for p in path]  # type: ignore[union-attr]
-    grids = _grids(paths, encoding)
+    grids = _grids(_paths(path), encoding)
     matchers = {t: ColumnMatcher(t, base) for t in TABLES}
     assigned, free = _assign(grids, base, matchers)
     specs: dict[str, dict[str, Any]] = {}
