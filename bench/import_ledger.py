@@ -174,9 +174,14 @@ def phase_compare(work: Path, what: str) -> None:
 
     out: dict[str, dict[str, int]] = {}
     for table, columns in TABLES.items():
-        cols = [c for c in columns if c not in DERIVED.get(table, ())]
-        ref = pl.read_parquet(work / "kept" / "canonical" / f"{table}.parquet", columns=cols)
-        got = pl.read_parquet(work / "kept" / what / f"{table}.parquet", columns=cols)
+        files = [work / "kept" / name / f"{table}.parquet" for name in ("canonical", what)]
+        present = [set(pl.read_parquet_schema(f)) for f in files]
+        cols = [
+            c
+            for c in columns
+            if c not in DERIVED.get(table, ()) and all(c in names for names in present)
+        ]
+        ref, got = (pl.read_parquet(f, columns=cols) for f in files)
         # a multiset comparison of whole rows, by their hashes (same seed, same process)
         h_ref = ref.hash_rows(seed=1).alias("h").value_counts(name="n_ref")
         h_got = got.hash_rows(seed=1).alias("h").value_counts(name="n_got")
