@@ -237,3 +237,16 @@ def test_infer_profile_says_what_it_could_not_map(tmp_path: Path) -> None:
     assert "经营面积" in text
     written = found.write(tmp_path / "p.yaml")
     assert load_import_profile(written) == found.profile
+
+
+def test_a_header_given_below_the_first_thirty_rows(tmp_path: Path) -> None:
+    notes = [[f"说明第{i}行"] for i in range(40)]
+    path = _book(tmp_path / "a.xlsx", {"包保主体台账": [*notes, HEADER, _row(1), _row(2)]})
+    profile = ImportProfile(name="p", tables={"businesses": {"header_row": 41}})
+    ledger, report = import_ledger(path, profile, as_of=AS_OF)
+    assert report.ok, report.summary()
+    assert ledger.counts()["businesses"] == 2
+    bad = ImportProfile(name="p", tables={"businesses": {"header_row": 99}})
+    with pytest.raises(LoadError) as err:
+        import_ledger(path, bad, as_of=AS_OF)
+    assert err.value.code == "import.no_header"

@@ -9,9 +9,13 @@ sheet or CSV file into a :class:`Grid` of text cells that keeps the row numbers 
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
+import functools
 import io
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,25 +44,28 @@ def normal_header(text: str) -> str:
 
 @attrs.frozen(slots=True)
 class Grid:
-    """One sheet or CSV file as text cells.
+    """One sheet or CSV file as text cells, read whole only when its rows are wanted.
 
     Attributes:
         label: where it is, as problems name it (``ledger.xlsx[督导记录]``, ``visits.csv``).
         name: the sheet's name, or the file's name.
-        frame: the cells, every column text, columns ``c0, c1, ...``.
-        first_row: the row number the user sees for the frame's first row.
+        rows: the first :data:`HEAD_ROWS` rows, as lists of cells (headers are found there).
+        first_row: the row number the user sees for the first row.
+        load: reads every row, as a frame of text columns ``c0, c1, ...`` (called once per
+            import, so that one sheet at a time is in memory whole).
         encoding: the encoding a CSV file was read with (None for a workbook).
     """
 
     label: str
     name: str
-    frame: pl.DataFrame
+    rows: list[list[str | None]]
     first_row: int
+    load: Callable[[], pl.DataFrame]
     encoding: str | None = None
 
     def head(self, rows: int = HEAD_ROWS) -> list[list[str | None]]:
-        """The first ``rows`` rows as lists of cells."""
-        return [list(r) for r in self.frame.head(rows).iter_rows()]
+        """The first ``rows`` rows (at most :data:`HEAD_ROWS`) as lists of cells."""
+        return self.rows[:rows]
 
 
 @attrs.frozen(slots=True)
@@ -95,10 +102,16 @@ def read_workbook(path: Path, source: str) -> list[Grid]:
     offsets = _first_cells(path)
     grids = []
     for name in reader.sheet_names:
-        sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-        frame = sheet.to_polars()
-        frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
-        grids.append(Grid(f"{source}[{name}]", name, frame, offsets.get(name, 1)))
+        head = reader.load_sheet(name, header_row=None, dtypes="string", n_rows=HEAD_ROWS)
+        rows = [list(r) for r in head.to_polars().iter_rows()]
+
+        def load(name: str = name) -> pl.DataFrame:
+            frame: pl.DataFrame = reader.load_sheet(
+                name, header_row=None, dtypes="string"
+            ).to_polars()
+            return frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+
+        grids.append(Grid(f"{source}[{name}]", name, rows, offsets.get(name, 1), load))
     return grids
 
 
@@ -123,17 +136,35 @@ def _first_cells(path: Path) -> dict[str, int]:
     return out
 
 
-def _decode(data: bytes, encoding: str, source: str) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read with (``auto``: UTF-8, else
-    GB18030, of which GBK is a part)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        if encoding == "auto":
-            encoding = "utf-8"
+def read_csv_grid(path: Path, source: str, encoding: str = "auto") -> Grid:
+    """A CSV file as a grid (every line a row, the longest head line's width)."""
+    with path.open("rb") as fh:
+        start = fh.read(1 << 16)
+    if not start.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise LoadError("the file is empty", code="load.empty", source=source)
+    codec = _codec(path, encoding, source)
+    # (the head's last line may be cut: the head is only for finding the header)
+    text = start.decode(codec, errors="replace").lstrip("\ufeff")
+    head = list(csv.reader(io.StringIO(text).readlines()[:HEAD_ROWS]))
+    width = max((len(r) for r in head), default=1)
+    rows = [[(c if c != "" else None) for c in r] + [None] * (width - len(r)) for r in head]
+    return Grid(
+        source,
+        path.name,
+        rows,
+        1,
+        functools.partial(_read_csv_cells, path, source, codec, head, width),
+        codec,
+    )
+
+
+def _codec(path: Path, encoding: str, source: str) -> str:
+    """The file's encoding: ``auto`` is UTF-8 when the whole file decodes as UTF-8, else
+    GB18030 (of which GBK is a part); a file neither decodes is a located error."""
     tries = ("utf-8", "gb18030") if encoding == "auto" else (encoding,)
     for codec in tries:
         try:
-            return data.decode(codec), codec
+            decoder = codecs.getincrementaldecoder(codec)()
         except LookupError:
             raise LoadError(
                 f"unknown encoding {codec!r} (use auto, utf-8, gbk or gb18030)",
@@ -141,52 +172,74 @@ def _decode(data: bytes, encoding: str, source: str) -> tuple[str, str]:
                 source=source,
                 value=codec,
             ) from None
-        except UnicodeDecodeError as exc:
-            last = exc
-    line = data.count(b"\n", 0, last.start) + 1
+        line, ok = 1, True
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 24):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    ok = False
+                    break
+                line += block.count(b"\n")
+            if ok:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    ok = False
+        if ok:
+            name = codecs.lookup(codec).name
+            return "utf-8" if name in ("utf-8", "utf-8-sig") else name
     raise LoadError(
-        f"the file is not {' or '.join(tries)} text (line {line}); give its encoding in the "
-        f"profile (encoding: ...)",
+        f"the file is not {' or '.join(tries)} text (near line {line}); give its encoding in "
+        f"the profile (encoding: ...)",
         code="load.encoding",
-        message_zh=f"文件编码无法识别（第 {line} 行）",
+        message_zh=f"文件编码无法识别（约第 {line} 行）",
         source=source,
         row=line,
         value=encoding,
     )
 
 
-def read_csv_grid(path: Path, source: str, encoding: str = "auto") -> Grid:
-    """A CSV file as a grid (every line a row, the longest line's width)."""
+def _read_csv_cells(
+    path: Path, source: str, codec: str, head: list[list[str]], width: int
+) -> pl.DataFrame:
     import polars as pl
 
-    data = path.read_bytes()
-    if not data.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise LoadError("the file is empty", code="load.empty", source=source)
-    text, codec = _decode(data, encoding, source)
-    del data
-    head = list(csv.reader(io.StringIO(text[: 1 << 16]).readlines()[:HEAD_ROWS]))
-    width = max((len(r) for r in head), default=1)
     # title rows of one cell sit above the header: polars takes its width from the first
     # line it reads, so it starts at the first line of full width and the lines above it
-    # (parsed here) are put on top
+    # (parsed from the head) are put on top
     skip = next((i for i, r in enumerate(head) if len(r) == width), 0)
     names = [f"c{i}" for i in range(width)]
-    try:
-        body = pl.read_csv(
-            text.encode("utf-8"),
-            has_header=False,
-            skip_rows=skip,
-            new_columns=names,
-            schema=dict.fromkeys(names, pl.Utf8),
-            truncate_ragged_lines=True,
-        )
-    except Exception as exc:  # polars raises several types for malformed CSV
-        raise LoadError(
-            f"the file is not a readable CSV table: {exc}",
-            code="load.format",
-            message_zh="无法按 CSV 表格读取该文件",
-            source=source,
-        ) from None
+    with contextlib.ExitStack() as stack:
+        target: Path = path
+        if codec != "utf-8":
+            # transcoded a block at a time into a temporary file: never the whole text in
+            # memory as a Python string
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            target = Path(tmp) / "utf8.csv"
+            decoder = codecs.getincrementaldecoder(codec)()
+            with path.open("rb") as src, target.open("wb") as out:
+                while block := src.read(1 << 24):
+                    out.write(decoder.decode(block).encode("utf-8"))
+                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        try:
+            body = pl.read_csv(
+                target,
+                has_header=False,
+                skip_rows=skip,
+                new_columns=names,
+                schema=dict.fromkeys(names, pl.Utf8),
+                truncate_ragged_lines=True,
+            )
+        except Exception as exc:  # polars raises several types for malformed CSV
+            raise LoadError(
+                f"the file is not a readable CSV table: {exc}",
+                code="load.format",
+                message_zh="无法按 CSV 表格读取该文件",
+                source=source,
+            ) from None
+    if not skip:
+        return body
     lead = pl.DataFrame(
         [
             [(r[i] if i < len(r) and r[i] != "" else None) for r in head[:skip]]
@@ -195,8 +248,11 @@ def read_csv_grid(path: Path, source: str, encoding: str = "auto") -> Grid:
         schema=dict.fromkeys(names, pl.Utf8),
         orient="col",
     )
-    frame = pl.concat([lead, body]) if skip else body
-    return Grid(source, path.name, frame, 1, codec)
+    return pl.concat([lead, body])
+
+
+def _rows(frame: pl.DataFrame, n: int) -> list[list[str | None]]:
+    return [list(r) for r in frame.head(n).iter_rows()]
 
 
 def _filled(row: Sequence[str | None]) -> list[int]:
@@ -225,21 +281,26 @@ def find_header(
     if given is not None:
         asked = (given,) if isinstance(given, int) else tuple(given)
         index = [r - grid.first_row for r in asked]
-        if any(i < 0 or i >= grid.frame.height for i in index):
+        if any(i < 0 for i in index):
             raise LoadError(
-                f"header row {given} is outside the sheet (rows {grid.first_row}–"
-                f"{grid.first_row + grid.frame.height - 1})",
+                f"header row {given} is above the sheet's first filled row {grid.first_row}",
                 code="import.no_header",
                 source=grid.label,
                 row=asked[0],
                 value=given,
             )
-        upper = [grid.frame.row(index[0])[i] for i in range(grid.frame.width)]
-        lower = (
-            [grid.frame.row(index[1])[i] for i in range(grid.frame.width)]
-            if len(index) > 1
-            else None
-        )
+        cells = grid.rows if max(index) < len(grid.rows) else _rows(grid.load(), max(index) + 1)
+        if max(index) >= len(cells):
+            raise LoadError(
+                f"header row {given} is below the sheet's last row "
+                f"{grid.first_row + len(cells) - 1}",
+                code="import.no_header",
+                source=grid.label,
+                row=asked[0],
+                value=given,
+            )
+        upper = cells[index[0]]
+        lower = cells[index[1]] if len(index) > 1 else None
         return Header(asked, _names(upper, lower))
     scores = [sum(1 for i in _filled(r) if known(str(r[i]))) for r in head]
     best = max(scores, default=0)

@@ -242,7 +242,7 @@ def _data_rows(source: _Source, profile: ImportProfile) -> pl.DataFrame:
 
     grid = source.grid
     start = source.header.last - grid.first_row + 1
-    frame = grid.frame.slice(start)
+    frame = grid.load().slice(start)
     cells = [f"c{i}" for i in range(frame.width)]
     row = pl.int_range(pl.len(), dtype=pl.Int64) + (source.header.last + 1)
     frame = frame.with_columns((row + source.number * _SPAN).alias(ROW))
@@ -274,9 +274,9 @@ def _data_rows(source: _Source, profile: ImportProfile) -> pl.DataFrame:
         footer = footer & ((filled <= len(needed) // 2) | (labelled >= 2))
     keep = first.is_not_null() & ~footer
     # a header repeated on every printed page
-    header_cells = list(source.header.names)
-    if header_cells and source.header.rows:
-        upper = grid.frame.row(source.header.rows[0] - grid.first_row)
+    at = source.header.rows[0] - grid.first_row
+    if at < len(grid.rows):
+        upper = grid.rows[at]
         same = pl.lit(True)
         for i, c in enumerate(cells):
             v = upper[i] if i < len(upper) else None
