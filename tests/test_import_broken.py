@@ -250,3 +250,15 @@ def test_a_header_given_below_the_first_thirty_rows(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as err:
         import_ledger(path, bad, as_of=AS_OF)
     assert err.value.code == "import.no_header"
+
+
+def test_gbk_bytes_after_a_utf8_start_are_a_located_error(tmp_path: Path) -> None:
+    directory = tmp_path / "d"
+    directory.mkdir()
+    lines = [",".join(HEADER)] + [",".join(map(str, _row(n))) for n in range(1, 40000)]
+    body = "\n".join(lines).encode("utf-8") + "\n1,甲乙,x,餐饮服务,410522102,C级,某\n".encode("gbk")
+    (directory / "包保主体台账.csv").write_bytes(body)
+    with pytest.raises(LoadError) as err:
+        import_ledger(directory, as_of=AS_OF)
+    assert err.value.code == "load.encoding"
+    assert err.value.row == 40001

@@ -144,7 +144,10 @@ def read_csv_grid(path: Path, source: str, encoding: str = "auto") -> Grid:
         raise LoadError("the file is empty", code="load.empty", source=source)
     codec = _codec(path, encoding, source)
     # (the head's last line may be cut: the head is only for finding the header)
-    text = start.decode(codec, errors="replace").lstrip("\ufeff")
+    try:
+        text = codecs.getincrementaldecoder(codec)().decode(start).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise _undecodable(source, codec, start[: exc.start].count(b"\n") + 1) from None
     head = list(csv.reader(io.StringIO(text).readlines()[:HEAD_ROWS]))
     width = max((len(r) for r in head), default=1)
     rows = [[(c if c != "" else None) for c in r] + [None] * (width - len(r)) for r in head]
@@ -159,44 +162,52 @@ def read_csv_grid(path: Path, source: str, encoding: str = "auto") -> Grid:
 
 
 def _codec(path: Path, encoding: str, source: str) -> str:
-    """The file's encoding: ``auto`` is UTF-8 when the whole file decodes as UTF-8, else
-    GB18030 (of which GBK is a part); a file neither decodes is a located error."""
-    tries = ("utf-8", "gb18030") if encoding == "auto" else (encoding,)
-    for codec in tries:
+    """The file's encoding: ``auto`` is UTF-8 when the first megabyte decodes as UTF-8, else
+    GB18030 (of which GBK is a part). Bytes further on that do not decode are reported when
+    the file is read (:func:`_read_csv_cells`)."""
+    if encoding != "auto":
         try:
-            decoder = codecs.getincrementaldecoder(codec)()
+            name = codecs.lookup(encoding).name
         except LookupError:
             raise LoadError(
-                f"unknown encoding {codec!r} (use auto, utf-8, gbk or gb18030)",
+                f"unknown encoding {encoding!r} (use auto, utf-8, gbk or gb18030)",
                 code="load.encoding",
                 source=source,
-                value=codec,
+                value=encoding,
             ) from None
-        line, ok = 1, True
-        with path.open("rb") as fh:
-            while block := fh.read(1 << 24):
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    ok = False
-                    break
-                line += block.count(b"\n")
-            if ok:
-                try:
-                    decoder.decode(b"", final=True)
-                except UnicodeDecodeError:
-                    ok = False
-        if ok:
-            name = codecs.lookup(codec).name
-            return "utf-8" if name in ("utf-8", "utf-8-sig") else name
-    raise LoadError(
-        f"the file is not {' or '.join(tries)} text (near line {line}); give its encoding in "
-        f"the profile (encoding: ...)",
+        return "utf-8" if name in ("utf-8", "utf-8-sig") else name
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # (a cut last character waits)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _bad_utf8_line(path: Path) -> int:
+    """The line of the first byte that is not UTF-8 (the file is read a block at a time)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 24):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return line + block[: exc.start].count(b"\n")
+            line += block.count(b"\n")
+    return line
+
+
+def _undecodable(source: str, codec: str, line: int) -> LoadError:
+    return LoadError(
+        f"the file is not {codec} text (line {line}); give its encoding in the profile "
+        f"(encoding: gbk, gb18030, utf-8)",
         code="load.encoding",
-        message_zh=f"文件编码无法识别（约第 {line} 行）",
+        message_zh=f"文件不是 {codec} 编码（第 {line} 行），请在导入方案中指定 encoding",
         source=source,
         row=line,
-        value=encoding,
+        value=codec,
     )
 
 
@@ -218,10 +229,16 @@ def _read_csv_cells(
             tmp = stack.enter_context(tempfile.TemporaryDirectory())
             target = Path(tmp) / "utf8.csv"
             decoder = codecs.getincrementaldecoder(codec)()
+            line = 1
             with path.open("rb") as src, target.open("wb") as out:
-                while block := src.read(1 << 24):
-                    out.write(decoder.decode(block).encode("utf-8"))
-                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+                try:
+                    while block := src.read(1 << 24):
+                        out.write(decoder.decode(block).encode("utf-8"))
+                        line += block.count(b"\n")
+                    out.write(decoder.decode(b"", final=True).encode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    at = line + block[: exc.start].count(b"\n")
+                    raise _undecodable(source, codec, at) from None
         try:
             body = pl.read_csv(
                 target,
@@ -232,6 +249,8 @@ def _read_csv_cells(
                 truncate_ragged_lines=True,
             )
         except Exception as exc:  # polars raises several types for malformed CSV
+            if codec == "utf-8" and "utf-8" in str(exc).lower():
+                raise _undecodable(source, codec, _bad_utf8_line(path)) from None
             raise LoadError(
                 f"the file is not a readable CSV table: {exc}",
                 code="load.format",

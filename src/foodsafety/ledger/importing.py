@@ -29,6 +29,7 @@ import fnmatch
 import functools
 import hashlib
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
@@ -246,57 +247,67 @@ def _data_rows(source: _Source, profile: ImportProfile) -> pl.DataFrame:
     cells = [f"c{i}" for i in range(frame.width)]
     row = pl.int_range(pl.len(), dtype=pl.Int64) + (source.header.last + 1)
     frame = frame.with_columns((row + source.number * _SPAN).alias(ROW))
-    stripped = [pl.col(c).str.strip_chars() for c in cells]
-    first = pl.coalesce([pl.when(s != "").then(s) for s in stripped])
-    footer = pl.lit(False)
-    for word in profile.footer:
-        footer = footer | first.str.starts_with(word).fill_null(False)
-    # a footer row (合计, 填报人) fills at most half the columns a record needs; a business
-    # whose name starts with 合计 fills them all and stays
-    needed = [
-        f"c{i}"
-        for c, i in source.columns.items()
-        if c in REQUIRED[source.table] or c in ("township_name", "cadre_name", "business_name")
-    ]
-    if len(needed) >= 2:
-        filled = pl.sum_horizontal(
-            [pl.col(c).str.strip_chars().ne("").fill_null(False).cast(pl.Int32) for c in needed]
-        )
-        labelled = pl.sum_horizontal(
-            [
-                pl.any_horizontal([s.str.starts_with(w) for w in profile.footer])
-                .fill_null(False)
-                .cast(pl.Int32)
-                for s in stripped
-            ]
-        )
-        # (填报人：… 审核人：… 填报日期：… in three cells: a footer whatever columns they are in)
-        footer = footer & ((filled <= len(needed) // 2) | (labelled >= 2))
-    keep = first.is_not_null() & ~footer
-    # a header repeated on every printed page
-    at = source.header.rows[0] - grid.first_row
-    if at < len(grid.rows):
-        upper = grid.rows[at]
-        same = pl.lit(True)
-        for i, c in enumerate(cells):
-            v = upper[i] if i < len(upper) else None
-            same = same & (pl.col(c).is_null() if v is None else pl.col(c) == v).fill_null(False)
-        keep = keep & ~same
-    # a row holding only its 序号 is an empty row of a pre-numbered form
     mapped = [f"c{i}" for i in source.columns.values()] + [
         f"c{i}" for g in source.groups.values() for i in g.values()
     ]
-    if mapped:
-        keep = keep & pl.any_horizontal(
-            [pl.col(c).str.strip_chars().ne("").fill_null(False) for c in mapped]
-        )
+    # a row holding nothing in the mapped columns (blank, or only its 序号) is not data
+    filled = [pl.col(c).str.strip_chars().ne("").fill_null(False) for c in mapped]
+    keep = pl.any_horizontal(filled) if filled else pl.lit(True)
+    at = source.header.rows[0] - grid.first_row
+    if at < len(grid.rows):  # a header repeated on every printed page
+        upper = grid.rows[at]
+        same = [
+            (pl.col(c).is_null() if v is None else pl.col(c) == v).fill_null(False)
+            for c, v in zip(cells, list(upper) + [None] * len(cells), strict=False)
+        ]
+        keep = keep & ~pl.all_horizontal(same)
     frame = frame.filter(keep)
+    drop = _footer_rows(frame, cells, source, profile)
+    if drop:
+        frame = frame.filter(~pl.col(ROW).is_in(drop))
     exprs = [pl.col(ROW)]
     exprs += [pl.col(f"c{i}").alias(column) for column, i in source.columns.items()]
     for n, fields in source.groups.items():
         exprs += [pl.col(f"c{i}").alias(f"g{n}.{f}") for f, i in fields.items()]
     out: pl.DataFrame = frame.select(exprs)
     return out
+
+
+def _footer_rows(
+    frame: pl.DataFrame, cells: Sequence[str], source: _Source, profile: ImportProfile
+) -> list[int]:
+    """The ``__row__`` of footer rows (合计, 填报人 / 审核人 / 填报日期): the first filled cell
+    starts with a footer word and the row fills at most half the columns a record needs, or
+    two cells start with footer words. A business whose name starts with 合计 fills its
+    columns and stays."""
+    import polars as pl
+
+    if not profile.footer:
+        return []
+    words = "^(?:" + "|".join(re.escape(w) for w in profile.footer) + ")"
+    first = pl.coalesce([pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)) for c in cells])
+    # (one regex over the first filled cell; the few candidates are then looked at closely)
+    candidates = frame.filter(first.str.strip_chars().str.contains(words).fill_null(False))
+    if not candidates.height:
+        return []
+    needed = [
+        f"c{i}"
+        for c, i in source.columns.items()
+        if c in REQUIRED[source.table] or c in ("township_name", "cadre_name", "business_name")
+    ]
+    if len(needed) < 2:
+        return candidates.get_column(ROW).to_list()
+    filled = pl.sum_horizontal(
+        [pl.col(c).str.strip_chars().ne("").fill_null(False).cast(pl.Int32) for c in needed]
+    )
+    labelled = pl.sum_horizontal(
+        [
+            pl.col(c).str.strip_chars().str.contains(words).fill_null(False).cast(pl.Int32)
+            for c in cells
+        ]
+    )
+    footer = (filled <= len(needed) // 2) | (labelled >= 2)
+    return candidates.filter(footer).get_column(ROW).to_list()
 
 
 def _iso_dates(expr: pl.Expr, extra: Sequence[str]) -> pl.Expr:
@@ -326,7 +337,10 @@ def _iso_dates(expr: pl.Expr, extra: Sequence[str]) -> pl.Expr:
 
 
 def _values(frame: pl.DataFrame, table: str, profile: ImportProfile) -> pl.DataFrame:
-    """The profile's label maps, dates as ISO text, the profile's defaults."""
+    """The profile's label maps, dates as ISO text, the profile's defaults.
+
+    Labels and dates are worked out once per distinct value (a column of four million visit
+    dates holds a few hundred days), then put back by a lookup."""
     import polars as pl
 
     exprs = []
@@ -334,13 +348,20 @@ def _values(frame: pl.DataFrame, table: str, profile: ImportProfile) -> pl.DataF
         if c == ROW:
             continue
         field = c.split(".", 1)[1] if c.startswith("g") and "." in c else c
-        e = pl.col(c)
         mapping = profile.value_map(table, field)
+        dated = field in _DATE_COLUMNS[table] or (c != field and field in _DATE_FIELDS)
+        if not mapping and not dated:
+            continue
+        e = pl.col("v")
         if mapping:
             e = e.replace(mapping)
-        if field in _DATE_COLUMNS[table] or (c != field and field in _DATE_FIELDS):
+        if dated:
             e = _iso_dates(e, profile.dates)
-        exprs.append(e.alias(c))
+        values = frame.get_column(c).drop_nulls().unique().to_frame("v")
+        done = values.with_columns(e.alias("w")).filter(pl.col("v") != pl.col("w"))
+        if done.height:
+            changed = dict(zip(done.get_column("v"), done.get_column("w"), strict=True))
+            exprs.append(pl.col(c).replace(changed).alias(c))
     for key, value in profile.defaults.items():
         t, _, column = key.partition(".")
         if t != table:
