@@ -99,11 +99,10 @@ def read_workbook(path: Path, source: str) -> list[Grid]:
         raise LoadError(
             f"the file is not a readable Excel workbook: {exc}", code="load.format", source=source
         ) from None
-    offsets = _first_cells(path)
+    heads = _heads(path)
     grids = []
     for name in reader.sheet_names:
-        head = reader.load_sheet(name, header_row=None, dtypes="string", n_rows=HEAD_ROWS)
-        rows = [list(r) for r in head.to_polars().iter_rows()]
+        first_row, rows = heads.get(name, (1, []))
 
         def load(name: str = name) -> pl.DataFrame:
             frame: pl.DataFrame = reader.load_sheet(
@@ -111,26 +110,53 @@ def read_workbook(path: Path, source: str) -> list[Grid]:
             ).to_polars()
             return frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
 
-        grids.append(Grid(f"{source}[{name}]", name, rows, offsets.get(name, 1), load))
+        grids.append(Grid(f"{source}[{name}]", name, rows, first_row, load))
     return grids
 
 
-def _first_cells(path: Path) -> dict[str, int]:
-    """Each sheet's first row holding a value: the reader drops the empty rows above it, and
-    problems must give the row numbers Excel shows."""
+def _heads(path: Path) -> dict[str, tuple[int, list[list[str | None]]]]:
+    """Each sheet's first row holding a value, and its first :data:`HEAD_ROWS` rows as text.
+
+    Read by streaming the sheet's first rows (openpyxl, read-only): the fast reader parses a
+    whole sheet even for its first rows. Its frame starts at the first filled row and column,
+    so the head starts there too, and problems give the row numbers Excel shows.
+    """
     require("openpyxl", extra="data", feature="reading Excel ledgers")
+    import datetime as dt
+
     import openpyxl
 
-    out: dict[str, int] = {}
+    def text(v: object) -> str | None:
+        if v is None or (isinstance(v, str) and not v):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, dt.datetime):
+            return v.isoformat(sep=" ")
+        return str(v)
+
+    out: dict[str, tuple[int, list[list[str | None]]]] = {}
     book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     try:
         for ws in book.worksheets:
+            first = 1
+            rows: list[list[str | None]] = []
             for number, row in enumerate(
-                ws.iter_rows(min_row=1, max_row=200, values_only=True), start=1
+                ws.iter_rows(min_row=1, max_row=200 + HEAD_ROWS, values_only=True), start=1
             ):
-                if any(v is not None and str(v).strip() != "" for v in row):
-                    out[ws.title] = number
+                cells = [text(v) for v in row]
+                if not rows and not any(c is not None and c.strip() for c in cells):
+                    continue
+                if not rows:
+                    first = number
+                rows.append(cells)
+                if len(rows) == HEAD_ROWS:
                     break
+            left = min(
+                (i for r in rows for i, c in enumerate(r) if c is not None and c.strip()),
+                default=0,
+            )
+            out[ws.title] = (first, [r[left:] for r in rows])
     finally:
         book.close()
     return out
