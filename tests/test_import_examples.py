@@ -200,3 +200,16 @@ def test_city_export_with_one_column_group_per_level(tmp_path: Path) -> None:
     assert cadre_codes["吴合成"] == fx.LVCUN + "201"
     found = audit(ledger, TIERS_ONLY, AS_OF)
     assert found.counts()["cadre_outside_jurisdiction"] == 0
+
+
+def test_checking_in_slices_gives_the_same_ledger_and_report(
+    county: tuple[Path, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import foodsafety.ledger.importing as importing
+
+    path, whole = county
+    monkeypatch.setattr(importing, "_SLICE_ROWS", 2)
+    sliced = import_ledger(path, "county_workbook", as_of=AS_OF)
+    for table, frame in whole.ledger.tables.items():  # type: ignore[attr-defined]
+        assert sliced.ledger.tables[table].equals(frame), table
+    assert [p.id for p in sliced.report] == [p.id for p in whole.report]  # type: ignore[attr-defined]

@@ -49,8 +49,16 @@ from foodsafety.ledger._sheets import (
     read_csv_grid,
     read_workbook,
 )
-from foodsafety.ledger._validate import RECORD_NAMES, REQUIRED, ROW, Progress, validate_tables
-from foodsafety.ledger.io import LoadResult
+from foodsafety.ledger._validate import (
+    RECORD_NAMES,
+    REQUIRED,
+    ROW,
+    Progress,
+    RawTable,
+    RowBatches,
+    validate_tables,
+)
+from foodsafety.ledger.io import LoadResult, _share_repeats
 from foodsafety.ledger.schema import TABLES
 from foodsafety.rules.import_profile import (
     CADRE_FIELDS,
@@ -950,9 +958,10 @@ def import_ledger(
     _listed_cadres(run)
     _derive_pairings(run)
     _link(run)
+    sources = {t: run.labels(t) for t in run.frames}
     tables, checked = validate_tables(
-        run.frames,
-        sources={t: run.labels(t) for t in run.frames},
+        _in_slices(run.frames),
+        sources=sources,
         as_of=as_of,
         check_registry=check_registry,
         dangling=dangling,
@@ -967,6 +976,28 @@ def import_ledger(
     return LoadResult(
         ledger=Ledger(tables), report=report, sources={t: v for t, v in labels.items() if v}
     )
+
+
+#: rows of a table checked at a time (as the canonical loader checks a large file)
+_SLICE_ROWS = 500_000
+
+
+def _in_slices(frames: dict[str, pl.DataFrame]) -> dict[str, RawTable]:
+    """The tables to check, long text values held once each, large tables a slice of rows at
+    a time, so that the checks' working copies are of one slice, not of four million visits."""
+    out: dict[str, RawTable] = {}
+    for table in list(frames):
+        frame = _share_repeats(frames.pop(table))
+        if frame.height <= _SLICE_ROWS:
+            out[table] = frame
+            continue
+
+        def read(frame: pl.DataFrame = frame) -> Iterator[pl.DataFrame]:
+            for start in range(0, frame.height, _SLICE_ROWS):
+                yield frame.slice(start, _SLICE_ROWS)
+
+        out[table] = RowBatches(read)
+    return out
 
 
 def _paths(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> Path | list[Path]:
