@@ -51,8 +51,9 @@ class Grid:
         name: the sheet's name, or the file's name.
         rows: the first :data:`HEAD_ROWS` rows, as lists of cells (headers are found there).
         first_row: the row number the user sees for the first row.
-        load: reads every row, as a frame of text columns ``c0, c1, ...`` (called once per
-            import, so that one sheet at a time is in memory whole).
+        load: reads every row, as a frame of text columns ``c0, c1, ...`` (all of them, or
+            those of the given column numbers; called once per import, so that one sheet at a
+            time is in memory whole).
         encoding: the encoding a CSV file was read with (None for a workbook).
     """
 
@@ -60,7 +61,7 @@ class Grid:
     name: str
     rows: list[list[str | None]]
     first_row: int
-    load: Callable[[], pl.DataFrame]
+    load: Callable[[Sequence[int] | None], pl.DataFrame]
     encoding: str | None = None
 
     def head(self, rows: int = HEAD_ROWS) -> list[list[str | None]]:
@@ -104,11 +105,12 @@ def read_workbook(path: Path, source: str) -> list[Grid]:
     for name in reader.sheet_names:
         first_row, rows = heads.get(name, (1, []))
 
-        def load(name: str = name) -> pl.DataFrame:
-            frame: pl.DataFrame = reader.load_sheet(
-                name, header_row=None, dtypes="string"
-            ).to_polars()
-            return frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+        def load(columns: Sequence[int] | None = None, name: str = name) -> pl.DataFrame:
+            wanted = sorted(columns) if columns is not None else None
+            sheet = reader.load_sheet(name, header_row=None, dtypes="string", use_columns=wanted)
+            frame: pl.DataFrame = sheet.to_polars()
+            at = wanted if wanted is not None else range(frame.width)
+            return frame.rename(dict(zip(frame.columns, [f"c{i}" for i in at], strict=True)))
 
         grids.append(Grid(f"{source}[{name}]", name, rows, first_row, load))
     return grids
@@ -238,7 +240,12 @@ def _undecodable(source: str, codec: str, line: int) -> LoadError:
 
 
 def _read_csv_cells(
-    path: Path, source: str, codec: str, head: list[list[str]], width: int
+    path: Path,
+    source: str,
+    codec: str,
+    head: list[list[str]],
+    width: int,
+    columns: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     import polars as pl
 
@@ -266,14 +273,17 @@ def _read_csv_cells(
                     at = line + block[: exc.start].count(b"\n")
                     raise _undecodable(source, codec, at) from None
         try:
+            wanted = sorted(c for c in columns if c < width) if columns is not None else None
             body = pl.read_csv(
                 target,
                 has_header=False,
                 skip_rows=skip,
-                new_columns=names,
-                schema=dict.fromkeys(names, pl.Utf8),
+                infer_schema=False,
+                columns=wanted,
                 truncate_ragged_lines=True,
             )
+            # (polars names the columns itself; they come in the order of the file)
+            body.columns = [names[i] for i in (wanted if wanted is not None else range(width))]
         except Exception as exc:  # polars raises several types for malformed CSV
             if codec == "utf-8" and "utf-8" in str(exc).lower():
                 raise _undecodable(source, codec, _bad_utf8_line(path)) from None
@@ -287,10 +297,13 @@ def _read_csv_cells(
         return body
     lead = pl.DataFrame(
         [
-            [(r[i] if i < len(r) and r[i] != "" else None) for r in head[:skip]]
-            for i in range(width)
+            [
+                (r[int(c[1:])] if int(c[1:]) < len(r) and r[int(c[1:])] != "" else None)
+                for r in head[:skip]
+            ]
+            for c in body.columns
         ],
-        schema=dict.fromkeys(names, pl.Utf8),
+        schema=dict.fromkeys(body.columns, pl.Utf8),
         orient="col",
     )
     return pl.concat([lead, body])
@@ -334,7 +347,7 @@ def find_header(
                 row=asked[0],
                 value=given,
             )
-        cells = grid.rows if max(index) < len(grid.rows) else _rows(grid.load(), max(index) + 1)
+        cells = grid.rows if max(index) < len(grid.rows) else _rows(grid.load(None), max(index) + 1)
         if max(index) >= len(cells):
             raise LoadError(
                 f"header row {given} is below the sheet's last row "

@@ -251,8 +251,10 @@ def _data_rows(source: _Source, profile: ImportProfile) -> pl.DataFrame:
 
     grid = source.grid
     start = source.header.last - grid.first_row + 1
-    frame = grid.load().slice(start)
-    cells = [f"c{i}" for i in range(frame.width)]
+    wanted = {0, *source.columns.values(), *(i for g in source.groups.values() for i in g.values())}
+    # (only the columns read into the ledger, and the first, where footers begin)
+    frame = grid.load(sorted(wanted)).slice(start)
+    cells = list(frame.columns)
     row = pl.int_range(pl.len(), dtype=pl.Int64) + (source.header.last + 1)
     frame = frame.with_columns((row + source.number * _SPAN).alias(ROW))
     mapped = [f"c{i}" for i in source.columns.values()] + [
@@ -264,20 +266,23 @@ def _data_rows(source: _Source, profile: ImportProfile) -> pl.DataFrame:
     at = source.header.rows[0] - grid.first_row
     if at < len(grid.rows):  # a header repeated on every printed page
         upper = grid.rows[at]
+        padded = list(upper) + [None] * (1 + max(int(c[1:]) for c in cells))
         same = [
             (pl.col(c).is_null() if v is None else pl.col(c) == v).fill_null(False)
-            for c, v in zip(cells, list(upper) + [None] * len(cells), strict=False)
+            for c, v in ((c, padded[int(c[1:])]) for c in cells)
         ]
         keep = keep & ~pl.all_horizontal(same)
-    frame = frame.filter(keep)
     drop = _footer_rows(frame, cells, source, profile)
     if drop:
-        frame = frame.filter(~pl.col(ROW).is_in(drop))
+        keep = keep & ~pl.col(ROW).is_in(drop)
     exprs = [pl.col(ROW)]
     exprs += [pl.col(f"c{i}").alias(column) for column, i in source.columns.items()]
     for n, fields in source.groups.items():
         exprs += [pl.col(f"c{i}").alias(f"g{n}.{f}") for f, i in fields.items()]
-    out: pl.DataFrame = frame.select(exprs)
+    # one filter, of the columns kept only
+    kept = frame.select(*exprs, keep.alias("__keep__"))
+    del frame
+    out: pl.DataFrame = _share_repeats(kept.filter("__keep__").drop("__keep__"))
     return out
 
 
@@ -855,20 +860,37 @@ def _resolve_business_refs(frame: pl.DataFrame, businesses: pl.DataFrame | None)
     )
 
 
-def _numbered_ids(frame: pl.DataFrame, column: str, key: pl.Expr) -> pl.DataFrame:
-    """``column`` filled where empty with ``key``, and ``#2``, ``#3``... for repeats of it."""
+def _numbered_ids(frame: pl.DataFrame, column: str, parts: Sequence[str], sep: str) -> pl.DataFrame:
+    """``column`` filled where empty with the ``parts`` joined by ``sep``, and ``#2``,
+    ``#3``... for repeats of them (counted over the parts, not over the joined text)."""
     import polars as pl
 
     if column not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(column))
-    tmp = frame.with_columns(key.alias("__k__"))
-    tmp = tmp.with_columns(pl.col("__k__").cum_count().over("__k__").alias("__n__"))
-    derived = (
-        pl.when(pl.col("__n__") > 1)
-        .then(pl.format("{}#{}", "__k__", pl.col("__n__")))
-        .otherwise(pl.col("__k__"))
+    for p in parts:
+        if p not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(p))
+    # repeats counted over a 64-bit hash of the parts, among the few rows whose hash repeats
+    # (two keys sharing a hash only number each other on: the ids stay distinct, and the
+    # same on every run)
+    hashed = frame.select(pl.struct(list(parts)).hash(seed=0).alias("h")).get_column("h")
+    repeated = hashed.is_duplicated()
+    key = pl.concat_str([pl.col(p).fill_null("") for p in parts], separator=sep)
+    if not repeated.any():
+        return frame.with_columns(pl.coalesce(column, key).alias(column))
+    counted = (
+        pl.DataFrame({"h": hashed, "i": pl.int_range(0, hashed.len(), eager=True)})
+        .filter(repeated)
+        .with_columns(pl.col("h").cum_count().over("h").alias("n"))
     )
-    return tmp.with_columns(pl.coalesce(column, derived).alias(column)).drop("__k__", "__n__")
+    nth = (
+        pl.Series("n", [1], dtype=pl.UInt32)
+        .extend_constant(1, hashed.len() - 1)
+        .scatter(counted.get_column("i"), counted.get_column("n").cast(pl.UInt32))
+    )
+    n = pl.lit(nth)
+    derived = pl.when(n > 1).then(pl.format("{}#{}", key, n)).otherwise(key)
+    return frame.with_columns(pl.coalesce(column, derived).alias(column))
 
 
 # -- the importer ------------------------------------------------------------------------
@@ -1099,7 +1121,6 @@ def _listed_cadres(run: _Run) -> None:
 def _link(run: _Run) -> None:
     """Rows naming a cadre or business by name given its id; ids derived where absent; each
     table cut to its ledger columns."""
-    import polars as pl
 
     frames = run.frames
     for table in ("assignments", "pledges", "visits"):
@@ -1110,11 +1131,11 @@ def _link(run: _Run) -> None:
             frames[table] = _resolve_business_refs(frames[table], frames.get("businesses"))
     if "visits" in frames:
         frames["visits"] = _numbered_ids(
-            frames["visits"], "visit_id", pl.format("{}/{}/{}", "uscc", "date", "cadre_id")
+            frames["visits"], "visit_id", ("uscc", "date", "cadre_id"), "/"
         )
     if "assignments" in frames:
         frames["assignments"] = _numbered_ids(
-            frames["assignments"], "assignment_id", pl.format("{}>{}", "cadre_id", "uscc")
+            frames["assignments"], "assignment_id", ("cadre_id", "uscc"), ">"
         )
     for table, frame in frames.items():
         keep = [c for c in frame.columns if c in TABLES[table] or c == ROW]
