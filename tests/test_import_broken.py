@@ -216,7 +216,7 @@ def test_a_malformed_profile_names_file_line_and_key(text: str, line: int, field
     assert err.value.source == "my.yaml"
     assert err.value.row == line
     assert (err.value.field or "").startswith(field.split(".")[0])
-    assert "A valid profile looks like" in str(err.value)
+    assert "A valid import profile looks like" in str(err.value)
 
 
 def test_a_profile_round_trips_through_yaml() -> None:

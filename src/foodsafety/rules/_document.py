@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from foodsafety.errors import RuleError
+from foodsafety.errors import RecordValidationError, RuleError
 
-__all__ = ["line_for", "line_map", "parse_document"]
+if TYPE_CHECKING:
+    from foodsafety._record import Record
+
+__all__ = ["line_for", "line_map", "load_record_document", "parse_document"]
 
 
 def line_map(text: str) -> dict[tuple[str, ...], int]:
@@ -93,4 +97,64 @@ def parse_document(
             code="rule.syntax",
             source=source,
             row=line,
+        ) from None
+
+
+_M = TypeVar("_M", bound="Record")
+
+
+def load_record_document(
+    model: type[_M],
+    path: str | Path,
+    text: str | None,
+    *,
+    what: str,
+    keys: str,
+    example: str,
+) -> _M:
+    """Read, parse and validate one rule file as a ``model`` record (a pairing policy, an
+    import profile): the errors of every such loader, worded alike.
+
+    Raises:
+        RuleError: the file cannot be read (``rule.unreadable``), is not YAML/JSON
+            (``rule.syntax``), is not a mapping (``rule.shape``) or holds an invalid value
+            (``rule.invalid``: the first problem's ``file:line``, key and reason, then every
+            further problem as ``file:line: key: reason``, then a valid ``example``).
+    """
+    source = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(
+                f"cannot read {what}: {exc}", code="rule.unreadable", source=source
+            ) from None
+    data, lines = parse_document(source, text, what=what, example=example)
+    if not isinstance(data, dict):
+        raise RuleError(
+            f"a {what} must be a mapping of keys such as {keys}\n"
+            f"A valid {what} looks like:\n{example}",
+            code="rule.shape",
+            source=source,
+            row=1,
+        )
+    try:
+        return model.model_validate(data)
+    except RecordValidationError as exc:
+        # the error's location ("file, row N: Model.key") names the first problem; every
+        # further problem is listed as "file:line: key: reason"
+        first = exc.problems[0] if exc.problems else None
+        details = [first.message if first else exc.message]
+        for problem in exc.problems[1:]:
+            line = line_for(lines, problem.field)
+            where = f"{source}:{line}" if line else source
+            details.append(f"{where}: {problem.field or '(top)'}: {problem.message}")
+        raise RuleError(
+            "\n".join(details) + f"\nA valid {what} looks like:\n{example}",
+            code="rule.invalid",
+            record=model.__name__,
+            field=first.field if first else None,
+            value=first.value if first else None,
+            source=source,
+            row=line_for(lines, first.field) if first else None,
         ) from None

@@ -26,9 +26,8 @@ from typing import Any, Literal
 import pydantic
 
 from foodsafety._record import FrozenRecord
-from foodsafety.errors import RecordValidationError, RuleError
 from foodsafety.ids import DivisionCode
-from foodsafety.rules._document import line_for, parse_document
+from foodsafety.rules._document import load_record_document
 from foodsafety.vocab import Level
 
 __all__ = [
@@ -302,38 +301,11 @@ def load_import_profile(path: str | Path, *, text: str | None = None) -> ImportP
         RuleError: the file cannot be read or parsed, or a value is invalid; the message
             starts with ``file:line``, names the key and shows a valid example.
     """
-    source = str(path)
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(
-                f"cannot read import profile: {exc}", code="rule.unreadable", source=source
-            ) from None
-    data, lines = parse_document(source, text, what="import profile", example=_EXAMPLE)
-    if not isinstance(data, dict):
-        raise RuleError(
-            "an import profile must be a mapping of keys such as name, tables, values\n"
-            "A valid profile looks like:\n" + _EXAMPLE,
-            code="rule.shape",
-            source=source,
-            row=1,
-        )
-    try:
-        return ImportProfile.model_validate(data)
-    except RecordValidationError as exc:
-        first = exc.problems[0] if exc.problems else None
-        details = [f"{first.field or '(top)'}: {first.message}" if first else exc.message]
-        for problem in exc.problems[1:]:
-            line = line_for(lines, problem.field)
-            where = f"{source}:{line}" if line else source
-            details.append(f"{where}: {problem.field or '(top)'}: {problem.message}")
-        raise RuleError(
-            "\n".join(details) + "\nA valid profile looks like:\n" + _EXAMPLE,
-            code="rule.invalid",
-            record="ImportProfile",
-            field=first.field if first else None,
-            value=first.value if first else None,
-            source=source,
-            row=line_for(lines, first.field) if first else None,
-        ) from None
+    return load_record_document(
+        ImportProfile,
+        path,
+        text,
+        what="import profile",
+        keys="name, tables, values",
+        example=_EXAMPLE,
+    )

@@ -34,8 +34,7 @@ import pydantic
 from dateutil import rrule as _rrule
 
 from foodsafety._record import FrozenRecord
-from foodsafety.errors import RecordValidationError, RuleError
-from foodsafety.rules._document import line_for, parse_document
+from foodsafety.rules._document import load_record_document
 from foodsafety.vocab import BusinessKind, Level, PairingList, PairingTier, Routine
 
 __all__ = [
@@ -328,41 +327,11 @@ def load_pairing_policy(path: str | Path, *, text: str | None = None) -> Pairing
         RuleError: the file cannot be read or parsed, or a value is invalid; the message
             starts with ``file:line``, names the key and shows a valid example.
     """
-    source = str(path)
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(
-                f"cannot read pairing policy: {exc}", code="rule.unreadable", source=source
-            ) from None
-    data, lines = parse_document(source, text, what="policy", example=_EXAMPLE)
-    if not isinstance(data, dict):
-        raise RuleError(
-            "a pairing policy must be a mapping of keys such as name, tier_levels, "
-            "cadence\nA valid policy looks like:\n" + _EXAMPLE,
-            code="rule.shape",
-            source=source,
-            row=1,
-        )
-    try:
-        return PairingPolicy.model_validate(data)
-    except RecordValidationError as exc:
-        # the error's location ("file, row N: PairingPolicy.key") names the first problem;
-        # every further problem is listed as "file:line: key: reason"
-        first = exc.problems[0] if exc.problems else None
-        first_line = line_for(lines, first.field) if first else None
-        details = [first.message if first else exc.message]
-        for problem in exc.problems[1:]:
-            line = line_for(lines, problem.field)
-            where = f"{source}:{line}" if line else source
-            details.append(f"{where}: {problem.field or '(top)'}: {problem.message}")
-        raise RuleError(
-            "\n".join(details) + "\nA valid policy looks like:\n" + _EXAMPLE,
-            code="rule.invalid",
-            record="PairingPolicy",
-            field=first.field if first else None,
-            value=first.value if first else None,
-            source=source,
-            row=first_line,
-        ) from None
+    return load_record_document(
+        PairingPolicy,
+        path,
+        text,
+        what="policy",
+        keys="name, tier_levels, cadence",
+        example=_EXAMPLE,
+    )
