@@ -1,4 +1,4 @@
-"""Scenario 1 (DOMAIN.md §10): Anyang's pairing ledger at its real size, audited.
+"""Scenario 1 (docs/domain.md §10): Anyang's pairing ledger at its real size, audited.
 
 Seed 004 reports that Anyang (安阳市, 410500) has 16316 licensed food businesses (6234 catering,
 9714 operating, 368 production) paired by 4806 cadres at city, county, township and village

@@ -1,6 +1,6 @@
 """A province's annual food-safety assessment (评议考核) of 16 cities and 27 member units.
 
-DOMAIN.md §10 scenario 2, after seed 000: Anhui assessed its 16 cities and the 27 member units
+docs/domain.md §10 scenario 2, after seed 000: Anhui assessed its 16 cities and the 27 member units
 of its food-safety committee for 2020, and rated 10 member units excellent. The evidence below
 is illustrative (the seed publishes results, not scores); the rules are the presets
 ``national_annual_2023`` (cities: A/B/C/D, A for the top 30% without a downgrade, a veto) and

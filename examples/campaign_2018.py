@@ -1,4 +1,4 @@
-"""The 2018 provincial campaign 大督查大排查大落实 (DOMAIN.md §10 scenario 4, seed 002).
+"""The 2018 provincial campaign 大督查大排查大落实 (docs/domain.md §10 scenario 4, seed 002).
 
 Seed 002: on 11 June 2018 a provincial food and drug administration launched the campaign in
 three phases — every city (设区市) inspects itself and reports in writing; 5 inspection groups

@@ -1,6 +1,6 @@
 """Demonstration cities and counties: three standards, naming, revocation and re-evaluation.
 
-DOMAIN.md §10 scenario 5, after seed 001 (Gansu, 2020): evaluate candidates by public
+docs/domain.md §10 scenario 5, after seed 001 (Gansu, 2020): evaluate candidates by public
 satisfaction (群众满意度), document review (资料评审) and unannounced site checks (明察暗访),
 name 15 provincial demonstration cities, and re-evaluate the 15 cities of the second batch,
 revoking every title that no longer qualifies (对不再符合标准的一律取消资格). Then seed 000

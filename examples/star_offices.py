@@ -1,6 +1,6 @@
 """A county's star-office programme (星级食安办): candidates, ratings, the target and the gap.
 
-DOMAIN.md §10 scenario 3, after seed 003 (a county, first half of 2022): the county guided
+docs/domain.md §10 scenario 3, after seed 003 (a county, first half of 2022): the county guided
 1 five-star, 4 four-star and 2 three-star candidate offices, passed down 1.4 million yuan of
 subsidy, and set the year's target: three-star coverage of every township, one new five-star
 and at least two new four-star offices. The twelve townships and their evidence are

@@ -1,4 +1,4 @@
-"""Scenario 6 (DOMAIN.md §10): "Who answers for this business?" on the Anyang sample.
+"""Scenario 6 (docs/domain.md §10): "Who answers for this business?" on the Anyang sample.
 
 Seed 004: Anyang's mayor personally paired an A-tier food production business, and 4806 cadres
 of city, county, township and village pair all 16316 licensed businesses. This example builds

@@ -1,4 +1,4 @@
-"""Scenario 4 (DOMAIN.md §10): the runnable example of the 2018 campaign, and the CLI on it."""
+"""Scenario 4 (docs/domain.md §10): the runnable example of the 2018 campaign, and the CLI on it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property-based tests of the rectification state machine (DOMAIN.md §8, seed 004)."""
+"""Property-based tests of the rectification state machine (docs/domain.md §8, seed 004)."""
 
 from __future__ import annotations
 

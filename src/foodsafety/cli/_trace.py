@@ -1,4 +1,4 @@
-"""``foodsafety trace``: who answers for a business, and by which path (scenario 6, DOMAIN.md §10).
+"""``foodsafety trace``: who answers for a business, and by which path (scenario 6, docs/domain.md §10).
 
 ``trace BUSINESS_ID --sample anyang`` builds the responsibility graph of the synthetic
 Anyang-sized sample (seed 004, with synthetic officials) and prints the ordered chain: the

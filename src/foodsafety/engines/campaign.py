@@ -3,7 +3,7 @@
 Seed 002: each of the 5 inspection groups scores the cities it inspects against the two rules
 (《重点督查事项评价细则》 and 《重点排查风险点评价细则》), the province ranks the cities, and the
 scores count toward the year-end assessment with an increased weight (计入对各地年终考核总分);
-what the groups found is reported to the city governments and must be rectified (DOMAIN.md §8,
+what the groups found is reported to the city governments and must be rectified (docs/domain.md §8,
 §10 scenario 4).
 
 :func:`run_campaign` checks what was handed in against the campaign (every city scored once on

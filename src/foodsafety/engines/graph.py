@@ -1,6 +1,6 @@
 """The responsibility graph (责任网络): who answers for what, as a typed networkx multigraph.
 
-DESIGN.md ("Responsibility is a graph") and DOMAIN.md §2–4: every responsibility in local
+the architecture ("Responsibility is a graph") and docs/domain.md §2–4: every responsibility in local
 food-safety governance is an edge with a kind — the business's primary responsibility
 (主体责任), pairing (包保), territorial management (属地管理), shared party-government
 responsibility (党政同责), regulatory supervision (监管), coordination by the food safety

@@ -2,7 +2,7 @@
 
 - :func:`rate_office` scores an office against a :class:`~foodsafety.rules.rubric.StarScheme`
   and gives the highest star whose score threshold, mandatory items and condition it meets
-  (an office missing a mandatory item cannot reach that star whatever its score, DOMAIN.md §6).
+  (an office missing a mandatory item cannot reach that star whatever its score, docs/domain.md §6).
 - :func:`star_gap` says what an office must improve, item by item, to reach a target star.
 - :class:`StarProgramme` and :func:`programme_report` express a county programme such as seed
   003's (every township at least three stars, one new five-star, at least two new four-star

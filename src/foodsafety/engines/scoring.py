@@ -1,7 +1,7 @@
 """Scoring engine: a rubric plus evidence gives an assessment with reasons (评议考核结果).
 
 A result must state the score, the grade, the rank and why: which indicator lost which points,
-which condition fired (DOMAIN.md §5). :func:`score` scores one subject and returns a published
+which condition fired (docs/domain.md §5). :func:`score` scores one subject and returns a published
 :class:`Assessment` record; :func:`assess_cohort` ranks a cohort (Anhui's 16 cities or its 27
 member units, seed 000) and applies rank quotas, downgrades (降级) and vetoes (一票否决);
 :func:`score_frame` scores many subjects at once from a polars DataFrame of evidence (polars is

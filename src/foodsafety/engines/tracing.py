@@ -1,7 +1,7 @@
 """Tracing responsibility (追责溯源): who answers for a business, a jurisdiction or a finding.
 
 Seed 004 states the purpose of the pairing system: when something goes wrong, *find the
-person, establish the facts, assign the responsibility* (找得到人、查得清事、落得了责, DOMAIN.md
+person, establish the facts, assign the responsibility* (找得到人、查得清事、落得了责, docs/domain.md
 §4). On the responsibility graph of :mod:`foodsafety.engines.graph` (edges point from the
 responsible party to what it answers for) this module answers three questions:
 

@@ -9,7 +9,7 @@ Structure per 《食品经营许可管理办法》 (2015, Article 24) and 《食
         |  \\--+--+- 省/市/县 division of the licensing authority
         \\- 主体业态: 1 食品销售经营者, 2 餐饮服务经营者, 3 单位食堂
 
-DOMAIN.md §3: catering and retail businesses hold this licence (Anyang: 6,234 catering and
+docs/domain.md §3: catering and retail businesses hold this licence (Anyang: 6,234 catering and
 9,714 operating businesses, seed 004). The check digit's algorithm is not public, so it is not
 verified. Some cities number the last two division digits by their own districts or streets
 (Beijing's rules use 区/直属分局 and 街乡镇 codes), so by default only the province part of the

@@ -3,7 +3,7 @@
 A code is 6 digits for a province, city or county (GB/T 2260: 2 digits province, 2 city,
 2 county: 410000 河南省, 410500 安阳市, 410522 安阳县), 9 digits for a township (the Ministry of
 Civil Affairs' township code: county + 3) and 12 digits for a village or community
-(统计用区划代码: township + 3). The parent of a code is derivable from its digits (DOMAIN.md §1;
+(统计用区划代码: township + 3). The parent of a code is derivable from its digits (docs/domain.md §1;
 seed 004 pairs cadres at city, county, township and village level).
 
 Canonical form: the shortest one. A 12-digit code ending in 000 is its township's 9-digit code,

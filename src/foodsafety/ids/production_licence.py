@@ -10,7 +10,7 @@ on the new licence (2015 No. 198)::
         | \\- 食品类别编号 category (01 粮食加工品 ... 31 其他食品; additives 01-03)
         \\- 1 食品, 2 食品添加剂
 
-DOMAIN.md §3: production licences are one of the two licence kinds of a food business (Anyang
+docs/domain.md §3: production licences are one of the two licence kinds of a food business (Anyang
 reports 368 licensed producers, seed 004). The check digit's algorithm is not public, so this
 module validates structure, category and division only and says so; it does not invent one.
 Errors carry ``check`` = ``"length"``, ``"prefix"``, ``"format"``, ``"category"`` or

@@ -1,6 +1,6 @@
 """Unified social credit code (统一社会信用代码, USCC; GB 32100-2015).
 
-Every food business has one (DOMAIN.md §3): 18 characters from ``0-9`` and the capitals
+Every food business has one (docs/domain.md §3): 18 characters from ``0-9`` and the capitals
 without I, O, S, V, Z::
 
     9  1  410500  MA3X1234  5  L

@@ -1,6 +1,6 @@
 """Bodies (机构) and the officials who hold posts in them (领导职务), per jurisdiction.
 
-DOMAIN.md §2: in every jurisdiction the party committee (党委) and the government (政府) share
+docs/domain.md §2: in every jurisdiction the party committee (党委) and the government (政府) share
 the responsibility for food safety (党政同责: the secretary and the head are both first
 responsible persons); the deputy in charge (分管负责人) answers directly; every other leader
 answers within their own portfolio (一岗双责). The food safety committee (食安委), chaired by a

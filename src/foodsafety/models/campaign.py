@@ -7,7 +7,7 @@ inspection of every city by **5 inspection groups** led by the bureau's leaders 
 scored each city against two rules, 《重点督查事项评价细则》 (11 key supervision matters) and
 《重点排查风险点评价细则》 (12 key risk points), and a summary (总结阶段). The scores were counted,
 with an increased weight, into each city's year-end assessment, and the findings were reported
-to the city governments (DOMAIN.md §8, §10 scenario 4).
+to the city governments (docs/domain.md §8, §10 scenario 4).
 
 The records here describe a campaign (:class:`Campaign` with its :class:`Phase`,
 :class:`InspectionGroup`, :class:`CampaignRubric` and :class:`EvidenceFeed` entries), what the

@@ -6,7 +6,7 @@ business or the local regulator (情况反馈), the responsible are summoned to 
 (视情通报); every problem is entered in the issue ledger (问题台账), its rectification followed
 (跟进整改情况, 回头看), checked on acceptance (验收复核) and closed (销号). Seed 002 (the 2018
 provincial campaign) and seed 001 (item 7: last year's assessment findings must be rectified
-and checked) feed the same loop. DOMAIN.md §8 draws it as::
+and checked) feed the same loop. docs/domain.md §8 draws it as::
 
     found → notified → rectifying → submitted → verified → closed
                           ↓  ↑                       ↑          |

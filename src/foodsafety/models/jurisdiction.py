@@ -2,7 +2,7 @@
 
 A :class:`Jurisdiction` is one administrative division as a record: its code, name, level and
 parent. A :class:`JurisdictionTree` holds many of them and checks that they form a tree the
-rules allow (DOMAIN.md §1):
+rules allow (docs/domain.md §1):
 
 - every parent exists (no orphans) and there are no cycles or duplicate codes;
 - a child sits exactly one level below its parent, except the skips the system really has:

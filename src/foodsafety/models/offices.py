@@ -3,9 +3,9 @@
 Township offices (乡镇食安办) are built to a standard and rated from one to five stars by the
 county or city (星级食安办); seed 003 (a county, 2022) guided 1 five-star, 4 four-star and 2
 three-star candidates and set a target of three-star coverage of every township plus new
-five- and four-star offices (DOMAIN.md §6). Cities and counties earn demonstration titles
+five- and four-star offices (docs/domain.md §6). Cities and counties earn demonstration titles
 (食品安全示范城市/县) that are dated and can be lost on re-evaluation (seeds 000, 001,
-DOMAIN.md §7). These records hold the facts; scoring them is :mod:`foodsafety.engines.offices`.
+docs/domain.md §7). These records hold the facts; scoring them is :mod:`foodsafety.engines.offices`.
 """
 
 from __future__ import annotations

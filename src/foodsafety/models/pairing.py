@@ -2,7 +2,7 @@
 
 A :class:`PairingAssignment` says that a cadre pairs a business from ``valid_from`` until
 ``valid_to`` (exclusive). A business may change cadre (its status changed, the cadre moved):
-history is kept as several assignments, and the audit finds overlaps and gaps (DOMAIN.md §4,
+history is kept as several assignments, and the audit finds overlaps and gaps (docs/domain.md §4,
 "分层分级、层级对应、递次包保").
 
 "Three lists and one pledge" (三清单一承诺, seed 004): each cadre has a responsibility list

@@ -4,7 +4,7 @@ Seed 004: every licensed business in Anyang runs the three routines and keeps th
 daily check record (每日检查记录, signed by a food safety officer), the weekly hazard-review
 report (每周排查治理报告, by the food safety director) and the monthly dispatch minute
 (每月调度会议纪要, by the principal). One :class:`RoutineRecord` is one entry of one book; the
-audit finds the days, weeks and months without one (DOMAIN.md §3).
+audit finds the days, weeks and months without one (docs/domain.md §3).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ it applies (``effective``); where the published rules leave numbers to the local
 ``notes`` say so and name the example values chosen.
 
 - ``national_annual_2023``: a national-style annual assessment of governments (A/B/C/D, rank
-  quota for A, downgrades, veto, capped bonuses), DOMAIN.md §5, seed 000 (16 cities).
+  quota for A, downgrades, veto, capped bonuses), docs/domain.md §5, seed 000 (16 cities).
 - ``provincial_member_units``: a provincial assessment of the committee's member units
   (优秀/良好/合格/不合格), seed 000 (27 member units, 10 excellent).
 - ``star_office``: a star scheme for township food-safety offices (星级食安办), seed 003.

@@ -4,7 +4,7 @@ A division code (行政区划代码) is 6 digits for a province, city or county 
 province, 2 city, 2 county), 9 digits for a township (the Ministry of Civil Affairs' township
 code: the county's 6 digits + 3) and 12 digits for a village or community (统计用区划代码: the
 township's 9 digits + 3). The 12-digit statistical form of a higher division pads with zeros;
-:func:`canonical` turns every form into the shortest one (DOMAIN.md §1).
+:func:`canonical` turns every form into the shortest one (docs/domain.md §1).
 """
 
 from __future__ import annotations

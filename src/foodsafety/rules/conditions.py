@@ -2,7 +2,7 @@
 
 Assessment rules are full of conditions: a grade is lowered (降级) when "a serious incident was
 handled badly", vetoed (一票否决) when "a major accident was covered up", a star (星级食安办) is out of
-reach while a mandatory item is missing (DOMAIN.md §5-6, seeds 000, 003). A rule author writes
+reach while a mandatory item is missing (docs/domain.md §5-6, seeds 000, 003). A rule author writes
 such a condition as data, never as code::
 
     {op: ge, evidence: sampling_on_time_rate, value: 0.95}      # a comparison

@@ -4,7 +4,7 @@ Each year a government assesses the governments one level down and the food-safe
 member units against published scoring rules (评价细则): Anhui rated 10 of its 27 member units
 excellent (seed 000), Gansu assesses its 14 市(州) with a third-party evaluator (seed 001), the
 national method (2023) grades A/B/C/D with rank quotas, downgrades (降级) and vetoes (一票否决)
-(DOMAIN.md §5). A :class:`Rubric` declares such rules as a record a rule author writes in YAML:
+(docs/domain.md §5). A :class:`Rubric` declares such rules as a record a rule author writes in YAML:
 
 - a tree of :class:`Section` and :class:`Indicator` nodes, each indicator with points and one
   :data:`ScoringMethod` (yes/no, proportional to a rate, threshold bands, per-occurrence
@@ -13,9 +13,9 @@ national method (2023) grades A/B/C/D with rank quotas, downgrades (降级) and 
 - a :class:`GradeRule`: score bands, rank quotas, downgrades, vetoes and a tie rule.
 
 A :class:`StarScheme` is a rubric with per-star thresholds and mandatory items for township
-offices (星级食安办, seed 003, DOMAIN.md §6); a :class:`DemonstrationScheme` declares the three
+offices (星级食安办, seed 003, docs/domain.md §6); a :class:`DemonstrationScheme` declares the three
 standards of demonstration-city evaluation (群众满意度, 资料评审, 明察暗访; seeds 000, 001,
-DOMAIN.md §7). Every rule file says what it is (``description``), where it comes from
+docs/domain.md §7). Every rule file says what it is (``description``), where it comes from
 (``reference``) and from when it applies (``effective``). Conditions use the closed vocabulary
 of :mod:`foodsafety.rules.conditions`; nothing is ``eval``'d.
 """
@@ -643,7 +643,7 @@ class StarScheme(FrozenRecord):
 
     The ``rubric`` scores an office; the office holds the highest star whose threshold it
     meets, and an office missing one of a star's mandatory items cannot reach that star
-    whatever its score (DOMAIN.md §6).
+    whatever its score (docs/domain.md §6).
     """
 
     label_zh = "星级食安办评定标准"

@@ -2,7 +2,7 @@
 
 Rule authors write rubrics (评分细则) as data and want to know that they behave: a veto always
 gives the lowest grade, a bonus never exceeds its cap, a downgrade never raises a grade
-(DESIGN.md, user 3). This package gives them, and the developers of systems built on
+(the third kind of user the library serves). This package gives them, and the developers of systems built on
 foodsafety, three things:
 
 - **strategies** (hypothesis) for every public record, valid by construction and shrinking to

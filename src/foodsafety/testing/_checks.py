@@ -1,6 +1,6 @@
 """Invariant checks for rubric authors: :func:`check_rubric` and its report.
 
-A rubric (评分细则) is data a rule author writes; the scoring engine interprets it (DOMAIN.md
+A rubric (评分细则) is data a rule author writes; the scoring engine interprets it (docs/domain.md
 §5). Whatever the rubric, some things must always hold, and a rule author wants to know before
 publication that they do for *this* rubric, with the evidence that breaks it when one does not:
 

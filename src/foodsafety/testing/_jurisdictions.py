@@ -1,6 +1,6 @@
 """Strategies for jurisdictions (辖区) and trees of them, from province down to village.
 
-A drawn tree is a connected piece of the real division tree (DOMAIN.md §1): a root from the
+A drawn tree is a connected piece of the real division tree (docs/domain.md §1): a root from the
 bundled registry and, below it, real cities, counties and townships, then villages whose
 12-digit codes extend a real township, and optionally functional zones (开发区, ``410500/GXQ``).
 Every child sits where :class:`~foodsafety.models.jurisdiction.JurisdictionTree` allows, so
@@ -266,7 +266,7 @@ def governances(
     max_officials: int = 6,
 ) -> st.SearchStrategy[Governance]:
     """Governance structures (党委、政府、食安委、食安办、市场监管): the standard bodies of every
-    jurisdiction of a drawn tree and officials holding posts in them (DOMAIN.md §2).
+    jurisdiction of a drawn tree and officials holding posts in them (docs/domain.md §2).
 
     Args:
         min_size, max_size, root: as for :func:`jurisdiction_trees` (no villages' zones).

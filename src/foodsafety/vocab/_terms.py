@@ -1,4 +1,4 @@
-"""The domain's closed sets (DOMAIN.md §1-8), each member with zh-Hans, zh-Hant and English labels."""
+"""The domain's closed sets (docs/domain.md §1-8), each member with zh-Hans, zh-Hant and English labels."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Level(Term):
     """Level of government (行政层级): 省、市、县、乡 and the village (村) below them.
 
     "Four levels" means 省市县乡 for the coordination system and 市县乡村 for pairing cadres in
-    a city (DOMAIN.md §1); both are expressed with this one enum.
+    a city (docs/domain.md §1); both are expressed with this one enum.
     """
 
     __label_zh__ = "层级"
@@ -105,7 +105,7 @@ _LEVEL_ORDER: tuple[Level, ...] = tuple(Level)
 
 
 class DivisionKind(Term):
-    """What kind of administrative division a jurisdiction is (区划类型); special cases of DOMAIN.md §1."""
+    """What kind of administrative division a jurisdiction is (区划类型); special cases of docs/domain.md §1."""
 
     __label_zh__ = "区划类型"
     __label_en__ = "division kind"
@@ -160,7 +160,7 @@ class DivisionKind(Term):
 
 
 class BusinessKind(Term):
-    """Kind of food business (业态), DOMAIN.md §3."""
+    """Kind of food business (业态), docs/domain.md §3."""
 
     __label_zh__ = "业态"
     __label_en__ = "business kind"
@@ -209,7 +209,7 @@ class BusinessKind(Term):
 
 
 class PairingTier(Term):
-    """Pairing tier of a business (包保主体分级): decides which level's cadre pairs it (DOMAIN.md §4).
+    """Pairing tier of a business (包保主体分级): decides which level's cadre pairs it (docs/domain.md §4).
 
     Not the same scale as :class:`RiskGrade`.
     """
@@ -224,7 +224,7 @@ class PairingTier(Term):
 
 
 class RiskGrade(Term):
-    """Regulatory risk grade (风险分级): drives the regulator's inspection frequency (DOMAIN.md §3).
+    """Regulatory risk grade (风险分级): drives the regulator's inspection frequency (docs/domain.md §3).
 
     Not the same scale as :class:`PairingTier`.
     """
@@ -239,7 +239,7 @@ class RiskGrade(Term):
 
 
 class ResponsibilityKind(Term):
-    """Kind of responsibility, the type of an edge in the responsibility graph (DESIGN.md)."""
+    """Kind of responsibility, the type of an edge in the responsibility graph (docs/architecture.md)."""
 
     __label_zh__ = "责任类型"
     __label_en__ = "responsibility kind"
@@ -278,7 +278,7 @@ class ResponsibilityKind(Term):
 
 
 class BusinessPost(Term):
-    """Food-safety posts inside a business (企业食品安全岗位), DOMAIN.md §3."""
+    """Food-safety posts inside a business (企业食品安全岗位), docs/domain.md §3."""
 
     __label_zh__ = "企业岗位"
     __label_en__ = "business post"
@@ -307,7 +307,7 @@ class BusinessPost(Term):
 
 
 class Routine(Term):
-    """The three routines of a business (日管控、周排查、月调度), each leaving a record (DOMAIN.md §3)."""
+    """The three routines of a business (日管控、周排查、月调度), each leaving a record (docs/domain.md §3)."""
 
     __label_zh__ = "三项制度"
     __label_en__ = "routine"
@@ -344,7 +344,7 @@ class Routine(Term):
 
 
 class BodyKind(Term):
-    """Kinds of bodies in a jurisdiction (机构), DOMAIN.md §2."""
+    """Kinds of bodies in a jurisdiction (机构), docs/domain.md §2."""
 
     __label_zh__ = "机构类型"
     __label_en__ = "body kind"
@@ -542,7 +542,7 @@ class Severity(Term):
 
 
 class FindingState(Term):
-    """States of a finding in the rectification loop (DOMAIN.md §8)."""
+    """States of a finding in the rectification loop (docs/domain.md §8)."""
 
     __label_zh__ = "问题状态"
     __label_en__ = "finding state"
@@ -561,7 +561,7 @@ class RectificationAction(Term):
     """Actions of the rectification loop that the seeds name (004: 约谈, 限期整改, 通报...).
 
     ``notify`` (情况反馈), ``submit`` (提交整改报告) and ``mark_overdue`` (逾期) are the steps
-    between them that the loop needs (004: 反馈机制, 整改情况; DOMAIN.md §8).
+    between them that the loop needs (004: 反馈机制, 整改情况; docs/domain.md §8).
     """
 
     __label_zh__ = "整改措施"
@@ -603,7 +603,7 @@ class FindingSource(Term):
 
 
 class AssessmentGrade(Term):
-    """Grades of the national-style annual assessment (A/B/C/D), DOMAIN.md §5."""
+    """Grades of the national-style annual assessment (A/B/C/D), docs/domain.md §5."""
 
     __label_zh__ = "考核等次"
     __label_en__ = "assessment grade"
@@ -627,7 +627,7 @@ class Rating(Term):
 
 
 class StarLevel(Term):
-    """Star rating of a township food safety office (星级食安办), DOMAIN.md §6."""
+    """Star rating of a township food safety office (星级食安办), docs/domain.md §6."""
 
     __label_zh__ = "星级"
     __label_en__ = "star level"
@@ -645,7 +645,7 @@ class StarLevel(Term):
 
 
 class DemonstrationStandard(Term):
-    """The three standards of demonstration-city evaluation (示范创建), DOMAIN.md §7."""
+    """The three standards of demonstration-city evaluation (示范创建), docs/domain.md §7."""
 
     __label_zh__ = "示范评价标准"
     __label_en__ = "demonstration standard"
