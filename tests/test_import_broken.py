@@ -277,3 +277,17 @@ def test_two_visits_of_one_day_get_two_ids(tmp_path: Path) -> None:
         f"{uscc(1)}/2022-05-01/AY-1#2",
         f"{uscc(1)}/2022-05-02/AY-1",
     ]
+
+
+def test_a_profile_says_which_columns_make_a_visit_id(tmp_path: Path) -> None:
+    cadres = [["干部编号", "姓名", "层级", "区划代码"], ["AY-1", "甲", "乡镇级", "410522102"]]
+    visits = [["督导日期", "干部编号", "统一社会信用代码", "督导方式"]]
+    visits += [["2022/5/1", "AY-1", uscc(1), "现场"], ["2022-05-02", "AY-1", uscc(1), "视频"]]
+    sheets = {"包保主体台账": [HEADER, _row(1)], "包保干部名单": cadres, "督导记录": visits}
+    profile = ImportProfile(name="p", tables={"visits": {"ids": ["cadre_id", "uscc"]}})
+    ledger, report = import_ledger(_book(tmp_path / "a.xlsx", sheets), profile, as_of=AS_OF)
+    assert report.ok, report.summary()
+    assert ledger.visits.get_column("visit_id").to_list() == [
+        f"AY-1/{uscc(1)}",
+        f"AY-1/{uscc(1)}#2",
+    ]

@@ -66,7 +66,7 @@ import attrs
 from foodsafety.errors import RuleError, require
 from foodsafety.ledger._hashindex import HashIndex
 from foodsafety.ledger.schema import TABLES, polars_schema
-from foodsafety.rules.pairing_policy import PairingPolicy, StaffingRule
+from foodsafety.rules.pairing_policy import PairingPolicy, StaffingRule, default_since
 from foodsafety.vocab import Level, PairingList, Routine, Severity
 
 if TYPE_CHECKING:
@@ -474,13 +474,6 @@ def _tables(ledger: Any) -> dict[str, Any]:
         ]
         out[name] = frame.with_columns(gathered) if gathered else frame
     return out
-
-
-def _year_before(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _no_findings() -> Any:
@@ -1338,7 +1331,7 @@ def audit(
     """
     pl = _pl()
     as_of = as_of or dt.date.today()
-    since = since or _year_before(as_of)
+    since = since or default_since(as_of)
     if since >= as_of:
         raise RuleError(
             f"the audit window must start before as_of (since {since}, as_of {as_of})",

@@ -67,6 +67,7 @@ from foodsafety.rules.import_profile import (
     TableSource,
     load_import_profile,
 )
+from foodsafety.rules.pairing_policy import default_since
 from foodsafety.vocab import Level
 
 if TYPE_CHECKING:
@@ -896,13 +897,6 @@ def _numbered_ids(frame: pl.DataFrame, column: str, parts: Sequence[str], sep: s
 # -- the importer ------------------------------------------------------------------------
 
 
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 @attrs.define(slots=True, eq=False)
 class _Run:
     """One import's state, step by step: the sources read, the frames of each table, where
@@ -962,7 +956,7 @@ def import_ledger(
     prof = resolve_profile(profile)
     grids = _grids(_paths(path), prof.encoding)
     run = _Run(
-        prof, {t: ColumnMatcher(t, prof) for t in TABLES}, _year_before(as_of or date.today())
+        prof, {t: ColumnMatcher(t, prof) for t in TABLES}, default_since(as_of or date.today())
     )
     assigned, free = _assign(grids, prof, run.matchers)
     # one step per sheet or file read, one per table checked, one for the references
@@ -1129,19 +1123,21 @@ def _link(run: _Run) -> None:
     for table in ("assignments", "visits", "routines"):
         if table in frames:
             frames[table] = _resolve_business_refs(frames[table], frames.get("businesses"))
-    if "visits" in frames:
-        frames["visits"] = _numbered_ids(
-            frames["visits"], "visit_id", ("uscc", "date", "cadre_id"), "/"
-        )
-    if "assignments" in frames:
-        frames["assignments"] = _numbered_ids(
-            frames["assignments"], "assignment_id", ("cadre_id", "uscc"), ">"
-        )
+    for table, (column, parts, sep) in _DERIVED_IDS.items():
+        if table in frames:
+            mine = run.profile.source_for(table).ids or parts
+            frames[table] = _numbered_ids(frames[table], column, mine, sep)
     for table, frame in frames.items():
         keep = [c for c in frame.columns if c in TABLES[table] or c == ROW]
         frames[table] = frame.select(keep)
         _check_columns(table, frames[table], run.sources)
 
+
+#: table -> (id column, the columns that make it by default, their separator)
+_DERIVED_IDS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "visits": ("visit_id", ("uscc", "date", "cadre_id"), "/"),
+    "assignments": ("assignment_id", ("cadre_id", "uscc"), ">"),
+}
 
 _REFERENCED = {"ref.business_missing": "businesses", "ref.cadre_missing": "cadres"}
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
 
@@ -93,11 +93,22 @@ defaults:
 """
 
 
+def _listed(value: Any) -> Any:
+    # one header or source may be written without brackets: sources: 包保主体台账
+    return [value] if isinstance(value, str) else value
+
+
 def _aliases(value: Any) -> Any:
     # a single header may be written without brackets: {name: 包保干部}
     if isinstance(value, Mapping):
-        return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return {k: _listed(v) for k, v in value.items()}
     return value
+
+
+#: one text or a list of them
+Texts = Annotated[tuple[str, ...], pydantic.BeforeValidator(_listed)]
+#: column -> the headers it may have (one header or a list)
+HeaderMap = Annotated[dict[str, tuple[str, ...]], pydantic.BeforeValidator(_aliases)]
 
 
 class CadreGroup(FrozenRecord):
@@ -112,19 +123,9 @@ class CadreGroup(FrozenRecord):
             group's header (姓名, 职务, 联系电话) or alone (包保干部).
     """
 
-    header: tuple[str, ...] = ()
+    header: Texts = ()
     level: Level | None = None
-    columns: dict[str, tuple[str, ...]] = pydantic.Field(default_factory=dict)
-
-    @pydantic.field_validator("header", mode="before")
-    @classmethod
-    def _one_header(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    @pydantic.field_validator("columns", mode="before")
-    @classmethod
-    def _column_aliases(cls, value: Any) -> Any:
-        return _aliases(value)
+    columns: HeaderMap = pydantic.Field(default_factory=dict)
 
     @pydantic.field_validator("columns")
     @classmethod
@@ -151,24 +152,17 @@ class TableSource(FrozenRecord):
         columns: ledger column (or one of :data:`EXTRA_COLUMNS`) -> the headers it may have,
             on top of the headers the importer knows.
         cadres: embedded cadre groups (businesses only).
-        ids: the columns whose values make a row's id when the export has none.
+        ids: visits and assignments: the columns whose values, joined, make a row's id when
+            the export has none (default ``[uscc, date, cadre_id]`` joined by ``/`` for a
+            visit, ``[cadre_id, uscc]`` by ``>`` for an assignment); ``#2``, ``#3``... tell
+            repeats apart.
     """
 
-    sources: tuple[str, ...] = ()
+    sources: Texts = ()
     header_row: HeaderRow | None = None
-    columns: dict[str, tuple[str, ...]] = pydantic.Field(default_factory=dict)
+    columns: HeaderMap = pydantic.Field(default_factory=dict)
     cadres: tuple[CadreGroup, ...] = ()
-    ids: tuple[str, ...] = ()
-
-    @pydantic.field_validator("sources", mode="before")
-    @classmethod
-    def _one_source(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    @pydantic.field_validator("columns", mode="before")
-    @classmethod
-    def _column_aliases(cls, value: Any) -> Any:
-        return _aliases(value)
+    ids: Texts = ()
 
     @pydantic.field_validator("header_row")
     @classmethod

@@ -45,8 +45,19 @@ __all__ = [
     "RepairRule",
     "RoutineRule",
     "StaffingRule",
+    "default_since",
     "load_pairing_policy",
 ]
+
+
+def default_since(as_of: dt.date) -> dt.date:
+    """The start of the audit's default window: the same day a year before ``as_of`` (28
+    February for 29 February)."""
+    try:
+        return as_of.replace(year=as_of.year - 1)
+    except ValueError:  # 29 February
+        return as_of.replace(year=as_of.year - 1, day=28)
+
 
 Freq = Literal["weekly", "monthly", "quarterly", "yearly"]
 

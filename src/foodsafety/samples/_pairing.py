@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from foodsafety.errors import require
-from foodsafety.rules.pairing_policy import Cadence, PairingPolicy
+from foodsafety.rules.pairing_policy import Cadence, PairingPolicy, default_since
 from foodsafety.vocab import Level, PairingList, Routine
 
 if TYPE_CHECKING:
@@ -1045,7 +1045,7 @@ def anyang(
         faults=FaultRates() if faults is None else faults,
         policy=_policy(policy, "anyang_2022"),
         as_of=as_of,
-        since=_year_before(as_of),
+        since=default_since(as_of),
         routine_share=routine_share,
         description="合成样本（安阳市规模）: synthetic pairing ledger at Anyang's size (seed 004)",
         # seed 004: city and county cadres had all signed; township and village ones lag
@@ -1083,19 +1083,12 @@ def province(
         faults=FaultRates() if faults is None else faults,
         policy=_policy(policy, "anyang_2022"),
         as_of=as_of,
-        since=_year_before(as_of),
+        since=default_since(as_of),
         routine_share=routine_share,
         description=f"合成样本（{code}全省规模）: synthetic province-wide pairing ledger",
     )
     _release_freed_heap()  # after the generator's working arrays are gone
     return sample
-
-
-def _year_before(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def fault_kinds() -> tuple[str, ...]:
