@@ -18,7 +18,13 @@ it to Parquet and CSV, and measures, each phase in its own subprocess so that pe
 The audit and the naive loop each run three times in their phase; the median is compared
 (the runs are printed too).
 
-Usage: ``python bench/audit.py [--businesses 1000000] [--cadres 300000] [--naive 20000]``
+With ``--baseline REV`` the audit phase also runs on the package as it was at git revision
+``REV`` (checked out into a temporary worktree, imported through ``PYTHONPATH``), the two
+alternating twice in the same run; time and peak RSS are reported as ratios. ``--only audit``
+skips the load and naive phases.
+
+Usage: ``python bench/audit.py [--businesses 1000000] [--cadres 300000] [--naive 20000]
+[--baseline REV] [--only audit] [--workdir DIR]``
 """
 
 from __future__ import annotations
@@ -275,7 +281,7 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
         deadline = None
         if bus.status_changed is not None and policy.repair is not None:
             deadline = _working_day_deadline(
-                bus.status_changed, policy.repair.working_days, policy.repair.holidays
+                bus.status_changed, policy.repair.working_days, policy.calendar
             )
             if deadline < as_of and not any(
                 bus.status_changed <= a.valid_from <= deadline for a in mine
@@ -359,13 +365,12 @@ def naive_audit(records: dict[str, list[Any]], policy: Any, as_of: dt.date) -> d
     return dict(out)
 
 
-def _working_day_deadline(start: dt.date, days: int, holidays: Any = ()) -> dt.date:
-    """The date ``days`` working days (Mon-Fri, minus ``holidays``) after ``start``."""
-    off = set(holidays)
+def _working_day_deadline(start: dt.date, days: int, calendar: Any) -> dt.date:
+    """The date ``days`` working days of ``calendar`` (a WorkCalendar) after ``start``."""
     current, left = start, days
     while left > 0:
         current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current not in off:
+        if calendar.is_workday(current):
             left -= 1
     return current
 
@@ -397,18 +402,60 @@ def _next(y: int, m: int) -> tuple[int, int]:
 # -- driver ---------------------------------------------------------------------------------
 
 
-def _run(*args: str) -> dict[str, Any]:
+def _run(*args: str, src: Path | None = None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if src is not None:  # the baseline's package first on the path
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
     proc = subprocess.run(
         [sys.executable, __file__, "--phase", *args],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"phase {args[0]} failed")
     line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
     return json.loads(line[len("RESULT ") :])  # type: ignore[no-any-return]
+
+
+def _compare_audits(work: Path, baseline: str | None) -> None:
+    """The audit phase on this tree and (when given) on ``baseline``, alternating twice."""
+    if baseline is None:
+        aud = _run("audit", str(work))
+        print(f"  audit {aud['audit_s']:.2f} s, peak RSS {aud['rss_mb']:.0f} MiB")
+        return
+    repo = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="foodsafety-baseline-") as tree:
+        subprocess.run(
+            ["git", "-C", str(repo), "worktree", "add", "--detach", tree, baseline],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "current": []}
+            for _ in range(2):
+                runs["baseline"].append(_run("audit", str(work), src=Path(tree) / "src"))
+                runs["current"].append(_run("audit", str(work)))
+        finally:
+            subprocess.run(
+                ["git", "-C", str(repo), "worktree", "remove", "--force", tree], check=False
+            )
+    fig = {
+        name: (
+            statistics.median(t for r in rs for t in r["audit_runs_s"]),
+            max(r["rss_mb"] for r in rs),
+            rs[0]["counts"],
+        )
+        for name, rs in runs.items()
+    }
+    (bt, brss, bcounts), (ct, crss, ccounts) = fig["baseline"], fig["current"]
+    print(f"audit at {work}: baseline {baseline} vs this tree (2 phases x {REPEAT} runs each)")
+    print(f"  time     baseline {bt:.2f} s   current {ct:.2f} s   ratio {ct / bt:.3f}")
+    print(f"  peak RSS baseline {brss:.0f} MiB current {crss:.0f} MiB ratio {crss / brss:.3f}")
+    print(f"  same finding counts: {bcounts == ccounts}")
+    print("RATIOS " + json.dumps({"time": ct / bt, "rss": crss / brss}))
 
 
 def main() -> None:
@@ -422,6 +469,8 @@ def main() -> None:
         default=None,
         help="keep the generated files here; a second run reuses them",
     )
+    parser.add_argument("--baseline", help="git revision to compare the audit against")
+    parser.add_argument("--only", choices=["audit"], help="run only the audit phase")
     parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -450,6 +499,10 @@ def main() -> None:
         gen = _run("generate", str(work), str(args.businesses), str(args.cadres))
         (work / "gen.json").write_text(json.dumps(gen))
         print(f"  generated in {gen['generate_s']:.1f} s, rows {gen['rows']}")
+    if args.baseline or args.only:
+        _compare_audits(work, args.baseline)
+        if args.only:
+            return
     pq = _run("load", str(work), "parquet")
     csv = _run("load", str(work), "csv")
     aud = _run("audit", str(work))

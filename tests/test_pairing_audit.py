@@ -301,7 +301,7 @@ def test_no_cap_means_no_overload_findings(full: Sample) -> None:
 def test_pair_codes_equal_the_plain_join(
     left: list[tuple[str | None, str]], right: list[tuple[str, str]]
 ) -> None:
-    from foodsafety.engines.audit import _pair_codes
+    from foodsafety.engines.audit._codes import pair_codes
 
     lf = pl.DataFrame(
         {"uscc": [x[0] for x in left], "cadre_id": [x[1] for x in left]},
@@ -311,7 +311,7 @@ def test_pair_codes_equal_the_plain_join(
         {"uscc": [x[0] for x in right], "cadre_id": [x[1] for x in right]},
         schema={"uscc": pl.Utf8, "cadre_id": pl.Utf8},
     ).unique(maintain_order=True)
-    ours = _pair_codes(lf, rf).tolist()
+    ours = pair_codes(lf, rf).tolist()
     plain = lf.join(
         rf.with_row_index("i"), on=["uscc", "cadre_id"], how="left", maintain_order="left"
     )
@@ -321,11 +321,11 @@ def test_pair_codes_equal_the_plain_join(
 def test_sparse_visit_counting_gives_the_same_findings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import foodsafety.engines.audit as engine
+    import foodsafety.engines.audit.checks.visits as engine
 
     sample = _faulty_small()
     dense = audit(sample.tables, sample.policy, sample.as_of).frame
-    monkeypatch.setattr(engine, "_DENSE_LIMIT", 0)
+    monkeypatch.setattr(engine, "DENSE_LIMIT", 0)
     sparse = audit(sample.tables, sample.policy, sample.as_of).frame
     assert sparse.equals(dense)
     assert sparse.filter(kind="visit_overdue").height > 0
@@ -339,15 +339,17 @@ def test_sparse_visit_counting_gives_the_same_findings(
 def test_integer_codes_equal_a_plain_lookup(
     values: list[str | None], keys: list[str | None]
 ) -> None:
-    from foodsafety.engines.audit import _encode, _lookup, _lookup_runs
+    from foodsafety.engines.audit._codes import lookup_runs
+    from foodsafety.ledger._keys import KeyIndex, encode
 
     vs = pl.Series("v", values, dtype=pl.Utf8)
-    ks = pl.Series("k", keys, dtype=pl.Utf8)
+    ks = KeyIndex(pl.Series("k", keys, dtype=pl.Utf8))
     first = {k: i for i, k in reversed(list(enumerate(keys))) if k is not None}
     found = [first.get(v) if v is not None else None for v in values]
-    assert _lookup(vs, ks).to_list() == found
-    assert _lookup_runs(vs, ks).to_list() == found
-    for codes in (_encode(vs, ks).to_list(),):
+    assert ks.rows(vs).to_list() == found
+    assert lookup_runs(vs, ks).to_list() == found
+    assert ks.absent(vs).to_list() == [v is not None and v not in first for v in values]
+    for codes in (encode(vs, ks).to_list(),):
         for value, code in zip(values, codes, strict=True):
             if value is None:
                 assert code is None
@@ -433,24 +435,25 @@ def test_runs_of_few_values_are_looked_up_like_one_by_one(
     keys: list[str], runs: list[tuple[str | None, int]]
 ) -> None:
     # long runs take the run-by-run path: one lookup a run, spread over the run's rows
-    from foodsafety.engines.audit import _lookup, _lookup_runs
+    from foodsafety.engines.audit._codes import lookup_runs
+    from foodsafety.ledger._keys import KeyIndex
 
     values = [v for v, n in runs for _ in range(n)]
     vs = pl.Series("v", values, dtype=pl.Utf8)
-    ks = pl.Series("k", keys, dtype=pl.Utf8)
-    codes = _lookup_runs(vs, ks).to_list()
-    assert codes == _lookup(vs, ks).to_list()
+    ks = KeyIndex(pl.Series("k", keys, dtype=pl.Utf8))
+    codes = lookup_runs(vs, ks).to_list()
+    assert codes == ks.rows(vs).to_list()
     assert codes == [keys.index(v) if v in keys else None for v in values]
 
 
 def test_hash_collisions_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     # the key lookups go through a 64-bit hash; with a hash of three values (collisions
     # everywhere) every lookup must take its exact fallback and the findings stay the same
-    import foodsafety.engines.audit as engine
+    import foodsafety.ledger._keys as engine
 
     sample = _faulty_small()
     expected = audit(sample.tables, sample.policy, sample.as_of).frame
-    monkeypatch.setattr(engine, "_hash", lambda values: values.hash(seed=1) % 3)
+    monkeypatch.setattr(engine, "hash_values", lambda values: values.hash(seed=1) % 3)
     assert audit(sample.tables, sample.policy, sample.as_of).frame.equals(expected)
 
 
@@ -459,18 +462,18 @@ def test_hashes_alike_in_their_top_bits_change_no_finding(
 ) -> None:
     # hashes that differ only in their 20 low bits: the hash tables, which slot keys by their
     # top bits first, must go many levels down (and still find every key)
-    import foodsafety.engines.audit as engine
+    import foodsafety.ledger._keys as engine
 
     sample = _faulty_small()
     expected = audit(sample.tables, sample.policy, sample.as_of).frame
-    monkeypatch.setattr(engine, "_hash", lambda values: values.hash(seed=1) & 0xFFFFF)
+    monkeypatch.setattr(engine, "hash_values", lambda values: values.hash(seed=1) & 0xFFFFF)
     assert audit(sample.tables, sample.policy, sample.as_of).frame.equals(expected)
     assert expected.height > 0
 
 
 def _spy_on_run_counting(patch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each call of the run-by-run routine count took the data (True) or declined."""
-    import foodsafety.engines.audit as engine
+    import foodsafety.engines.audit.checks.routines as engine
 
     taken: list[bool] = []
     fast = engine._kept_in_sorted_runs
@@ -498,7 +501,7 @@ def test_sorted_routine_runs_count_like_record_by_record(
     # forcing the record-by-record path must give the same findings, with records dropped
     # at random (gaps inside runs) and businesses opened or closed inside the window
     # (windows shorter than the year)
-    import foodsafety.engines.audit as engine
+    import foodsafety.engines.audit.checks.routines as engine
 
     sample = _faulty_small()
     tables = dict(sample.tables)
@@ -522,7 +525,7 @@ def test_sorted_routine_runs_count_like_record_by_record(
         taken = _spy_on_run_counting(patch)
         by_runs = audit(tables, sample.policy, sample.as_of).frame
         # in slices of 997 records: cut where runs start, runs longer than a slice whole
-        patch.setattr(engine, "_SLICE", 997)
+        patch.setattr(engine, "SLICE", 997)
         by_slices = audit(tables, sample.policy, sample.as_of).frame
     assert taken == [True, True]
     assert by_slices.equals(by_runs)
@@ -541,7 +544,7 @@ def test_findings_do_not_depend_on_which_thread_finishes_first(
     import time
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    import foodsafety.engines.audit as engine
+    import foodsafety.engines.audit._engine as engine
 
     sample = _faulty_small()
     expected = audit(sample.tables, sample.policy, sample.as_of)
@@ -566,12 +569,16 @@ def test_findings_do_not_depend_on_which_thread_finishes_first(
 def test_an_error_on_the_second_thread_reaches_the_caller(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import foodsafety.engines.audit as engine
+    import attrs
+
+    from foodsafety.engines.audit import _check
 
     def broken(*args: Any) -> Any:
         raise RuleError("a visit check failed", field="visits", value=None)
 
-    monkeypatch.setattr(engine, "_overdue_visits", broken)
+    check = _check._REGISTRY["visit_overdue"]
+    assert check.concurrent  # runs on the second thread
+    monkeypatch.setitem(_check._REGISTRY, "visit_overdue", attrs.evolve(check, function=broken))
     sample = _faulty_small()
     for parallel in (True, False):
         with pytest.raises(RuleError, match="a visit check failed"):

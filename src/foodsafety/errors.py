@@ -28,6 +28,7 @@ Hierarchy::
     ├── RegistryError          (also LookupError)  unknown or abolished division code
     ├── RuleError              (also ValueError)   a policy, rubric or condition that is malformed
     ├── LoadError              (also ValueError)   a file that cannot be read at all
+    ├── AuditError             (also RuntimeError) an audit check shipped with the library failed
     ├── BulkValidationError    (also ValueError)   a bulk load with bad rows; carries the report
     └── MissingExtraError      (also ImportError)  an optional dependency is not installed
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     import pydantic
 
 __all__ = [
+    "AuditError",
     "BulkValidationError",
     "Cause",
     "FoodSafetyError",
@@ -199,6 +201,16 @@ class LoadError(FoodSafetyError, ValueError):
     """A file cannot be read at all (missing, empty, wrong encoding, wrong format)."""
 
     default_code = "load.failed"
+
+
+class AuditError(FoodSafetyError, RuntimeError):
+    """An audit check shipped with the library failed (for example inside polars).
+
+    ``field`` names the check. A check a user registered does not raise this: its failure is
+    reported in ``AuditResult.failures`` and the other checks still run.
+    """
+
+    default_code = "audit.check_failed"
 
 
 class MissingExtraError(FoodSafetyError, ImportError):

@@ -1,5 +1,8 @@
 """Rules as data: pairing policies, visit cadences, rubrics and conditions."""
 
+from foodsafety.rules.audit_checks import AuditChecks
+from foodsafety.rules.cadence import Cadence
+from foodsafety.rules.calendar import WorkCalendar
 from foodsafety.rules.conditions import Condition, EvidenceError, condition_from_data, evaluate
 from foodsafety.rules.loading import (
     load_demonstration_scheme,
@@ -8,7 +11,7 @@ from foodsafety.rules.loading import (
     load_star_scheme,
     select_version,
 )
-from foodsafety.rules.pairing_policy import Cadence, PairingPolicy, load_pairing_policy
+from foodsafety.rules.pairing_policy import PairingPolicy, load_pairing_policy
 from foodsafety.rules.rubric import (
     DemonstrationScheme,
     GradeRule,
@@ -19,6 +22,7 @@ from foodsafety.rules.rubric import (
 )
 
 __all__ = [
+    "AuditChecks",
     "Cadence",
     "Condition",
     "DemonstrationScheme",
@@ -29,6 +33,7 @@ __all__ = [
     "Rubric",
     "Section",
     "StarScheme",
+    "WorkCalendar",
     "condition_from_data",
     "evaluate",
     "load_demonstration_scheme",

@@ -16,11 +16,12 @@ checked, and no built-in default stands in for it; only ``tier_levels`` is requi
 (``yaml.safe_load`` only); a malformed file raises :class:`~foodsafety.errors.RuleError`
 naming the file, the line and the key, and showing a valid example.
 
-Visit cadences are calendars: :class:`Cadence` stores a small declarative form
-(``{freq: quarterly, interval: 1, min_visits: 1}``) or an RFC 5545 ``RRULE`` string, and
-:meth:`Cadence.period_starts` derives the calendar periods with :mod:`dateutil.rrule`.
-Working days for re-pairing are Monday to Friday; public holidays are out of scope unless the
-policy lists them in ``repair.holidays``.
+Visit cadences are calendars (:class:`~foodsafety.rules.cadence.Cadence`). Working days for
+re-pairing come from the policy's ``calendar`` (:class:`~foodsafety.rules.calendar.WorkCalendar`):
+the State Council's statutory holidays and make-up working days (调休), plus the policy's own
+local days off. Local rules beyond these (dated milestones, visits before holidays, on-site
+visits for high risk, checks a county writes itself) turn on in ``checks:``
+(:class:`~foodsafety.rules.audit_checks.AuditChecks`).
 """
 
 from __future__ import annotations
@@ -31,20 +32,26 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-from dateutil import rrule as _rrule
 
 from foodsafety._record import FrozenRecord
 from foodsafety.rules._document import load_record_document
+from foodsafety.rules.audit_checks import AuditChecks
+from foodsafety.rules.cadence import CADENCE_ORIGIN, Cadence, Freq
+from foodsafety.rules.calendar import WorkCalendar
 from foodsafety.vocab import BusinessKind, Level, PairingList, PairingTier, Routine
 
 __all__ = [
+    "CADENCE_ORIGIN",
+    "AuditChecks",
     "Cadence",
     "DocumentRule",
+    "Freq",
     "PairingPolicy",
     "Reference",
     "RepairRule",
     "RoutineRule",
     "StaffingRule",
+    "WorkCalendar",
     "default_since",
     "load_pairing_policy",
 ]
@@ -58,12 +65,6 @@ def default_since(as_of: dt.date) -> dt.date:
     except ValueError:  # 29 February
         return as_of.replace(year=as_of.year - 1, day=28)
 
-
-Freq = Literal["weekly", "monthly", "quarterly", "yearly"]
-
-#: Periods of a declarative cadence are aligned on this date (a Monday, the first of a year), so
-#: that quarters are calendar quarters and an ``interval`` of 2 counts from the same origin.
-CADENCE_ORIGIN = dt.date(2001, 1, 1)
 
 _EXAMPLE = """\
 name: national_2022
@@ -90,124 +91,25 @@ class Reference(FrozenRecord):
     url: str | None = None
 
 
-class Cadence(FrozenRecord):
-    """A visit cadence (督导频次): at least ``min_visits`` visits in each calendar period.
-
-    Either the declarative ``freq``/``interval`` or an RFC 5545 ``rrule`` (e.g.
-    ``"FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1"``) whose occurrences are the period starts; an
-    ``rrule`` without DTSTART counts from 2001-01-01.
-    """
-
-    freq: Freq = "quarterly"
-    interval: int = pydantic.Field(default=1, ge=1, le=12)
-    min_visits: int = pydantic.Field(default=1, ge=1, le=366)
-    rrule: str | None = None
-
-    @pydantic.field_validator("rrule")
-    @classmethod
-    def _check_rrule(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            rule = _rrule.rrulestr(value, dtstart=dt.datetime(2001, 1, 1))
-        except (ValueError, TypeError) as exc:
-            raise ValueError(
-                f"must be an RFC 5545 RRULE such as 'FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1' ({exc})"
-            ) from None
-        if not isinstance(rule, _rrule.rrule) or rule.after(dt.datetime(2001, 1, 1)) is None:
-            raise ValueError("must be one repeating RRULE that yields period starts")
-        return value
-
-    def _rule(self) -> _rrule.rrule:
-        origin = dt.datetime.combine(CADENCE_ORIGIN, dt.time())
-        if self.rrule is not None:
-            rule = _rrule.rrulestr(self.rrule, dtstart=origin)
-            assert isinstance(rule, _rrule.rrule)
-            return rule
-        if self.freq == "weekly":
-            return _rrule.rrule(
-                _rrule.WEEKLY, interval=self.interval, byweekday=_rrule.MO, dtstart=origin
-            )
-        if self.freq == "monthly":
-            return _rrule.rrule(
-                _rrule.MONTHLY, interval=self.interval, bymonthday=1, dtstart=origin
-            )
-        if self.freq == "quarterly":
-            return _rrule.rrule(
-                _rrule.MONTHLY, interval=3 * self.interval, bymonthday=1, dtstart=origin
-            )
-        return _rrule.rrule(
-            _rrule.YEARLY, interval=self.interval, bymonth=1, bymonthday=1, dtstart=origin
-        )
-
-    def period_starts(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        """The start dates of the periods that overlap ``[start, end)``, plus the next start.
-
-        Consecutive items bound one period ``[p[i], p[i+1])``; the first item is on or before
-        ``start`` and the last on or after ``end``.
-        """
-        if self.rrule is None:
-            # calendar arithmetic: the rrule would iterate every period since CADENCE_ORIGIN
-            # (tens of milliseconds a call); a property test holds the two equal
-            first, last = self._index(start), self._index(end)
-            if self._start(last) < end:
-                last += 1
-            return [self._start(n) for n in range(first, last + 1)]
-        return self._rrule_period_starts(start, end)
-
-    def _months(self) -> int:
-        return {"monthly": 1, "quarterly": 3, "yearly": 12}[self.freq] * self.interval
-
-    def _index(self, day: dt.date) -> int:
-        """The number of the declarative period holding ``day`` (0 = the one at the origin)."""
-        if self.freq == "weekly":
-            return (day - CADENCE_ORIGIN).days // (7 * self.interval)
-        months = (day.year - CADENCE_ORIGIN.year) * 12 + day.month - 1
-        return months // self._months()
-
-    def _start(self, index: int) -> dt.date:
-        if self.freq == "weekly":
-            return CADENCE_ORIGIN + dt.timedelta(days=7 * self.interval * index)
-        year, month = divmod(index * self._months(), 12)
-        return dt.date(CADENCE_ORIGIN.year + year, month + 1, 1)
-
-    def _rrule_period_starts(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        rule = self._rule()
-        lo = dt.datetime.combine(start, dt.time())
-        hi = dt.datetime.combine(end, dt.time())
-        first = rule.before(lo, inc=True) or rule.after(lo, inc=True)
-        if first is None:
-            return []
-        starts = [d.date() for d in rule.between(first, hi, inc=True)]
-        if not starts or starts[0] != first.date():
-            starts.insert(0, first.date())
-        nxt = rule.after(dt.datetime.combine(starts[-1], dt.time()))
-        if starts[-1] < end and nxt is not None:
-            starts.append(nxt.date())
-        return starts
-
-    def describe(self) -> str:
-        """A short English description such as ``"1 visit per quarter"``."""
-        if self.rrule is not None:
-            return f"{self.min_visits} visit(s) per period of {self.rrule}"
-        unit = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}[
-            self.freq
-        ]
-        every = unit if self.interval == 1 else f"{self.interval} {unit}s"
-        return f"{self.min_visits} visit(s) per {every}"
-
-
 class RepairRule(FrozenRecord):
     """Re-pairing (动态调整): a business whose status changes is re-paired within N working days.
 
-    Working days are Monday to Friday minus ``holidays``; statutory holidays and make-up working
-    days are not built in (give them as a list if they matter).
+    Working days are those of the policy's ``calendar`` (statutory holidays and make-up
+    working days by default; local days off in ``calendar.days_off``).
     """
 
     working_days: int = pydantic.Field(ge=0, le=365)
     """Working days after the status change by which an assignment must start (required)."""
-    holidays: tuple[dt.date, ...] = ()
-    """Days that are not working days (statutory holidays are not built in)."""
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _no_holiday_list(cls, value: Any) -> Any:
+        if isinstance(value, Mapping) and "holidays" in value:
+            raise ValueError(
+                "repair.holidays is gone: statutory holidays are built in; list local days "
+                "off in the policy's calendar (calendar: {days_off: [2023-05-04]})"
+            )
+        return value
 
 
 class DocumentRule(FrozenRecord):
@@ -267,6 +169,9 @@ class PairingPolicy(FrozenRecord):
         routines: the routine records a business must keep; ``None``: not checked.
         follow_up_days: days within which a visit's problems get a follow-up visit (回头看);
             ``None``: not checked.
+        calendar: the working days for deadlines and holiday windows (statutory holidays and
+            make-up working days by default, plus local days off).
+        checks: optional checks turned on (with their parameters) and core checks turned off.
     """
 
     label_zh = "包保规则"
@@ -283,6 +188,8 @@ class PairingPolicy(FrozenRecord):
     staffing: StaffingRule | None = None
     routines: RoutineRule | None = None
     follow_up_days: int | None = pydantic.Field(default=None, ge=0, le=3650)
+    calendar: WorkCalendar = WorkCalendar()
+    checks: AuditChecks = AuditChecks()
 
     @pydantic.field_validator("reference", mode="before")
     @classmethod

@@ -506,6 +506,44 @@ class VisitMode(Term):
     )
 
 
+class Holiday(Term):
+    """A statutory holiday (法定节假日) of the State Council's annual notice on days off.
+
+    The days of each year's holidays and make-up working days (调休) come from the
+    ``chinesecalendar`` package (see :mod:`foodsafety.rules.calendar`); this vocabulary names
+    the holidays, for policies that require visits before them (节前督导).
+    """
+
+    __label_zh__ = "法定节假日"
+    __label_en__ = "statutory holiday"
+
+    NEW_YEARS_DAY = ("new_years_day", "元旦", "元旦", "New Year's Day")
+    SPRING_FESTIVAL = (
+        "spring_festival",
+        "春节",
+        "春節",
+        "Spring Festival",
+        ("农历新年", "農曆新年", "chinese new year"),
+    )
+    TOMB_SWEEPING_DAY = ("tomb_sweeping_day", "清明节", "清明節", "Tomb-sweeping Day", ("清明",))
+    LABOUR_DAY = ("labour_day", "劳动节", "勞動節", "Labour Day", ("五一", "五一劳动节"))
+    DRAGON_BOAT_FESTIVAL = (
+        "dragon_boat_festival",
+        "端午节",
+        "端午節",
+        "Dragon Boat Festival",
+        ("端午",),
+    )
+    MID_AUTUMN_FESTIVAL = (
+        "mid_autumn_festival",
+        "中秋节",
+        "中秋節",
+        "Mid-autumn Festival",
+        ("中秋",),
+    )
+    NATIONAL_DAY = ("national_day", "国庆节", "國慶節", "National Day", ("国庆", "十一"))
+
+
 class PairingList(Term):
     """The three lists of "three lists and one pledge" (三清单一承诺), plus the pledge itself."""
 

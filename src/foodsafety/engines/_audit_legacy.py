@@ -1446,7 +1446,7 @@ def audit(
         pl.col("status_changed")
         .dt.add_business_days(
             repair.working_days if repair else 0,
-            holidays=list(repair.holidays) if repair else [],
+            holidays=list(policy.calendar.days_off),
             roll="backward",
         )
         .alias("deadline")
