@@ -28,6 +28,7 @@ from foodsafety.errors import (
     require,
 )
 from foodsafety.ids.division import PROVINCE_ADMINISTERED_CITY_PART
+from foodsafety.ledger._keys import KeyIndex
 from foodsafety.ledger.schema import KEYS, TABLES, column_for_header, polars_schema
 from foodsafety.vocab import (
     BusinessKind,
@@ -485,7 +486,7 @@ class _Context:
         #: canonical USCCs already judged good (the businesses' keys): later tables that name
         #: them (assignments, visits, routines) need not judge them again. Indexed once, as
         #: each slice of a large table looks its USCCs up in it.
-        self.known_usccs: _Keys | None = None
+        self.known_usccs: KeyIndex | None = None
         #: table -> whether every USCC in it is one of ``known_usccs``.
         self.usccs_known: dict[str, bool] = {}
         #: table -> its columns of one value, and the value (see _constant_columns).
@@ -493,7 +494,7 @@ class _Context:
 
     def remember(self, table: str, kept: pl.DataFrame) -> None:
         if table == "businesses":
-            self.known_usccs = _Keys(kept.get_column("uscc"))
+            self.known_usccs = KeyIndex(kept.get_column("uscc"))
 
 
 def _rename_headers(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
@@ -959,7 +960,7 @@ def _apply_uscc(frame: pl.DataFrame, c: str, ctx: _Context, col: _Collector) -> 
     import polars as pl
 
     values = frame.get_column(c)
-    if ctx.known_usccs is not None and ctx.known_usccs.size:
+    if ctx.known_usccs is not None and ctx.known_usccs.n:
         absent = ctx.known_usccs.absent(values)
         unknown = bool(absent.any())
         # every USCC a known business's: the reference check need not look them up again
@@ -1336,57 +1337,6 @@ def _references(
     while run("visits", "follow_up_of", "visits", "visit_id", "ref.visit_missing", "visit"):
         if not drop:
             break
-
-
-class _Keys:
-    """A set of target strings (a table's keys) for exact membership tests.
-
-    Through a 64-bit hash when the targets' hashes are all different: each value's hash is
-    looked up among the targets' sorted hashes and the value compared with the one target of
-    that hash, which costs far less time and memory than an anti-join on millions of strings
-    (or a hash table of the targets, built again for each slice); otherwise a plain
-    membership test. The sorted hashes are made once, for all the slices and tables that
-    look values up in them.
-    """
-
-    def __init__(self, targets: pl.Series) -> None:
-        import numpy as np
-
-        self.pool = targets.drop_nulls() if targets.null_count() else targets
-        self.size = self.pool.len()
-        hashed = self.pool.hash(seed=20221216)
-        self.unique = self.size > 0 and _all_different(hashed)
-        if self.unique:
-            values = hashed.to_numpy()
-            self.order = np.argsort(values, kind="stable")
-            self.hashes = values[self.order]
-
-    def absent(self, values: pl.Series) -> pl.Series:
-        """True where a value is not null and not among the targets (exactly)."""
-        import numpy as np
-        import polars as pl
-
-        if values.len() == 0 or not self.unique:
-            return values.is_not_null() & ~values.is_in(self.pool.implode()).fill_null(False)
-        # each distinct value once when they repeat (a business's USCC is on each of its
-        # records)
-        head = values.head(4096)
-        probe = values.drop_nulls()
-        if head.n_unique() * 2 <= head.len():
-            probe = probe.unique()
-        hashed = probe.hash(seed=20221216).to_numpy()
-        # the binary searches in the order of the hashes walk the sorted targets in order
-        order = np.argsort(hashed)
-        at = np.empty(len(hashed), dtype=np.int64)
-        at[order] = np.searchsorted(self.hashes, hashed[order])
-        np.minimum(at, self.size - 1, out=at)
-        found = pl.Series(self.hashes[at] == hashed)
-        del order, hashed
-        same = found & (self.pool.gather(pl.Series(self.order[at])) == probe).fill_null(False)
-        gone = probe.filter(~same)
-        if gone.len() == 0:
-            return pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True)
-        return values.is_in(gone.unique().implode()).fill_null(False)
 
 
 def _keep_mask(frame: pl.DataFrame, rows: set[int]) -> pl.Series | None:
