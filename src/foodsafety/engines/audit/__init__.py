@@ -75,7 +75,7 @@ from foodsafety.engines.audit._check import (
     registered_checks,
     unregister_check,
 )
-from foodsafety.engines.audit._context import AUDIT_COLUMNS, AuditContext
+from foodsafety.engines.audit._context import AUDIT_COLUMNS, AuditContext, AuditInput, LedgerTables
 from foodsafety.engines.audit._engine import CheckFailedWarning, audit, planned_checks
 from foodsafety.engines.audit._frames import FINDING_SCHEMA, polars_dtype
 from foodsafety.engines.audit._result import AuditFinding, AuditResult
@@ -87,12 +87,14 @@ __all__ = [
     "FINDING_SCHEMA",
     "AuditContext",
     "AuditFinding",
+    "AuditInput",
     "AuditResult",
     "Check",
     "CheckFailedWarning",
     "CheckFailure",
     "FindingKind",
     "FunctionCheck",
+    "LedgerTables",
     "audit",
     "audit_check",
     "finding_kinds",

@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
@@ -22,9 +22,19 @@ from foodsafety.ledger._keys import KeyIndex, encode
 from foodsafety.ledger.schema import TABLES, polars_schema
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from foodsafety.rules.pairing_policy import PairingPolicy
 
-__all__ = ["AUDIT_COLUMNS", "AuditContext", "build_context", "ledger_tables", "window_days"]
+__all__ = [
+    "AUDIT_COLUMNS",
+    "AuditContext",
+    "AuditInput",
+    "LedgerTables",
+    "build_context",
+    "ledger_tables",
+    "window_days",
+]
 
 #: The columns of each ledger table that the audit reads (a loader may read only these).
 AUDIT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -55,8 +65,30 @@ _GATHERED: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+class LedgerTables(Protocol):
+    """Anything with the six ledger tables as attributes (a ``Ledger``, a ``Sample``)."""
+
+    @property
+    def businesses(self) -> pl.DataFrame: ...
+    @property
+    def cadres(self) -> pl.DataFrame: ...
+    @property
+    def assignments(self) -> pl.DataFrame: ...
+    @property
+    def pledges(self) -> pl.DataFrame: ...
+    @property
+    def visits(self) -> pl.DataFrame: ...
+    @property
+    def routines(self) -> pl.DataFrame: ...
+
+
+#: What the audit reads: a ledger, a sample, or a mapping of table name → DataFrame (missing
+#: tables are empty).
+AuditInput = LedgerTables | Mapping[str, "pl.DataFrame"]
+
+
 def ledger_tables(
-    ledger: Any, extra: Mapping[str, tuple[str, ...]] | None = None
+    ledger: AuditInput, extra: Mapping[str, tuple[str, ...]] | None = None
 ) -> dict[str, pl.DataFrame]:
     """The columns the audit reads of a Ledger, Sample or mapping of frames.
 
@@ -65,7 +97,9 @@ def ledger_tables(
     """
     out: dict[str, pl.DataFrame] = {}
     for name in TABLES:
-        frame = ledger.get(name) if isinstance(ledger, Mapping) else getattr(ledger, name, None)
+        frame: pl.DataFrame | None = (
+            ledger.get(name) if isinstance(ledger, Mapping) else getattr(ledger, name, None)
+        )
         schema = polars_schema(name)
         more = [c for c in (extra or {}).get(name, ()) if c not in AUDIT_COLUMNS[name]]
         wanted = {c: schema[c] for c in (*AUDIT_COLUMNS[name], *dict.fromkeys(more))}
@@ -119,12 +153,12 @@ class AuditContext:
     routines: pl.DataFrame
     business_keys: KeyIndex
     cadre_keys: KeyIndex
-    open_mask: Any
-    paired_mask: Any
-    current: Any
-    current_bi: Any
-    current_ci: Any
-    want_rank: Any
+    open_mask: npt.NDArray[np.bool_]
+    paired_mask: npt.NDArray[np.bool_]
+    current: npt.NDArray[np.int64]
+    current_bi: npt.NDArray[np.int64]
+    current_ci: npt.NDArray[np.int64]
+    want_rank: npt.NDArray[np.int8]
     wanted_levels: list[str]
     _marks: dict[str, Any] = attrs.field(factory=dict, init=False)
     _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False)
@@ -182,7 +216,7 @@ class AuditContext:
 
 
 def build_context(
-    ledger: Any,
+    ledger: AuditInput,
     policy: PairingPolicy,
     as_of: dt.date,
     since: dt.date,

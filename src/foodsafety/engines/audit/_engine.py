@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pydantic
 
 from foodsafety.engines.audit._check import Check, CheckFailure, FunctionCheck, registered_checks
-from foodsafety.engines.audit._context import AuditContext, build_context
+from foodsafety.engines.audit._context import AuditContext, AuditInput, build_context
 from foodsafety.engines.audit._frames import FINDING_SCHEMA, area, pl, polars_dtype
 from foodsafety.engines.audit._result import AuditResult
 from foodsafety.errors import AuditError, RuleError
@@ -178,6 +178,23 @@ def _window(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date, dt.d
     return as_of, since
 
 
+def _context(
+    ledger: AuditInput,
+    policy: PairingPolicy,
+    as_of: dt.date,
+    since: dt.date,
+    pool: Executor,
+    extra: dict[str, tuple[str, ...]],
+) -> AuditContext:
+    """:func:`build_context`, with a polars panic turned into an :class:`AuditError`."""
+    try:
+        return build_context(ledger, policy, as_of, since, pool, extra)
+    except pl.exceptions.PanicException as exc:  # a BaseException
+        raise AuditError(
+            f"coding the ledger for the audit failed inside polars: {exc}", field="context"
+        ) from exc
+
+
 def _columns(plan: list[tuple[Check, Any]]) -> dict[str, tuple[str, ...]]:
     extra: dict[str, tuple[str, ...]] = {}
     for check, _ in plan:
@@ -187,7 +204,7 @@ def _columns(plan: list[tuple[Check, Any]]) -> dict[str, tuple[str, ...]]:
 
 
 def audit(
-    ledger: Any,
+    ledger: AuditInput,
     policy: PairingPolicy,
     as_of: dt.date | None = None,
     *,
@@ -210,8 +227,8 @@ def audit(
             everything on the calling thread. The result is the same either way.
 
     Returns:
-        The findings (see :doc:`the list of checks <pairing>`), the coverage table, the checks
-        that ran and any user check that failed.
+        The findings (each kind's rule is in the package docstring and the pairing docs), the
+        coverage table, the checks that ran and any user check that failed.
 
     Raises:
         RuleError: ``since`` is not before ``as_of``, or the policy's ``checks:`` names an
@@ -222,7 +239,7 @@ def audit(
     plan = planned_checks(policy)
     pool: Executor = ThreadPoolExecutor(1, "foodsafety-audit") if parallel else _AtOnce()
     try:
-        ctx = build_context(ledger, policy, as_of, since, pool, _columns(plan))
+        ctx = _context(ledger, policy, as_of, since, pool, _columns(plan))
         later = [pool.submit(_run, c, ctx, p) for c, p in plan if c.concurrent]
     finally:
         pool.shutdown(wait=False)  # the thread ends once the jobs given are done
