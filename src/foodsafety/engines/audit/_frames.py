@@ -145,6 +145,28 @@ def disjoint(one: pl.Expr, other: pl.Expr) -> pl.Expr:
     return a.str.slice(0, n) != b.str.slice(0, n)
 
 
+def short_of_visits(
+    cells: pl.DataFrame, visits: pl.DataFrame, on: list[str], key: list[str], need: int
+) -> pl.DataFrame:
+    """The ``cells`` (rows with ``start``/``end`` dates) with fewer than ``need`` visits.
+
+    A visit counts for a cell when it matches the cell on ``on`` and its ``date`` falls in
+    ``[start, end)``; ``key`` identifies a cell. The cells come back with a ``visits`` count.
+    """
+    counted = (
+        cells.select(*dict.fromkeys([*on, *key, "start", "end"]))
+        .join(visits.select(*on, "date"), on=on)
+        .filter((pl.col("date") >= pl.col("start")) & (pl.col("date") < pl.col("end")))
+        .group_by(key)
+        .agg(pl.len().alias("visits"))
+    )
+    return (
+        cells.join(counted, on=key, how="left")
+        .with_columns(pl.col("visits").fill_null(0))
+        .filter(pl.col("visits") < need)
+    )
+
+
 def division_names(codes: Iterable[str | None]) -> dict[str, str]:
     """The registry's name of each division code (codes it does not list are left out)."""
     try:

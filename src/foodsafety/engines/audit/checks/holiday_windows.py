@@ -13,7 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from foodsafety.engines.audit._check import FindingKind, shipped_check
-from foodsafety.engines.audit._frames import no_findings, pl
+from foodsafety.engines.audit._frames import no_findings, pl, short_of_visits
 from foodsafety.rules.audit_checks import HolidayWindows
 from foodsafety.vocab import Severity
 
@@ -74,17 +74,8 @@ def holiday_windows(ctx: AuditContext, params: HolidayWindows) -> pl.DataFrame:
         "uscc", "cadre_id", "date"
     )
     cover = _covering(ctx, windows, params)
-    counted = (
-        cover.select("assignment_id", "uscc", "cadre_id", "start", "end")
-        .join(visits, on=["uscc", "cadre_id"])
-        .filter((pl.col("date") >= pl.col("start")) & (pl.col("date") < pl.col("end")))
-        .group_by("assignment_id", "start")
-        .agg(pl.len().alias("visits"))
-    )
-    short = (
-        cover.join(counted, on=["assignment_id", "start"], how="left")
-        .with_columns(pl.col("visits").fill_null(0))
-        .filter(pl.col("visits") < params.min_visits)
+    short = short_of_visits(
+        cover, visits, ["uscc", "cadre_id"], ["assignment_id", "start"], params.min_visits
     )
     out: pl.DataFrame = short.select(
         pl.format("{}@{}", "assignment_id", "end").alias("key"),

@@ -14,7 +14,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from foodsafety.engines.audit._check import FindingKind, shipped_check
-from foodsafety.engines.audit._frames import pl
+from foodsafety.engines.audit._frames import pl, short_of_visits
 from foodsafety.rules.audit_checks import OnSiteVisits
 from foodsafety.vocab import Severity
 
@@ -67,18 +67,7 @@ def on_site_visits(ctx: AuditContext, params: OnSiteVisits) -> pl.DataFrame:
     on_site = ctx.visits.filter(
         pl.col("mode").is_in(modes), pl.col("date").is_between(ctx.since, ctx.as_of, "left")
     ).select("uscc", "date")
-    counted = (
-        cells.select("uscc", "start", "end")
-        .join(on_site, on="uscc")
-        .filter((pl.col("date") >= pl.col("start")) & (pl.col("date") < pl.col("end")))
-        .group_by("uscc", "start")
-        .agg(pl.len().alias("visits"))
-    )
-    short = (
-        cells.join(counted, on=["uscc", "start"], how="left")
-        .with_columns(pl.col("visits").fill_null(0))
-        .filter(pl.col("visits") < params.min_visits)
-    )
+    short = short_of_visits(cells, on_site, ["uscc"], ["uscc", "start"], params.min_visits)
     why = pl.concat_str(
         pl.lit("tier "),
         pl.col("tier").fill_null("-"),
