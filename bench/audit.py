@@ -445,17 +445,22 @@ def _compare_audits(work: Path, baseline: str | None) -> None:
     fig = {
         name: (
             statistics.median(t for r in rs for t in r["audit_runs_s"]),
+            statistics.median(r["audit_cpu_s"] for r in rs),
             max(r["rss_mb"] for r in rs),
             rs[0]["counts"],
         )
         for name, rs in runs.items()
     }
-    (bt, brss, bcounts), (ct, crss, ccounts) = fig["baseline"], fig["current"]
+    (bt, bcpu, brss, bcounts), (ct, ccpu, crss, ccounts) = fig["baseline"], fig["current"]
     print(f"audit at {work}: baseline {baseline} vs this tree (2 phases x {REPEAT} runs each)")
+    for name, rs in runs.items():
+        print(f"  {name:<8} runs " + " / ".join(f"{t:.2f}" for r in rs for t in r["audit_runs_s"]))
     print(f"  time     baseline {bt:.2f} s   current {ct:.2f} s   ratio {ct / bt:.3f}")
+    print(f"  cpu      baseline {bcpu:.2f} s   current {ccpu:.2f} s   ratio {ccpu / bcpu:.3f}")
     print(f"  peak RSS baseline {brss:.0f} MiB current {crss:.0f} MiB ratio {crss / brss:.3f}")
     print(f"  same finding counts: {bcounts == ccounts}")
-    print("RATIOS " + json.dumps({"time": ct / bt, "rss": crss / brss}))
+    print(f"  load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus")
+    print("RATIOS " + json.dumps({"time": ct / bt, "cpu": ccpu / bcpu, "rss": crss / brss}))
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Check",
     "CheckFailure",
+    "CheckParams",
     "FindingKind",
     "FunctionCheck",
     "audit_check",
@@ -49,6 +50,9 @@ __all__ = [
 ]
 
 _P = TypeVar("_P", bound=pydantic.BaseModel)
+
+#: A check's parameters: an instance of its ``params`` model, or ``None`` when it takes none.
+CheckParams = pydantic.BaseModel | None
 
 
 @attrs.frozen(slots=True)
@@ -97,7 +101,7 @@ class Check(Protocol):
         """Whether the policy states the rule this check enforces (core checks)."""
         ...
 
-    def run(self, ctx: AuditContext, params: Any) -> pl.DataFrame:
+    def run(self, ctx: AuditContext, params: CheckParams) -> pl.DataFrame:
         """The check's findings (columns of ``FINDING_SCHEMA``; the engine fills the rest)."""
         ...
 
@@ -121,7 +125,7 @@ class FunctionCheck:
         """The ``when`` predicate of a core check (always true when none is given)."""
         return True if self.when is None else self.when(policy)
 
-    def run(self, ctx: AuditContext, params: Any) -> pl.DataFrame:
+    def run(self, ctx: AuditContext, params: CheckParams) -> pl.DataFrame:
         """Call the function."""
         return self.function(ctx, params)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import attrs
 
@@ -35,6 +35,8 @@ __all__ = [
     "ledger_tables",
     "window_days",
 ]
+
+_T = TypeVar("_T")
 
 #: The columns of each ledger table that the audit reads (a loader may read only these).
 AUDIT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -160,8 +162,8 @@ class AuditContext:
     current_ci: npt.NDArray[np.int64]
     want_rank: npt.NDArray[np.int8]
     wanted_levels: list[str]
-    _marks: dict[str, Any] = attrs.field(factory=dict, init=False)
-    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False)
+    _marks: dict[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict, init=False)
+    _lock: threading.RLock = attrs.field(factory=threading.RLock, init=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     @property
@@ -175,28 +177,29 @@ class AuditContext:
         return int(self.cadres.height)
 
     @property
-    def open_rows(self) -> Any:
+    def open_rows(self) -> npt.NDArray[np.int64]:
         """The row codes of the open businesses (numpy int64)."""
         return self.cached("open_rows", lambda: np.flatnonzero(self.open_mask))
 
-    def cached(self, name: str, make: Any) -> Any:
+    def cached(self, name: str, make: Callable[[], _T]) -> _T:
         """``make()`` once per audit under ``name`` (thread-safe: checks share the context)."""
         with self._lock:
             if name not in self._cache:
                 self._cache[name] = make()
-            return self._cache[name]
+            found: _T = self._cache[name]
+            return found
 
     def mark(self, name: str, business_rows: pl.Series) -> None:
         """Record the businesses (row codes) a coverage column (``mismatched``, ``overdue``) flags."""
         with self._lock:
             self._marks[name] = flags(business_rows, self.n_businesses)
 
-    def marked(self, name: str) -> Any:
+    def marked(self, name: str) -> npt.NDArray[np.bool_]:
         """The flags :meth:`mark` recorded (all false when no check marked ``name``)."""
         found = self._marks.get(name)
         return np.zeros(self.n_businesses, dtype=bool) if found is None else found
 
-    def reported(self, rows: Any) -> pl.DataFrame:
+    def reported(self, rows: npt.NDArray[np.int64]) -> pl.DataFrame:
         """The assignments at ``rows`` with their business's and cadre's columns.
 
         Columns: ``assignment_id``, ``uscc``, ``cadre_id``, ``bi``, ``ci``, the business's
