@@ -410,3 +410,11 @@ def test_no_calendar_warning_for_covered_years() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         audit(_ledger(2), _policy(holiday_windows={"holidays": ["春节"]}), AS_OF)
+
+
+def test_a_check_s_extra_column_left_out_of_the_input_is_said() -> None:
+    ledger = _ledger(2, tier="B", visits=[(0, D(2023, 2, 1), "on_site", [])])
+    ledger["visits"] = ledger["visits"].drop("mode")
+    with pytest.warns(UserWarning, match="no column mode"):
+        found = audit(ledger, _policy(on_site_visits={"tiers": ["B"]}), AS_OF)
+    assert found.frame.filter(kind="on_site_visit_missing").height == 2

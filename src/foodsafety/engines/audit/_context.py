@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
@@ -108,6 +109,17 @@ def ledger_tables(
         if frame is None:
             frame = pl.DataFrame(schema=wanted)
         missing = [c for c in wanted if c not in frame.columns]
+        lost = [c for c in more if c in missing and frame.height]
+        if lost:
+            # a check asked for the column and the caller's frame left it out (reading only
+            # AUDIT_COLUMNS, say): its findings would rest on nulls
+            warnings.warn(
+                f"the {name} table given to the audit has no column {', '.join(lost)}, which "
+                "an enabled check reads; it is taken as empty (read the whole table, or "
+                f"add {', '.join(lost)} to the columns read)",
+                UserWarning,
+                stacklevel=4,
+            )
         frame = frame.with_columns(pl.lit(None, dtype=wanted[c]).alias(c) for c in missing)
         frame = frame.select(pl.col(c).cast(t) for c, t in wanted.items())
         # one chunk per column gathered by row code: a gather from a multi-chunk string column
