@@ -149,7 +149,7 @@ class AuditContext:
             (:class:`~foodsafety.ledger._keys.KeyIndex`: ``rows(values)`` gives row codes).
         open_mask: a numpy bool per business row: open on ``as_of``.
         paired_mask: a numpy bool per business row: an assignment in force on ``as_of``.
-        current: the rows of ``assignments`` in force on an open business (numpy int64),
+        current: the rows of ``assignments`` in force on an open business (numpy int32),
             with ``current_bi`` / ``current_ci`` their row codes (``n_cadres`` for a cadre the
             ledger does not hold).
         want_rank, wanted_levels: each business's wanted level as its rank in
@@ -169,9 +169,9 @@ class AuditContext:
     cadre_keys: KeyIndex
     open_mask: npt.NDArray[np.bool_]
     paired_mask: npt.NDArray[np.bool_]
-    current: npt.NDArray[np.int64]
-    current_bi: npt.NDArray[np.int64]
-    current_ci: npt.NDArray[np.int64]
+    current: npt.NDArray[np.int32]
+    current_bi: npt.NDArray[np.int32]
+    current_ci: npt.NDArray[np.int32]
     want_rank: npt.NDArray[np.int8]
     wanted_levels: list[str]
     _marks: dict[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict, init=False)
@@ -211,7 +211,7 @@ class AuditContext:
         found = self._marks.get(name)
         return np.zeros(self.n_businesses, dtype=bool) if found is None else found
 
-    def reported(self, rows: npt.NDArray[np.int64]) -> pl.DataFrame:
+    def reported(self, rows: npt.NDArray[np.int32] | npt.NDArray[np.int64]) -> pl.DataFrame:
         """The assignments at ``rows`` with their business's and cadre's columns.
 
         Columns: ``assignment_id``, ``uscc``, ``cadre_id``, ``bi``, ``ci``, the business's
@@ -331,7 +331,8 @@ def _in_force(
     known_b = a_bi < n_b
     on_open = known_b & open_mask[np.where(known_b, a_bi, 0)]
     rows = np.flatnonzero(in_force.fill_null(False).to_numpy() & on_open)
-    return paired, rows, a_bi[rows], a_ci[rows]
+    # 32-bit codes: they live as long as the audit (a national ledger's 20 million fit)
+    return paired, rows.astype(np.int32), a_bi[rows].astype(np.int32), a_ci[rows].astype(np.int32)
 
 
 def window_days(ctx: AuditContext) -> tuple[int, int]:
