@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from foodsafety.cli._common import console, guarded
-from foodsafety.errors import LoadError
+from foodsafety.errors import LoadError, polars_guard
 
 __all__ = ["app", "rank_command", "rubric_app", "score_command"]
 
@@ -80,7 +80,16 @@ def _read_evidence(path: Path) -> Any:
     if suffix in (".csv", ".xlsx", ".xls"):
         import polars as pl
 
-        frame = pl.read_csv(path) if suffix == ".csv" else pl.read_excel(path)
+        # (a panic is no Exception: the guard outside makes it a ComputationError)
+        with polars_guard("reading the evidence table", source=str(path)):
+            try:
+                frame = pl.read_csv(path) if suffix == ".csv" else pl.read_excel(path)
+            except Exception as exc:  # polars and fastexcel raise several types for bad files
+                raise LoadError(
+                    f"{path}: cannot read evidence ({(str(exc).splitlines() or [repr(exc)])[0]})",
+                    code="load.format",
+                    source=str(path),
+                ) from None
         if "subject" not in frame.columns:
             raise LoadError(
                 f"{path}: a table of evidence needs a 'subject' column (got {frame.columns})",
@@ -88,9 +97,11 @@ def _read_evidence(path: Path) -> Any:
                 source=str(path),
             )
         return {str(r.pop("subject")): r for r in frame.iter_rows(named=True)}
+    from foodsafety._yaml import load_json, safe_load
+
     try:
         text = path.read_text(encoding="utf-8")
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        return load_json(text) if suffix == ".json" else safe_load(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise LoadError(
             f"{path}: cannot read evidence ({str(exc).splitlines()[0]})",
