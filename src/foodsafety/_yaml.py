@@ -77,10 +77,10 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            node = self.anchors.get(event.anchor)
-            if node is not None:
-                size = self._sizes.get(id(node))
+            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+            anchored = self.anchors.get(event.anchor)
+            if anchored is not None:
+                size = self._sizes.get(id(anchored))
                 if size is None:  # the anchored collection is still being composed
                     raise self._limit(
                         f"the alias *{event.anchor} refers to a collection that contains it "
@@ -93,10 +93,11 @@ class _Loader(yaml.SafeLoader):
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise self._limit(
-                f"the document nests more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+                f"the document nests more than {MAX_DEPTH} levels deep",
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         before = self._expanded
-        node = super().compose_node(parent, index)
+        node: Any = super().compose_node(parent, index)
         self._depth -= 1
         self._expanded += 1
         self._sizes[id(node)] = self._expanded - before
@@ -125,9 +126,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 
 def _check_length(text: str) -> None:
     if len(text) > MAX_CHARS:
-        raise LimitError(
-            None, None, f"the document is longer than {MAX_CHARS:,} characters", None
-        )
+        raise LimitError(None, None, f"the document is longer than {MAX_CHARS:,} characters", None)
 
 
 def safe_load(text: str) -> Any:
@@ -154,9 +153,7 @@ def compose(text: str) -> yaml.Node | None:
 def load_json(text: str) -> Any:
     """``json.loads(text)`` within :data:`MAX_DEPTH` (raises ``json.JSONDecodeError``)."""
     if len(text) > MAX_CHARS:
-        raise JSONLimitError(
-            f"the document is longer than {MAX_CHARS:,} characters", text[:100], 0
-        )
+        raise JSONLimitError(f"the document is longer than {MAX_CHARS:,} characters", text[:100], 0)
     try:
         data = json.loads(text)
     except RecursionError:

@@ -272,7 +272,7 @@ def _polars_failure(exc: BaseException) -> str | None:
     return None
 
 
-class polars_guard(contextlib.ContextDecorator):  # noqa: N801 - used like a function
+class polars_guard(contextlib.ContextDecorator):
     """Turn polars' errors and Rust panics inside the block into a :class:`ComputationError`.
 
     Use it around every call that hands user data to polars, as a context manager or as a
@@ -304,7 +304,9 @@ class polars_guard(contextlib.ContextDecorator):  # noqa: N801 - used like a fun
     def __enter__(self) -> polars_guard:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
         if exc is None or isinstance(exc, FoodSafetyError):
             return
         code = _polars_failure(exc)

@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from foodsafety.errors import BulkValidationError, LoadError, Problem, ProblemReport, require
+from foodsafety.errors import (
+    BulkValidationError,
+    LoadError,
+    Problem,
+    ProblemReport,
+    polars_guard,
+    require,
+)
 from foodsafety.ledger._headers import IGNORED, TABLE_WORDS, ColumnMatcher
 from foodsafety.ledger._ledger import Ledger
 from foodsafety.ledger._sheets import (
@@ -918,6 +925,7 @@ class _Run:
         return ", ".join(dict.fromkeys(s.grid.label for s in self.sources if s.table == table))
 
 
+@polars_guard("importing the export")
 def import_ledger(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     profile: ImportProfile | str | os.PathLike[str] | None = None,

@@ -107,7 +107,8 @@ def parse_document(
         if isinstance(exc, BadDateError):
             code, said = "rule.date", f"{exc.problem}: a date must exist, such as 2023-01-15"
         elif isinstance(exc, LimitError | JSONLimitError):
-            code, said = "rule.limit", f"refused: {getattr(exc, 'problem', None) or exc.msg}"
+            reason = exc.msg if isinstance(exc, JSONLimitError) else exc.problem
+            code, said = "rule.limit", f"refused: {reason}"
         else:
             code, said = "rule.syntax", f"not valid YAML/JSON ({first})"
         raise error(

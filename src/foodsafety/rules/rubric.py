@@ -35,10 +35,10 @@ from foodsafety.rules.conditions import Condition, evidence_names
 from foodsafety.vocab import DemonstrationStandard, Level, StarLevel
 
 __all__ = [
+    "COMPUTED_EVIDENCE",
     "Adjustment",
     "Band",
     "Bands",
-    "COMPUTED_EVIDENCE",
     "CountTarget",
     "Deduction",
     "DemonstrationScheme",
