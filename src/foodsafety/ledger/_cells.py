@@ -41,6 +41,8 @@ __all__ = [
     "FORMULA_START",
     "MAX_XLSX_RATIO",
     "MAX_XLSX_UNPACKED",
+    "check_excel_text",
+    "escape_cell",
     "escape_formulas",
     "excel_workbook",
     "formula_cells",
@@ -92,6 +94,13 @@ def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
             for c in fix
         ]
     )
+
+
+def escape_cell(value: Any) -> Any:
+    """One CSV cell escaped as :func:`escape_formulas` escapes a column (non-text as it is)."""
+    if isinstance(value, str) and re.match(_ESCAPE, value):
+        return "'" + value
+    return value
 
 
 def unescape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
@@ -152,12 +161,20 @@ def check_excel_text(frame: pl.DataFrame, target: str, sheet: str) -> None:
             )
 
 
-def write_frame(frame: pl.DataFrame, path: str | os.PathLike[str], *, sheet: str = "data") -> Path:
+def write_frame(
+    frame: pl.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    sheet: str = "data",
+    format: str | None = None,
+    bom: bool = False,
+) -> Path:
     """Write one table by the suffix of ``path`` (``.csv``, ``.xlsx``, ``.parquet``,
-    ``.json``, ``.jsonl``), atomically (see :mod:`foodsafety._atomic`) and safe to open
-    (text never a formula: see above); return the path.
+    ``.json``, ``.jsonl``) or by ``format`` (the same names without the dot), atomically
+    (see :mod:`foodsafety._atomic`) and safe to open (text never a formula: see above);
+    return the path.
 
-    CSV files are UTF-8 with a byte-order mark, so that Excel opens them right.
+    CSV files are UTF-8; ``bom=True`` adds a byte-order mark, so that Excel opens them right.
 
     Raises:
         LoadError: the suffix is none of those (``write.format``), a text is too long for an
@@ -166,14 +183,15 @@ def write_frame(frame: pl.DataFrame, path: str | os.PathLike[str], *, sheet: str
     import json
 
     p = Path(path)
-    suffix = p.suffix.lower()
+    suffix = f".{format.lower()}" if format else p.suffix.lower()
     if not p.parent.is_dir():
         raise LoadError(
             f"the folder {str(p.parent)!r} does not exist", code="write.folder", source=str(p)
         )
     if suffix == ".csv":
         with atomic_open(p, "wb") as fh:
-            fh.write(b"\xef\xbb\xbf")
+            if bom:
+                fh.write(b"\xef\xbb\xbf")
             escape_formulas(frame).write_csv(fh)
     elif suffix == ".xlsx":
         check_excel_text(frame, str(p), sheet)

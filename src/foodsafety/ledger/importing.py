@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from foodsafety._atomic import write_text
 from foodsafety.errors import (
     BulkValidationError,
     LoadError,
@@ -1318,9 +1319,7 @@ class Inference:
 
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_yaml` to ``path``; return it."""
-        target = Path(path)
-        target.write_text(self.to_yaml(), encoding="utf-8")
-        return target
+        return write_text(Path(path), self.to_yaml())
 
 
 def infer_profile(
