@@ -10,7 +10,7 @@ where the limit was crossed, when:
 - its anchors and aliases would expand it to more than :data:`MAX_NODES` nodes (the "billion
   laughs" attack: nine aliases of ten aliases each make 10⁹ nodes out of a few lines), or an
   alias refers to the collection it is part of (a document that contains itself);
-- it is longer than :data:`MAX_CHARS` characters;
+- it is longer than :data:`MAX_CHARS` characters (:data:`MAX_JSON_CHARS` for JSON);
 - it holds a date that does not exist (``2023-02-30``, year 0): PyYAML raises a plain
   ``ValueError`` for it, here it is a ``yaml.YAMLError`` with the line, like any syntax error.
 
@@ -23,15 +23,18 @@ a hostile document is refused in well under a second.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
+from yaml.error import Mark
 
 __all__ = [
     "MAX_CHARS",
     "MAX_DEPTH",
+    "MAX_JSON_CHARS",
     "MAX_NODES",
     "BadDateError",
     "JSONLimitError",
@@ -46,8 +49,16 @@ MAX_DEPTH = 64
 #: Most nodes a document may have once its aliases are expanded (a large scenario file has
 #: some tens of thousands).
 MAX_NODES = 250_000
-#: Longest document, in characters.
-MAX_CHARS = 20_000_000
+#: Longest YAML document, in characters (PyYAML reads about a million characters a second;
+#: the largest shipped rule file has some tens of thousands).
+MAX_CHARS = 1_000_000
+#: Longest JSON document, in characters (JSON is read in C, a hundred times faster).
+MAX_JSON_CHARS = 50_000_000
+
+# A run of flow openers ("[[[[", "{ {") deeper than MAX_DEPTH, found in one pass of the regex
+# engine: PyYAML's scanner would otherwise look ahead through up to a thousand of them, each
+# step costing time in the number of open levels, before the depth check can see them.
+_DEEP_FLOW = re.compile(r"(?:[\[{]\s*){" + str(MAX_DEPTH + 1) + "}")
 
 
 class LimitError(ComposerError):
@@ -127,6 +138,12 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 def _check_length(text: str) -> None:
     if len(text) > MAX_CHARS:
         raise LimitError(None, None, f"the document is longer than {MAX_CHARS:,} characters", None)
+    deep = _DEEP_FLOW.search(text)
+    if deep is not None:
+        at = deep.start()
+        line = text.count("\n", 0, at)
+        mark = Mark("<document>", at, line, at - (text.rfind("\n", 0, at) + 1), None, 0)
+        raise LimitError(None, None, f"the document nests more than {MAX_DEPTH} levels deep", mark)
 
 
 def safe_load(text: str) -> Any:
@@ -152,8 +169,10 @@ def compose(text: str) -> yaml.Node | None:
 
 def load_json(text: str) -> Any:
     """``json.loads(text)`` within :data:`MAX_DEPTH` (raises ``json.JSONDecodeError``)."""
-    if len(text) > MAX_CHARS:
-        raise JSONLimitError(f"the document is longer than {MAX_CHARS:,} characters", text[:100], 0)
+    if len(text) > MAX_JSON_CHARS:
+        raise JSONLimitError(
+            f"the document is longer than {MAX_JSON_CHARS:,} characters", text[:100], 0
+        )
     try:
         data = json.loads(text)
     except RecursionError:

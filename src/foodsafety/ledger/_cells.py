@@ -76,13 +76,10 @@ def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     CSV file; :func:`unescape_formulas` undoes it exactly."""
     import polars as pl
 
-    text = [c for c, d in frame.schema.items() if d == pl.Utf8]
-    if not text:
+    if not frame.height or not any(d == pl.Utf8 for d in frame.schema.values()):
         return frame
-    hit = frame.select([pl.col(c).str.contains(_ESCAPE).any().alias(c) for c in text]).row(
-        0, named=True
-    )
-    fix = [c for c in text if hit[c]]
+    hit = frame.select(pl.col(pl.Utf8).str.contains(_ESCAPE).any()).row(0, named=True)
+    fix = [c for c, found in hit.items() if found]
     if not fix:
         return frame
     return frame.with_columns(
@@ -108,13 +105,11 @@ def unescape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     cell starting with ``'`` and one of ``= + - @``, tab, CR or ``'``)."""
     import polars as pl
 
-    text = [c for c, d in frame.schema.items() if d == pl.Utf8]
-    if not text or not frame.height:
+    if not frame.height or not any(d == pl.Utf8 for d in frame.schema.values()):
         return frame
-    hit = frame.select([pl.col(c).str.contains(_ESCAPED).any().alias(c) for c in text]).row(
-        0, named=True
-    )
-    fix = [c for c in text if hit[c]]
+    # (one expression over every text column: a file may have a hundred thousand)
+    hit = frame.select(pl.col(pl.Utf8).str.contains(_ESCAPED).any()).row(0, named=True)
+    fix = [c for c, found in hit.items() if found]
     if not fix:
         return frame
     return frame.with_columns(

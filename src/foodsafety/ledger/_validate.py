@@ -770,7 +770,9 @@ def _check_text(table: str, frame: pl.DataFrame, col: _Collector) -> None:
     :data:`MAX_TEXT` characters (``text.too_long``); their rows are left out."""
     import polars as pl
 
-    text = [c for c, d in frame.schema.items() if d == pl.Utf8 and c != ROW]
+    # (a list cell's items are checked once the list is read: see _parse_lists)
+    kinds = TABLES[table]
+    text = [c for c, d in frame.schema.items() if d == pl.Utf8 and kinds.get(c) != "List[Utf8]"]
     if not text or not frame.height:
         return
     found = frame.select(

@@ -19,7 +19,7 @@ from foodsafety.errors import RecordValidationError, RuleError
 if TYPE_CHECKING:
     from foodsafety._record import Record
 
-__all__ = ["line_for", "line_map", "load_record_document", "parse_document"]
+__all__ = ["document_error", "line_for", "line_map", "load_record_document", "parse_document"]
 
 
 def line_map(text: str) -> dict[tuple[str, ...], int]:
@@ -85,7 +85,7 @@ def parse_document(
     """
     import yaml
 
-    from foodsafety._yaml import BadDateError, JSONLimitError, LimitError, load_json, safe_load
+    from foodsafety._yaml import load_json, safe_load
 
     try:
         if source.endswith(".json"):
@@ -103,20 +103,28 @@ def parse_document(
         lead = ""
         if error is not RuleError:
             lead = f"{source}:{line}: " if line else f"{source}: "
-        first = str(exc).splitlines()[0]
-        if isinstance(exc, BadDateError):
-            code, said = "rule.date", f"{exc.problem}: a date must exist, such as 2023-01-15"
-        elif isinstance(exc, LimitError | JSONLimitError):
-            reason = exc.msg if isinstance(exc, JSONLimitError) else exc.problem
-            code, said = "rule.limit", f"refused: {reason}"
-        else:
-            code, said = "rule.syntax", f"not valid YAML/JSON ({first})"
+        code, said = document_error(exc)
         raise error(
             f"{lead}{said}\nA valid {what} looks like:\n{example}",
             code=code,
             source=source,
             row=line,
         ) from None
+
+
+def document_error(exc: Exception) -> tuple[str, str]:
+    """The reason code and words for an error of :func:`parse_document`'s parsers:
+    ``rule.date`` (a date that does not exist), ``rule.limit`` (nesting, aliases or length
+    past the limits of :mod:`foodsafety._yaml`) or ``rule.syntax``."""
+    from foodsafety._yaml import BadDateError, JSONLimitError, LimitError
+
+    if isinstance(exc, BadDateError):
+        return "rule.date", f"{exc.problem}: a date must exist, such as 2023-01-15"
+    if isinstance(exc, JSONLimitError):
+        return "rule.limit", f"refused: {exc.msg}"
+    if isinstance(exc, LimitError):
+        return "rule.limit", f"refused: {exc.problem}"
+    return "rule.syntax", f"not valid YAML/JSON ({(str(exc).splitlines() or [''])[0]})"
 
 
 _M = TypeVar("_M", bound="Record")
