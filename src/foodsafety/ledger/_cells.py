@@ -277,39 +277,54 @@ def formula_cells(path: Path, source: str) -> dict[str, list[tuple[int, int, str
             message_zh="无法按 Excel 工作簿读取该文件",
             source=source,
         ) from None
-    with zf:
-        for info in zf.infolist():
-            if info.file_size > MAX_XLSX_UNPACKED or (
-                info.file_size > _RATIO_FROM
-                and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
-            ):
-                raise _bomb(source, info.filename, info.file_size)
-        parts = _sheet_parts(zf, source)
-        with_formulas = []
-        for name, part in parts.items():
-            try:
-                info = zf.getinfo(part)
-            except KeyError:
-                continue
-            # the sizes the archive declares may lie: count what really comes out
-            limit = min(MAX_XLSX_UNPACKED, max(_RATIO_FROM, MAX_XLSX_RATIO * info.compress_size))
-            seen, tail = 0, b""
-            try:
-                with zf.open(info) as fh:
-                    while chunk := fh.read(1 << 20):
-                        seen += len(chunk)
-                        if seen > limit:
-                            raise _bomb(source, part, seen)
-                        if _FORMULA.search(tail + chunk):
-                            with_formulas.append(name)
-                            break
-                        tail = chunk[-16:]
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
-                raise LoadError(
-                    f"the file is not a readable Excel workbook ({exc})",
-                    code="load.format",
-                    source=source,
-                ) from None
+    try:
+        with zf:
+            return _scan(zf, path, source)
+    except LoadError:
+        raise
+    except Exception as exc:  # a broken archive fails in zipfile, zlib or the XML parser
+        raise LoadError(
+            f"the file is not a readable Excel workbook ({type(exc).__name__}: {exc})",
+            code="load.format",
+            message_zh="无法按 Excel 工作簿读取该文件",
+            source=source,
+        ) from None
+
+
+def _scan(zf: zipfile.ZipFile, path: Path, source: str) -> dict[str, list[tuple[int, int, str]]]:
+    """The work of :func:`formula_cells` on the open archive."""
+    for info in zf.infolist():
+        if info.file_size > MAX_XLSX_UNPACKED or (
+            info.file_size > _RATIO_FROM
+            and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1)
+        ):
+            raise _bomb(source, info.filename, info.file_size)
+    parts = _sheet_parts(zf, source)
+    with_formulas = []
+    for name, part in parts.items():
+        try:
+            info = zf.getinfo(part)
+        except KeyError:
+            continue
+        # the sizes the archive declares may lie: count what really comes out
+        limit = min(MAX_XLSX_UNPACKED, max(_RATIO_FROM, MAX_XLSX_RATIO * info.compress_size))
+        seen, tail = 0, b""
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    seen += len(chunk)
+                    if seen > limit:
+                        raise _bomb(source, part, seen)
+                    if _FORMULA.search(tail + chunk):
+                        with_formulas.append(name)
+                        break
+                    tail = chunk[-16:]
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+            raise LoadError(
+                f"the file is not a readable Excel workbook ({exc})",
+                code="load.format",
+                source=source,
+            ) from None
     if not with_formulas:
         return {}
     return _locate_formulas(path, with_formulas)
@@ -320,6 +335,7 @@ def _locate_formulas(path: Path, sheets: list[str]) -> dict[str, list[tuple[int,
     import openpyxl
 
     out: dict[str, list[tuple[int, int, str]]] = {}
+    # (a broken workbook raises from openpyxl too: formula_cells makes it a LoadError)
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         for name in sheets:
