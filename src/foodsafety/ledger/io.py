@@ -833,7 +833,20 @@ def load_ledger(
     (``routine.period_start``), record signed by the wrong post (``routine.signer_post``),
     visit rules (``visit.self_follow_up``, ``visit.resolved_without_follow_up``), repeated
     key (``key.duplicate``: the first valid row is kept), unknown column (``column.unknown``,
-    the column is ignored, no row is dropped) and the dangling references above.
+    the column is ignored, no row is dropped) and the dangling references above; and, on
+    any cell: control characters such as NUL (``text.control``), text longer than 32,767
+    characters (``text.too_long``), a list of more than 1,000 items (``list.too_long``), a
+    date outside ``date_range`` (``date.out_of_range``), a JSON array or object where text
+    belongs (``value.nested``), an Excel formula (``excel.formula``), and the warning
+    ``text.bidi`` for bidirectional control characters (the row is kept).
+
+    Nothing unreadable is taken as absent: a table file that is a directory, a dangling or
+    looping link, binary (NUL bytes), UTF-16, written with bare-CR line endings, truncated,
+    of another format or a zip bomb is a located :class:`~foodsafety.errors.LoadError`
+    (``load.not_a_file``, ``load.dangling_link``, ``load.link_loop``, ``load.binary``,
+    ``load.encoding``, ``load.line_endings``, ``load.format``, ``load.zip_bomb``). Table
+    files are found whatever the case of their names. A CSV cell written with the formula
+    escape of :func:`write_csv` (a leading ``'``) reads back as the text it was.
 
     Columns may be named by their codes (``uscc``) or by their Chinese headers
     (统一社会信用代码, in simplified or traditional characters: ``schema.COLUMN_LABELS``); a
