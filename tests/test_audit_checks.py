@@ -418,3 +418,27 @@ def test_a_check_s_extra_column_left_out_of_the_input_is_said() -> None:
     with pytest.warns(UserWarning, match="no column mode"):
         found = audit(ledger, _policy(on_site_visits={"tiers": ["B"]}), AS_OF)
     assert found.frame.filter(kind="on_site_visit_missing").height == 2
+
+
+def test_findings_exports_are_atomic_and_never_formulas(tmp_path: Path) -> None:
+    import openpyxl
+
+    from foodsafety.errors import LoadError
+
+    ledger = _ledger(2, paired=1)
+    ledger["businesses"] = ledger["businesses"].with_columns(
+        pl.Series("name", ['=HYPERLINK("http://x")', "=1+1"])
+    )
+    result = audit(ledger, _policy(), AS_OF)
+    assert result.frame["message_zh"][0].startswith("=1+1")  # the name leads the message
+    csv = result.export(tmp_path / "findings.csv")
+    assert "'=1+1（" in csv.read_text(encoding="utf-8-sig")
+    book = openpyxl.load_workbook(result.export(tmp_path / "findings.xlsx"))
+    cells = [c for row in book["findings"].iter_rows() for c in row]
+    assert any(c.value == result.frame["message_zh"][0] for c in cells)
+    assert all(c.data_type != "f" for c in cells)
+    with pytest.raises(LoadError, match=r"use \.csv, \.json or \.xlsx"):
+        result.export(tmp_path / "findings.docx")
+    with pytest.raises(LoadError, match="does not exist"):
+        result.export(tmp_path / "missing" / "findings.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.csv", "findings.xlsx"]

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,11 @@ from foodsafety.rules.pairing_policy import load_pairing_policy
 from foodsafety.testing import LEDGER_MISTAKES, BadRow, invalid_rows, ledgers
 
 AS_OF = dt.date(2026, 1, 1)
-JUNK = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+#: FOODSAFETY_FUZZ=long runs 10^5 examples of every junk test (see test_fuzz_parsers.py).
+LONG = os.environ.get("FOODSAFETY_FUZZ") == "long"
+JUNK = settings(
+    max_examples=100_000 if LONG else 40, deadline=None, suppress_health_check=list(HealthCheck)
+)
 HEAVY = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 
 PRESETS = Path(__file__).parent.parent / "src" / "foodsafety" / "presets"

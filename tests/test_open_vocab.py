@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.pairing_data import small_ledger_records, uscc
 from foodsafety.engines.audit import audit
 from foodsafety.errors import RecordValidationError, UnlistedLabelWarning, VocabularyError
 from foodsafety.ledger import Ledger, load_ledger, validate_tables, write_csv
+from foodsafety.models._fields import CONTROL_CHARACTERS
 from foodsafety.models.cadre import Cadre
 from foodsafety.models.visit import Visit
 from foodsafety.samples import FaultRates, anyang
@@ -243,8 +245,12 @@ def test_the_loader_judges_a_post_as_the_record_does(label: str) -> None:
     )
     tables, report = validate_tables({"cadres": frame}, check_registry=False)
     kept = tables["cadres"]["post"].to_list()
-    if not label.strip():  # a blank cell is an empty post to the loader
-        assert kept == [None] and not report
+    if not kept:  # the loader refused the row (control characters): so does the record
+        assert record is None and re.search(CONTROL_CHARACTERS, label)
+        assert [p.code for p in report.errors()] == ["text.control"]
+        return
+    if kept == [None]:  # a blank cell is an empty post to the loader
+        assert not label.strip() and not report
         return
     assert record is not None
     assert kept == [str(record.post)]

@@ -18,6 +18,7 @@ from foodsafety._version import __version__
 from foodsafety.errors import (
     BulkValidationError,
     Cause,
+    ComputationError,
     FoodSafetyError,
     IdentifierError,
     LoadError,
@@ -112,6 +113,7 @@ __all__ = [
     "Business",
     "Cadre",
     "Cause",
+    "ComputationError",
     "DemonstrationScheme",
     "Division",
     "DivisionCode",

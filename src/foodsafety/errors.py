@@ -16,6 +16,10 @@ as written). A problem whose row was lost only because the row it names was lost
 a rejected cadre) is a *cascade*: its ``caused_by`` holds the :attr:`Problem.id` of the root
 problem, and :meth:`ProblemReport.causes` groups the report by root cause.
 
+Where the library hands user data to polars, :func:`polars_guard` turns polars' own errors
+and its Rust panics (``PanicException``, a ``BaseException`` that no ``except Exception``
+catches) into a :class:`ComputationError` naming the operation.
+
 Constructing a record with a label outside an open-world vocabulary issues an
 :class:`UnlistedLabelWarning` (a Python warning, not an error).
 
@@ -28,7 +32,8 @@ Hierarchy::
     ├── RegistryError          (also LookupError)  unknown or abolished division code
     ├── RuleError              (also ValueError)   a policy, rubric or condition that is malformed
     ├── LoadError              (also ValueError)   a file that cannot be read at all
-    ├── AuditError             (also RuntimeError) an audit check shipped with the library failed
+    ├── ComputationError       (also RuntimeError) polars failed (or panicked) on user data
+    │   └── AuditError                             an audit check shipped with the library failed
     ├── BulkValidationError    (also ValueError)   a bulk load with bad rows; carries the report
     └── MissingExtraError      (also ImportError)  an optional dependency is not installed
 
@@ -37,6 +42,8 @@ Hierarchy::
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -50,6 +57,7 @@ __all__ = [
     "AuditError",
     "BulkValidationError",
     "Cause",
+    "ComputationError",
     "FoodSafetyError",
     "IdentifierError",
     "LoadError",
@@ -62,6 +70,7 @@ __all__ = [
     "RuleError",
     "UnlistedLabelWarning",
     "VocabularyError",
+    "polars_guard",
 ]
 
 #: How bad a problem is: ``"error"`` (the row is left out) or ``"warning"`` (the row is kept).
@@ -203,10 +212,27 @@ class LoadError(FoodSafetyError, ValueError):
     default_code = "load.failed"
 
 
-class AuditError(FoodSafetyError, RuntimeError):
+class ComputationError(FoodSafetyError, RuntimeError):
+    """polars failed, or panicked, while the library worked on user data.
+
+    ``operation`` names what the library was doing (``"reading the CSV file"``, ``"checking
+    the visits table"``); ``code`` is ``"compute.panic"`` for a Rust panic inside polars (a
+    bug of polars or of the way it was called: please report it with the file) and
+    ``"compute.failed"`` for any other polars error. The original exception is the
+    ``__cause__``. Raised by :func:`polars_guard`.
+    """
+
+    default_code = "compute.failed"
+
+    def __init__(self, message: str, *, operation: str, **kwargs: Any) -> None:
+        self.operation = operation
+        super().__init__(message, **kwargs)
+
+
+class AuditError(ComputationError):
     """An audit check shipped with the library failed (for example inside polars).
 
-    ``field`` names the check. A check a user registered does not raise this: its failure is
+    ``field`` names the check and ``operation`` says what it was doing. A check a user registered does not raise this: its failure is
     reported in ``AuditResult.failures`` and the other checks still run.
     """
 
@@ -244,6 +270,69 @@ def require(module: str, *, extra: str, feature: str) -> Any:
         return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise MissingExtraError(module.split(".")[0], extra, feature) from exc
+
+
+def _polars_failure(exc: BaseException) -> str | None:
+    """``"compute.panic"`` or ``"compute.failed"`` for an exception polars raised, else None."""
+    module = sys.modules.get("polars.exceptions")
+    if module is None:  # polars was never imported: nothing it raised can be here
+        return None
+    if isinstance(exc, module.PanicException):
+        return "compute.panic"
+    if isinstance(exc, module.PolarsError):
+        return "compute.failed"
+    return None
+
+
+class polars_guard(contextlib.ContextDecorator):
+    """Turn polars' errors and Rust panics inside the block into a :class:`ComputationError`.
+
+    Use it around every call that hands user data to polars, as a context manager or as a
+    decorator::
+
+        with polars_guard("reading the CSV file", source=str(path)):
+            frame = pl.read_csv(path)
+
+        @polars_guard("checking the ledger")
+        def validate(...): ...
+
+    A ``PanicException`` (a ``BaseException``: ``except Exception`` does not catch it) becomes
+    a ``ComputationError`` with code ``compute.panic``; any ``polars.exceptions.PolarsError``
+    (``ComputeError``, ``InvalidOperationError``, ``SchemaError``...) one with code
+    ``compute.failed``. Both name ``operation`` and, when given, the ``source`` file; the
+    original exception is chained as ``__cause__``. Every other exception, a
+    :class:`FoodSafetyError` raised inside included, passes through unchanged, and so do
+    ``KeyboardInterrupt`` and ``SystemExit``. polars itself is not imported by the guard.
+
+    Args:
+        operation: what the block does, in words (``"auditing the ledger"``).
+        source: the file the data came from, if any.
+    """
+
+    def __init__(self, operation: str, *, source: str | None = None) -> None:
+        self.operation = operation
+        self.source = source
+
+    def __enter__(self) -> polars_guard:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        if exc is None or isinstance(exc, FoodSafetyError):
+            return
+        code = _polars_failure(exc)
+        if code is None:
+            return
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        what = "polars panicked" if code == "compute.panic" else "polars failed"
+        raise ComputationError(
+            f"{what} while {self.operation}: {first}",
+            operation=self.operation,
+            code=code,
+            source=self.source,
+            value=type(exc).__name__,
+        ) from exc
 
 
 @attrs.frozen(slots=True)

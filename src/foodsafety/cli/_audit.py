@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from foodsafety.cli._common import console, err_console, guarded
+from foodsafety.cli._common import check_scale, console, err_console, guarded, output_file
 from foodsafety.errors import LoadError
 
 __all__ = ["app", "audit_command"]
@@ -114,6 +114,8 @@ def audit_command(
 
     day = _date(as_of, "--as-of")
     start = _date(since, "--since")
+    check_scale(scale)
+    output_file(export, "--export", (".csv", ".json", ".xlsx"))
     if by not in ("county", "township"):
         raise typer.BadParameter("must be 'county' or 'township'", param_hint="--by")
     if (path is None) == (sample is None):

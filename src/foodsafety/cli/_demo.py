@@ -42,10 +42,15 @@ def demo(
     seed: int = typer.Option(0, help="Seed of the synthetic sample."),
 ) -> None:
     """Show Henan's tree down to Anyang's counties, then audit the synthetic Anyang ledger."""
+    try:  # fail early on a bad date, before anything is shown or generated
+        dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise typer.BadParameter(
+            f"must be a date such as 2022-12-31 (got {as_of!r})", param_hint="--as-of"
+        ) from None
     console.rule("1. Jurisdictions (辖区): Henan -> Anyang -> counties")
     show_tree()
     console.rule("2. Pairing audit (包保台账核查) of the SYNTHETIC Anyang sample")
-    dt.date.fromisoformat(as_of)  # fail early on a bad date, before generating the sample
     from foodsafety.cli._audit import audit_command
 
     audit_command(sample="anyang", as_of=as_of, seed=seed)

@@ -51,7 +51,7 @@ def search(
     name: str = typer.Argument(..., help="Name, e.g. 安阳, 安陽市, 林州."),
     level: str | None = typer.Option(None, "--level", "-l", help="province/city/county/township"),
     within: str | None = typer.Option(None, "--within", "-w", help="Only below this code."),
-    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many."),
+    limit: int = typer.Option(50, "--limit", "-n", min=0, help="Show at most this many."),
 ) -> None:
     """Find divisions by name (simplified or traditional, with or without 市/县/区/镇...)."""
     from foodsafety.registry import registry

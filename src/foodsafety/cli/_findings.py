@@ -20,7 +20,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from foodsafety.cli._common import console, err_console, guarded
+from foodsafety._atomic import atomic_open, write_text
+from foodsafety.cli._common import check_scale, console, err_console, guarded, output_file
+from foodsafety.ledger._cells import escape_cell
 
 __all__ = ["campaign_app", "findings"]
 
@@ -81,6 +83,8 @@ def findings(
     from foodsafety.ledger.issues import IssueLedger, from_audit_findings, from_visits
 
     day = _date(as_of, "--as-of")
+    check_scale(scale)
+    output_file(export, "--export", (".csv", ".parquet", ".xlsx", ".json", ".jsonl"))
     if by not in ("jurisdiction", "county", "city"):
         err_console.print(f"error: --by must be jurisdiction, county or city (got {by!r})")
         raise typer.Exit(code=2)
@@ -139,6 +143,8 @@ def run(
     from foodsafety.engines.campaign import load_campaign, run_campaign
     from foodsafety.ledger.issues import IssueLedger
 
+    output_file(findings_out, "--findings", (".jsonl",))
+    output_file(export, "--export", (".csv", ".json"))
     cfile = load_campaign(file)
     outcome = run_campaign(cfile, base=file.parent)
     res = outcome.result
@@ -181,16 +187,13 @@ def run(
         console.print(f"wrote {findings_out}")
     if export is not None:
         if export.suffix.lower() == ".json":
-            export.write_text(res.model_dump_json(indent=1), encoding="utf-8")
-        elif export.suffix.lower() == ".csv":
+            write_text(export, res.model_dump_json(indent=1))
+        else:
             import csv
 
             rows = res.to_rows()
-            with export.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            with atomic_open(export, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else [])
                 writer.writeheader()
-                writer.writerows(rows)
-        else:
-            err_console.print(f"error: --export must end in .csv or .json (got {export.name})")
-            raise typer.Exit(code=2)
+                writer.writerows({k: escape_cell(v) for k, v in row.items()} for row in rows)
         console.print(f"wrote {export}")

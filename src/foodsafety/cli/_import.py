@@ -16,8 +16,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from foodsafety.cli._common import console, err_console, guarded
+from foodsafety.cli._common import console, err_console, guarded, output_file
 from foodsafety.errors import LoadError
+from foodsafety.ledger._cells import write_frame
 
 __all__ = ["import_command"]
 
@@ -59,6 +60,7 @@ def import_command(
 
     if not src.exists():
         raise LoadError(f"{src}: no such file or directory", code="load.missing")
+    output_file(write_profile, "--write-profile", (".yaml", ".yml"))
     if write_profile is not None:
         found = infer_profile(src)
         found.write(write_profile)
@@ -89,10 +91,7 @@ def import_command(
     written = write_ledger(result.ledger, target, format=fmt)
     problems = result.report.to_polars()
     report_path = out / f"problems.{report}"
-    if report == "xlsx":
-        problems.write_excel(report_path, worksheet="problems")
-    else:
-        problems.write_csv(report_path)
+    write_frame(problems, report_path, sheet="problems")
     counts = ", ".join(f"{t} {n:,}" for t, n in result.ledger.counts().items() if n)
     console.print(f"ledger written to {written}: {counts}")
     if result.report:

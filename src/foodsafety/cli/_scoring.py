@@ -21,8 +21,10 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from foodsafety.cli._common import console, guarded
-from foodsafety.errors import LoadError
+from foodsafety._atomic import write_text
+from foodsafety.cli._common import check_lang, console, guarded, output_file
+from foodsafety.errors import LoadError, polars_guard
+from foodsafety.ledger._cells import write_frame
 
 __all__ = ["app", "rank_command", "rubric_app", "score_command"]
 
@@ -80,7 +82,16 @@ def _read_evidence(path: Path) -> Any:
     if suffix in (".csv", ".xlsx", ".xls"):
         import polars as pl
 
-        frame = pl.read_csv(path) if suffix == ".csv" else pl.read_excel(path)
+        # (a panic is no Exception: the guard outside makes it a ComputationError)
+        with polars_guard("reading the evidence table", source=str(path)):
+            try:
+                frame = pl.read_csv(path) if suffix == ".csv" else pl.read_excel(path)
+            except Exception as exc:  # polars and fastexcel raise several types for bad files
+                raise LoadError(
+                    f"{path}: cannot read evidence ({(str(exc).splitlines() or [repr(exc)])[0]})",
+                    code="load.format",
+                    source=str(path),
+                ) from None
         if "subject" not in frame.columns:
             raise LoadError(
                 f"{path}: a table of evidence needs a 'subject' column (got {frame.columns})",
@@ -88,9 +99,11 @@ def _read_evidence(path: Path) -> Any:
                 source=str(path),
             )
         return {str(r.pop("subject")): r for r in frame.iter_rows(named=True)}
+    from foodsafety._yaml import load_json, safe_load
+
     try:
         text = path.read_text(encoding="utf-8")
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        return load_json(text) if suffix == ".json" else safe_load(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise LoadError(
             f"{path}: cannot read evidence ({str(exc).splitlines()[0]})",
@@ -102,17 +115,17 @@ def _read_evidence(path: Path) -> Any:
 def _export(rows: list[dict[str, Any]], payload: Any, json_out: Path | None,
             csv_out: Path | None, excel_out: Path | None) -> None:  # fmt: skip
     if json_out is not None:
-        json_out.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), "utf-8")
+        write_text(json_out, json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         console.print(f"wrote {json_out}")
     if csv_out is not None or excel_out is not None:
         import polars as pl
 
         frame = pl.DataFrame(rows, infer_schema_length=None)
         if csv_out is not None:
-            frame.write_csv(csv_out)
+            write_frame(frame, csv_out, format="csv")
             console.print(f"wrote {csv_out}")
         if excel_out is not None:
-            frame.write_excel(excel_out)
+            write_frame(frame, excel_out, format="xlsx")
             console.print(f"wrote {excel_out}")
 
 
@@ -135,6 +148,9 @@ def score_command(
     """Score one subject against a rubric and explain every line."""
     from foodsafety.engines.scoring import score
 
+    check_lang(lang)
+    for out, option in ((json_out, "--json"), (csv_out, "--csv"), (excel_out, "--excel")):
+        output_file(out, option)
     r = _load_rubric(rubric)
     ev = _read_evidence(evidence)
     if not isinstance(ev, dict):
@@ -186,6 +202,9 @@ def rank_command(
     """Score and rank a cohort; apply rank quotas, downgrades and vetoes; print the reasons."""
     from foodsafety.engines.scoring import assess_cohort
 
+    check_lang(lang)
+    for out, option in ((json_out, "--json"), (csv_out, "--csv"), (excel_out, "--excel")):
+        output_file(out, option)
     r = _load_rubric(rubric)
     data = _read_evidence(evidences)
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -239,6 +258,11 @@ def check_command(
     from foodsafety.rules.conditions import describe
     from foodsafety.rules.rubric import DemonstrationScheme, Indicator, Rubric, Section, StarScheme
 
+    check_lang(lang)
+    if max_examples < 1:
+        raise typer.BadParameter(
+            f"must be at least 1 (got {max_examples})", param_hint="--max-examples"
+        )
     rule = _load_rule(file)
     zh = lang.startswith("zh")
     console.print(f"[green]ok[/green] {file}: {type(rule).__name__} {rule.id} v{rule.version}, "

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from foodsafety.cli._common import console, guarded
+from foodsafety.cli._common import check_scale, console, guarded, output_file
 from foodsafety.errors import FoodSafetyError
 
 __all__ = ["app", "trace_command"]
@@ -123,6 +123,8 @@ def trace_command(
         raise FoodSafetyError(
             f"--lang must be 'zh' or 'en' (got {lang!r})", code="cli.lang", value=lang
         )
+    check_scale(scale)
+    output_file(picture, "--picture", (".png", ".svg", ".pdf"))
     data, graph = _sample_graph(sample, seed, scale)
     try:
         day = data.as_of if as_of is None else dt.date.fromisoformat(as_of)

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
 from foodsafety.engines.scoring import Assessment, Cohort, assess_cohort
 from foodsafety.errors import LoadError, Problem, ProblemReport, RuleError
@@ -81,23 +80,29 @@ def load_campaign(path: str | Path) -> CampaignFile:
     """Read a campaign file (YAML or JSON, ``yaml.safe_load``) into a :class:`CampaignFile`.
 
     Raises:
-        LoadError: the file cannot be read or parsed.
+        LoadError: the file cannot be read.
+        RuleError: the file is not valid YAML/JSON (``rule.syntax``), holds a date that does
+            not exist (``rule.date``: ``2023-02-30``), crosses the limits on nesting and
+            aliases (``rule.limit``) or is not a mapping (``rule.shape``); the error names the
+            file and line.
         RecordValidationError: the content is not a valid campaign file (the message names the
-            field; the error's ``source`` is the file).
+            field; the error's ``source`` is the file and its ``row`` the line).
     """
+    from foodsafety.rules._document import line_for, parse_document
+
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise LoadError(f"cannot read campaign file: {exc}", source=str(p)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise LoadError(f"not valid YAML/JSON: {exc}", source=str(p)) from None
+    example = "campaign: {...}\nreports: [...]\ninspections: [...]"
+    data, lines = parse_document(str(p), text, what="campaign file", example=example)
     if not isinstance(data, dict):
-        raise LoadError(
+        raise RuleError(
             "a campaign file is a mapping with campaign:, reports: and inspections:",
+            code="rule.shape",
             source=str(p),
+            row=1,
         )
     try:
         return CampaignFile.model_validate(data)
@@ -105,7 +110,7 @@ def load_campaign(path: str | Path) -> CampaignFile:
         from foodsafety.errors import FoodSafetyError
 
         if isinstance(exc, FoodSafetyError):
-            raise exc.located(source=str(p)) from None
+            raise exc.located(source=str(p), row=line_for(lines, exc.field)) from None
         raise
 
 

@@ -29,6 +29,7 @@ from typing import Any, Final
 
 import networkx as nx
 
+from foodsafety._atomic import atomic_path, write_text
 from foodsafety.engines.tracing import Trace, role_label
 from foodsafety.errors import LoadError, require
 from foodsafety.vocab import Level, ResponsibilityKind
@@ -133,7 +134,8 @@ def decode_graph(graph: nx.MultiDiGraph[Any]) -> nx.MultiDiGraph[str]:
 def write_graphml(graph: nx.MultiDiGraph[str], path: str | Path) -> Path:
     """Write GraphML readable by Gephi and ``networkx.read_graphml`` (values encoded)."""
     target = Path(path)
-    nx.write_graphml(encode_graph(graph), target, encoding="utf-8", prettyprint=True)
+    with atomic_path(target) as tmp:
+        nx.write_graphml(encode_graph(graph), tmp, encoding="utf-8", prettyprint=True)
     return target
 
 
@@ -162,7 +164,7 @@ def write_node_link(graph: nx.MultiDiGraph[str], path: str | Path) -> Path:
     """Write node-link JSON (``networkx.node_link_data`` with ``edges="edges"``), values encoded."""
     target = Path(path)
     data = nx.node_link_data(encode_graph(graph), edges="edges")
-    target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(target, json.dumps(data, ensure_ascii=False, indent=1))
     return target
 
 
@@ -258,7 +260,7 @@ def to_dot(graph: nx.MultiDiGraph[str], *, lang: str = "zh", name: str = "respon
 def write_dot(graph: nx.MultiDiGraph[str], path: str | Path, *, lang: str = "zh") -> Path:
     """Write :func:`to_dot` text to ``path``."""
     target = Path(path)
-    target.write_text(to_dot(graph, lang=lang), encoding="utf-8")
+    write_text(target, to_dot(graph, lang=lang))
     return target
 
 
@@ -460,7 +462,8 @@ def render_trace(
             heading, fontsize=10, **({"fontfamily": font} if "fontfamily" in text_kw else {})
         )
         target = Path(path)
-        fig.savefig(target, bbox_inches="tight", dpi=120)
+        with atomic_path(target) as tmp:  # (the suffix is kept: it names the format)
+            fig.savefig(tmp, bbox_inches="tight", dpi=120, format=target.suffix.lstrip(".") or None)
     finally:
         plt.close(fig)
     return target

@@ -163,14 +163,25 @@ def run_scenarios(path: str | Path, *, text: str | None = None) -> list[Scenario
 
     import yaml
 
+    from foodsafety._yaml import load_json, safe_load
+    from foodsafety.rules._document import document_error
+
     source = Path(path)
     try:
         raw = text if text is not None else source.read_text(encoding="utf-8")
-        data = json.loads(raw) if source.suffix == ".json" else yaml.safe_load(raw)
+        data = load_json(raw) if source.suffix == ".json" else safe_load(raw)
         spec = ScenarioFile.model_validate(data)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(
-            f"{source}: cannot read scenarios ({str(exc).splitlines()[0]})", source=str(source)
+            f"{source}: cannot read scenarios ({exc})", code="rule.unreadable", source=str(source)
+        ) from None
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
+        where = f"{source}:{line}" if line else str(source)
+        code, said = document_error(exc)
+        raise RuleError(
+            f"{where}: cannot read scenarios: {said}", code=code, source=str(source), row=line
         ) from None
     except RecordValidationError as exc:
         raise RuleError(

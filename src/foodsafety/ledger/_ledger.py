@@ -491,20 +491,34 @@ class Ledger:
 
     # -- validation ---------------------------------------------------------------------------
 
-    def validate(self, *, as_of: date | None = None, registry: bool = True) -> ProblemReport:
+    def validate(
+        self,
+        *,
+        as_of: date | None = None,
+        registry: bool = True,
+        date_range: tuple[date, date] | None = None,
+    ) -> ProblemReport:
         """Check every value of every row as the loaders do; return the problems (rows 1-based).
 
         Useful for a ledger assembled with :meth:`from_frames` (e.g. by a generator or from a
-        database). See :func:`foodsafety.ledger.io.load_ledger` for the list of checks.
+        database). See :func:`foodsafety.ledger.io.load_ledger` for the list of checks. The
+        frames are judged as they are, as :meth:`records` would build them: an empty text
+        (``""``, which a file cannot tell from an empty cell) is ``value.blank`` here, so that
+        every row this reports no error for is a valid record. ``date_range`` is the first and
+        last day a date may be (default 1900-01-01 to 2100-12-31: ``date.out_of_range``).
         """
-        from foodsafety.ledger._validate import validate_tables
+        from foodsafety.errors import polars_guard
+        from foodsafety.ledger._validate import DATE_RANGE, validate_tables
 
-        _, report = validate_tables(
-            dict(self._tables),
-            sources={t: f"ledger.{t}" for t in TABLES},
-            as_of=as_of,
-            check_registry=registry,
-        )
+        with polars_guard("validating the ledger"):
+            _, report = validate_tables(
+                dict(self._tables),
+                sources={t: f"ledger.{t}" for t in TABLES},
+                as_of=as_of,
+                check_registry=registry,
+                date_range=date_range or DATE_RANGE,
+                blanks="error",
+            )
         return report
 
 

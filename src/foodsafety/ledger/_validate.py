@@ -30,6 +30,7 @@ from foodsafety.errors import (
 from foodsafety.ids.division import PROVINCE_ADMINISTERED_CITY_PART
 from foodsafety.ledger._keys import KeyIndex
 from foodsafety.ledger.schema import KEYS, TABLES, column_for_header, polars_schema
+from foodsafety.models._fields import CONTROL_CHARACTERS, MAX_LIST_ITEMS, MAX_TEXT
 from foodsafety.vocab import (
     BusinessKind,
     BusinessPost,
@@ -47,11 +48,17 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
+    "BIDI_CONTROLS",
+    "DATE_RANGE",
     "EVENT_DATES",
+    "MARK",
+    "MAX_LIST_ITEMS",
+    "MAX_TEXT",
     "REQUIRED",
     "Progress",
     "RowBatches",
     "duplicate_key_problems",
+    "mark_column",
     "validate_tables",
 ]
 
@@ -133,6 +140,35 @@ _DIVISION_COLUMNS = {("businesses", "jurisdiction"), ("cadres", "jurisdiction")}
 
 _TRUE = ("true", "t", "yes", "y", "1", "是", "已解决", "已解決")
 _FALSE = ("false", "f", "no", "n", "0", "否", "未解决", "未解決")
+
+#: The dates a ledger may hold unless the caller sets another range (``date.out_of_range``):
+#: year 0, or a year typed as 2202 or 1022, is a typing slip, and many systems (Excel,
+#: pandas' nanosecond timestamps) cannot hold dates far from today.
+DATE_RANGE: tuple[date, date] = (date(1900, 1, 1), date(2100, 12, 31))
+
+#: Unicode's bidirectional controls (the "Trojan Source" characters): text holding one may
+#: show differently from what it is (a name that reads backwards). A warning, ``text.bidi``:
+#: the row is kept, the text as written.
+BIDI_CONTROLS = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+#: Prefix of the columns a reader adds to mark cells it could not read as text: the column
+#: ``__mark__:<code>:<column>`` holds, on each marked row, the cell as the file holds it (a
+#: JSON object where text belongs, a formula), and every marked cell becomes a problem of
+#: that reason code. See :func:`mark_column`.
+MARK = "__mark__"
+
+#: The messages of the marks, by reason code.
+_MARKS: dict[str, tuple[str, str]] = {
+    "value.nested": (
+        "must be text, not a JSON array or object (got {v})",
+        "应为文本，而不是 JSON 数组或对象（收到 {v}）",
+    ),
+    "excel.formula": (
+        "the cell holds a formula ({v}), not a value: foodsafety reads values only; "
+        "type the value, or paste the cells as values",
+        "单元格为公式（{v}），不是数值：请填写数值，或“选择性粘贴为数值”",
+    ),
+}
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
@@ -472,9 +508,17 @@ def _strip(expr: pl.Expr) -> pl.Expr:
 
 
 class _Context:
-    def __init__(self, as_of: date | None, check_registry: bool) -> None:
+    def __init__(
+        self,
+        as_of: date | None,
+        check_registry: bool,
+        date_range: tuple[date, date] = DATE_RANGE,
+        blanks: Literal["null", "error"] = "null",
+    ) -> None:
         self.as_of = as_of or date.today()
         self.check_registry = check_registry
+        self.date_range = date_range
+        self.blanks = blanks
         self.uscc = _Distinct(_check_uscc)
         self.division = _Distinct(_check_division)
         self.licence = _Distinct(_check_licence)
@@ -495,6 +539,84 @@ class _Context:
     def remember(self, table: str, kept: pl.DataFrame) -> None:
         if table == "businesses":
             self.known_usccs = KeyIndex(kept.get_column("uscc"))
+
+
+def mark_column(code: str, column: str) -> str:
+    """The name of the column marking the cells of ``column`` that are problem ``code``
+    (one of ``"value.nested"``, ``"excel.formula"``); see :data:`MARK`."""
+    if code not in _MARKS:
+        raise ValueError(f"code must be one of {', '.join(_MARKS)} (got {code!r})")
+    return f"{MARK}:{code}:{column}"
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _take_marks(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
+    """Report the cells a reader marked (see :data:`MARK`) and the cells of a nested type
+    (a JSON object or array where text belongs); return the frame without the marks, the
+    marked and nested cells empty (their rows are left out)."""
+    import polars as pl
+
+    schema = TABLES[table]
+    marks = [c for c in frame.columns if c.startswith(MARK + ":")]
+    for name in marks:
+        _, code, header = name.split(":", 2)
+        column = header if header in frame.columns else column_for_header(table, header) or header
+        if code == "value.nested" and schema.get(column) == "List[Utf8]":
+            continue  # a list column decodes the JSON of the cell itself (list.invalid)
+        message, message_zh = _MARKS[code]
+        hits = frame.filter(pl.col(name).is_not_null()).select(ROW, name)
+        for row, value in hits.iter_rows():
+            shown = _shown(value)
+            col.add(
+                row,
+                column,
+                code,
+                message.format(v=shown),
+                value,
+                message_zh=message_zh.format(v=shown),
+            )
+        if column in frame.columns and hits.height:
+            frame = frame.with_columns(
+                pl.when(pl.col(name).is_not_null())
+                .then(None)
+                .otherwise(pl.col(column))
+                .alias(column)
+            )
+    if marks:
+        frame = frame.drop(marks)
+    nested = []
+    for c, dtype in frame.schema.items():
+        if c not in schema:  # (an unknown column is reported and ignored)
+            continue
+        kind = schema[c]
+        if isinstance(dtype, pl.Struct | pl.Array) or (
+            isinstance(dtype, pl.List)
+            and (kind != "List[Utf8]" or isinstance(dtype.inner, pl.List | pl.Struct | pl.Array))
+        ):
+            nested.append(c)
+    for c in nested:
+        column = c
+        message, message_zh = _MARKS["value.nested"]
+        if schema.get(column) == "List[Utf8]":
+            message = 'must be a list of text such as ["a", "b"] (got {v})'
+            message_zh = '应为文本列表，如 ["a", "b"]（收到 {v}）'
+        hits = frame.filter(pl.col(c).is_not_null()).select(ROW, c)
+        for row, value in hits.iter_rows():
+            shown = _shown(value)
+            col.add(
+                row,
+                column,
+                "value.nested",
+                message.format(v=shown),
+                shown,
+                message_zh=message_zh.format(v=shown),
+            )
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c))
+    return frame
 
 
 def _rename_headers(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
@@ -532,7 +654,12 @@ def _rename_headers(table: str, frame: pl.DataFrame, col: _Collector) -> pl.Data
 
 
 def _prepare(
-    table: str, frame: pl.DataFrame, col: _Collector, *, first: bool = True
+    table: str,
+    frame: pl.DataFrame,
+    col: _Collector,
+    *,
+    first: bool = True,
+    blanks: Literal["null", "error"] = "null",
 ) -> pl.DataFrame:
     """Bring the raw frame to the working shape: the schema's columns, strings stripped.
 
@@ -548,6 +675,7 @@ def _prepare(
     if ROW not in frame.columns:
         frame = numbered(frame)
     frame = _rename_headers(table, frame, col)
+    frame = _take_marks(table, frame, col)
     unknown = [c for c in frame.columns if c not in schema and c != ROW] if first else []
     for c in unknown:
         col.add(
@@ -620,11 +748,110 @@ def _prepare(
             out = out.with_columns([_strip(pl.col(c)).alias(c) for c in fix])
         blank = out.select([(pl.col(c) == "").any().alias(c) for c in text]).row(0, named=True)
         fix = [c for c in text if blank[c]]
+        for c in fix if blanks == "error" else ():
+            # a frame given as it is (Ledger.validate): its records cannot hold "" either
+            col.flag(
+                out,
+                pl.col(c) == "",
+                c,
+                "value.blank",
+                lambda v: f"must not be empty text: leave the value out (null) instead (got {v!r})",
+                value_column=None,
+                message_zh=lambda v: "不得为空文本：请留空（null）",
+            )
         if fix:
             out = out.with_columns(
                 [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in fix]
             )
     return out
+
+
+def _check_text(table: str, frame: pl.DataFrame, col: _Collector) -> None:
+    """Report text cells holding control characters (``text.control``) or more than
+    :data:`MAX_TEXT` characters (``text.too_long``); their rows are left out."""
+    import polars as pl
+
+    # (a list cell's items are checked once the list is read: see _parse_lists)
+    kinds = TABLES[table]
+    text = [c for c, d in frame.schema.items() if d == pl.Utf8 and kinds.get(c) != "List[Utf8]"]
+    if not text or not frame.height:
+        return
+    found = frame.select(
+        *[pl.col(c).str.contains(CONTROL_CHARACTERS).any().alias(f"{c}:control") for c in text],
+        *[(pl.col(c).str.len_chars().max() > MAX_TEXT).alias(f"{c}:long") for c in text],
+    ).row(0, named=True)
+    for c in text:
+        if found[f"{c}:long"]:
+            col.flag(
+                frame,
+                pl.col(c).str.len_chars() > MAX_TEXT,
+                c,
+                "text.too_long",
+                lambda v: (
+                    f"must be at most {MAX_TEXT:,} characters (got {len(v):,}: {v[:20]!r}...)"
+                ),
+                message_zh=lambda v: f"文本不得超过 {MAX_TEXT:,} 个字符（收到 {len(v):,} 个）",
+            )
+        if found[f"{c}:control"]:
+            col.flag(
+                frame,
+                pl.col(c).str.contains(CONTROL_CHARACTERS),
+                c,
+                "text.control",
+                lambda v: f"must not hold control characters such as NUL (got {_shown(v)!r})",
+                message_zh=lambda v: f"文本中不得含有控制字符（收到 {_shown(v)!r}）",
+            )
+
+
+def _bidi_warnings(table: str, frame: pl.DataFrame, col: _Collector) -> None:
+    """Warn of text cells holding bidirectional controls (``text.bidi``); rows are kept."""
+    import polars as pl
+
+    text = [c for c, d in frame.schema.items() if d == pl.Utf8 and c != ROW]
+    if not text or not frame.height:
+        return
+    found = frame.select([pl.col(c).str.contains(BIDI_CONTROLS).any().alias(c) for c in text]).row(
+        0, named=True
+    )
+    for c in text:
+        if not found[c]:
+            continue
+        hits = frame.filter(pl.col(c).str.contains(BIDI_CONTROLS).fill_null(False))
+        for row, value in hits.select(ROW, c).iter_rows():
+            col.add(
+                row,
+                c,
+                "text.bidi",
+                f"holds Unicode bidirectional controls, so it may show differently from what "
+                f"it is (got {value!r}); kept as written",
+                value,
+                message_zh=f"含有 Unicode 双向控制字符，显示可能与实际内容不同（收到 {value!r}）；"
+                "已按原样保留",
+                severity="warning",
+            )
+
+
+def _check_date_range(table: str, frame: pl.DataFrame, col: _Collector, ctx: _Context) -> None:
+    """Report dates outside ``ctx.date_range`` (``date.out_of_range``; rows left out)."""
+    import polars as pl
+
+    low, high = ctx.date_range
+    for c, kind in TABLES[table].items():
+        if kind != "Date" or frame.schema[c] != pl.Date:
+            continue
+        outside = (pl.col(c) < pl.lit(low)) | (pl.col(c) > pl.lit(high))
+        if not frame.select(outside.fill_null(False).any()).item():
+            continue
+        shown = f"{c}:shown"
+        col.flag(
+            frame.with_columns(pl.col(c).cast(pl.Utf8).alias(shown)),
+            outside,
+            c,
+            "date.out_of_range",
+            lambda v: f"must be a date from {low} to {high} (got {v})",
+            value_column=shown,
+            message_zh=lambda v: f"日期应在 {low} 至 {high} 之间（收到 {v}）",
+        )
 
 
 def _parse_dates(table: str, frame: pl.DataFrame, col: _Collector) -> pl.DataFrame:
@@ -768,6 +995,30 @@ def _parse_lists(
                 frame = frame.with_columns(pl.Series(c, cells, dtype=pl.List(pl.Utf8)))
         if frame.get_column(c).null_count():
             frame = frame.with_columns(pl.col(c).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+        col.flag(
+            frame,
+            pl.col(c).list.len() > MAX_LIST_ITEMS,
+            c,
+            "list.too_long",
+            lambda v: f"must hold at most {MAX_LIST_ITEMS:,} items (got {len(v):,})",
+            message_zh=lambda v: f"列表最多 {MAX_LIST_ITEMS:,} 项（收到 {len(v):,} 项）",
+        )
+        col.flag(
+            frame,
+            pl.col(c)
+            .list.eval(
+                pl.element().str.contains(CONTROL_CHARACTERS)
+                | (pl.element().str.len_chars() > MAX_TEXT)
+            )
+            .list.any(),
+            c,
+            "text.control",
+            lambda v: (
+                f"items must not hold control characters such as NUL, nor more than "
+                f"{MAX_TEXT:,} characters (got {_shown(list(v))})"
+            ),
+            message_zh=lambda v: f"列表项不得含有控制字符或超过 {MAX_TEXT:,} 个字符",
+        )
         blank = (
             pl.col(c)
             .list.eval(pl.element().is_null() | ~pl.element().str.contains(r"\S"))
@@ -1408,9 +1659,11 @@ def _check_rows(
     """The per-row checks of one slice of a table; return its rows that passed them."""
     import polars as pl
 
-    work = _prepare(table, frame, col, first=first)
+    work = _prepare(table, frame, col, first=first, blanks=ctx.blanks)
     del frame
+    _check_text(table, work, col)
     work = _parse_dates(table, work, col)
+    _check_date_range(table, work, col, ctx)
     work = _parse_booleans(table, work, col)
     work = _parse_lists(table, work, col, paths)
     _check_required(table, work, col)
@@ -1437,6 +1690,7 @@ def _check_rows(
     clean = _without(work, col.bad_rows)
     _cross_field(table, clean, col)
     _future(table, clean, col, ctx.as_of)
+    _bidi_warnings(table, _without(clean, col.bad_rows), col)
     col.remember_dropped(work)
     # Every column as a plain series (polars keeps a column of one repeated value, say all
     # null in this slice, as a constant, which concatenation merges across slices), in
@@ -1637,6 +1891,8 @@ def validate_tables(
     dangling: Literal["drop", "keep"] = "drop",
     progress: Progress | None = None,
     release: bool = False,
+    date_range: tuple[date, date] = DATE_RANGE,
+    blanks: Literal["null", "error"] = "null",
 ) -> tuple[dict[str, pl.DataFrame], ProblemReport]:
     """Check every row of the given tables; return the valid rows (exact schema) and problems.
 
@@ -1655,6 +1911,11 @@ def validate_tables(
         progress: called as ``progress(stage, done, total)`` after each step.
         release: remove each frame from ``raw`` (a mutable mapping) once it is taken, so that
             the raw text columns of a big file can be freed as they are parsed.
+        date_range: the first and last day a date may be (default :data:`DATE_RANGE`,
+            1900-01-01 to 2100-12-31); a date outside is ``date.out_of_range``.
+        blanks: ``"null"`` (files: an empty cell is no value) or ``"error"`` (frames given
+            as they are, :meth:`Ledger.validate`: empty text is ``value.blank``, as a
+            record rejects it).
 
     Returns:
         ``(tables, report)``: every table (empty when not provided) and every problem, table
@@ -1662,7 +1923,14 @@ def validate_tables(
     """
     import polars as pl
 
-    ctx = _Context(as_of, check_registry)
+    low, high = date_range
+    if not (isinstance(low, date) and isinstance(high, date) and low <= high):
+        raise LoadError(
+            f"date_range must be two dates, the first not after the second (got {date_range!r})",
+            code="load.date_range",
+            value=date_range,
+        )
+    ctx = _Context(as_of, check_registry, (low, high), blanks)
     sources = dict(sources or {})
     provided = {t for t in TABLES if raw.get(t) is not None}
     collectors = {t: _Collector(t, sources.get(t, f"ledger.{t}")) for t in TABLES}

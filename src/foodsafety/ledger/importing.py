@@ -38,7 +38,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from foodsafety.errors import BulkValidationError, LoadError, Problem, ProblemReport, require
+from foodsafety._atomic import write_text
+from foodsafety.errors import (
+    BulkValidationError,
+    LoadError,
+    Problem,
+    ProblemReport,
+    polars_guard,
+    require,
+)
 from foodsafety.ledger._headers import IGNORED, TABLE_WORDS, ColumnMatcher
 from foodsafety.ledger._ledger import Ledger
 from foodsafety.ledger._sheets import (
@@ -918,6 +926,7 @@ class _Run:
         return ", ".join(dict.fromkeys(s.grid.label for s in self.sources if s.table == table))
 
 
+@polars_guard("importing the export")
 def import_ledger(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     profile: ImportProfile | str | os.PathLike[str] | None = None,
@@ -1310,9 +1319,7 @@ class Inference:
 
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_yaml` to ``path``; return it."""
-        target = Path(path)
-        target.write_text(self.to_yaml(), encoding="utf-8")
-        return target
+        return write_text(Path(path), self.to_yaml())
 
 
 def infer_profile(

@@ -44,9 +44,24 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
-from foodsafety.errors import BulkValidationError, LoadError, ProblemReport, require
+from foodsafety._atomic import atomic_open, atomic_path
+from foodsafety.errors import BulkValidationError, LoadError, ProblemReport, polars_guard, require
+from foodsafety.ledger._cells import (
+    check_excel_text,
+    escape_formulas,
+    excel_workbook,
+    formula_cells,
+    unescape_formulas,
+)
 from foodsafety.ledger._ledger import Ledger
-from foodsafety.ledger._validate import ROW, Progress, RowBatches, validate_tables
+from foodsafety.ledger._validate import (
+    DATE_RANGE,
+    ROW,
+    Progress,
+    RowBatches,
+    mark_column,
+    validate_tables,
+)
 from foodsafety.ledger._validate import numbered as _numbered
 from foodsafety.ledger._validate import numbered_in_chunks as _numbered_in_chunks
 from foodsafety.ledger.schema import COLUMN_LABELS, TABLES
@@ -96,6 +111,112 @@ _SUFFIX: dict[str, str] = {
 
 def _pl() -> None:
     require("polars", extra="data", feature="reading and writing ledgers")
+
+
+def _check_file(path: Path, source: str) -> None:
+    """Raise a located LoadError unless ``path`` is a regular file that can be opened.
+
+    A dangling or looping symbolic link, a directory, a device or pipe, or a file that
+    cannot be opened is never taken for an absent table.
+    """
+    import errno
+    import stat as st
+
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LoadError(
+                "the file is a symbolic link that loops (it leads back to itself)",
+                code="load.link_loop",
+                message_zh="该文件是循环的符号链接",
+                source=source,
+            ) from None
+        if os.path.islink(path):
+            target = os.readlink(path)
+            raise LoadError(
+                f"the file is a symbolic link to {target!r}, which does not exist",
+                code="load.dangling_link",
+                message_zh=f"该文件是指向不存在的 {target!r} 的符号链接",
+                source=source,
+                value=target,
+            ) from None
+        if exc.errno == errno.ENOENT:
+            raise LoadError("the file does not exist", code="load.missing", source=source) from None
+        raise LoadError(
+            f"the file cannot be read: {exc.strerror}",
+            code="load.unreadable",
+            source=source,
+        ) from None
+    if st.S_ISDIR(info.st_mode):
+        raise LoadError(
+            "a directory has the name of a table file; a table is one file",
+            code="load.not_a_file",
+            message_zh="该路径是目录，不是表格文件",
+            source=source,
+        )
+    if not st.S_ISREG(info.st_mode):
+        raise LoadError(
+            "the path is not a regular file (a device, pipe or socket)",
+            code="load.not_a_file",
+            message_zh="该路径不是普通文件",
+            source=source,
+        )
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise LoadError(
+            f"the file cannot be read: {exc.strerror}",
+            code="load.unreadable",
+            message_zh="无法读取该文件",
+            source=source,
+        ) from None
+
+
+#: A file read as CSV text is scanned in blocks of this size for NUL bytes.
+_SCAN_BLOCK = 16 << 20
+
+
+def _check_csv_bytes(path: Path, source: str) -> None:
+    """Raise a located LoadError for a CSV file that is not line-broken text: NUL bytes
+    (a binary file, or UTF-16 text) or old Mac line endings (bare CR)."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise LoadError(
+                "the file is UTF-16 text (Excel's 'Unicode text'); save it as CSV UTF-8",
+                code="load.encoding",
+                message_zh="文件为 UTF-16 编码；请另存为 CSV UTF-8",
+                source=source,
+                value="utf-16",
+            )
+        if b"\n" not in head and b"\r" in head.rstrip(b"\r"):
+            raise LoadError(
+                "the file's lines end in a bare CR (old Mac line endings), so it reads as one "
+                "line: save it with LF or CRLF line endings",
+                code="load.line_endings",
+                message_zh="文件使用旧式 Mac 换行符（仅 CR）：请以 LF 或 CRLF 换行另存",
+                source=source,
+                row=1,
+            )
+        offset, block = 0, head
+        while block:
+            at = block.find(b"\x00")
+            if at >= 0:
+                where = offset + at
+                fh.seek(0)
+                line = fh.read(where).count(b"\n") + 1
+                raise LoadError(
+                    f"the file holds NUL bytes (the first at byte {where:,}, line {line}): it "
+                    "is a binary file, not CSV text",
+                    code="load.binary",
+                    message_zh=f"文件含有 NUL 字节（第 {line} 行）：是二进制文件，不是 CSV 文本",
+                    source=source,
+                    row=line,
+                )
+            offset += len(block)
+            block = fh.read(_SCAN_BLOCK)
 
 
 @attrs.frozen(slots=True)
@@ -233,6 +354,8 @@ def _read_csv(path: Path, source: str, encoding: str | None) -> pl.DataFrame:
     if _is_blank(path):
         raise _empty_error(source)
     utf8 = _is_utf8(encoding)
+    if utf8 or not any(w in (encoding or "") for w in ("16", "32")):
+        _check_csv_bytes(path, source)
     try:
         if utf8:
             # polars reads UTF-8 (BOM or not) straight from the file; other bytes make it fail
@@ -244,7 +367,7 @@ def _read_csv(path: Path, source: str, encoding: str | None) -> pl.DataFrame:
         raise
     except Exception as exc:  # polars raises several types for malformed CSV
         raise _csv_error(exc, path, source, utf8) from None
-    return frame
+    return unescape_formulas(frame)
 
 
 #: A CSV file of more than this many bytes, or a Parquet file of more than this many rows, is
@@ -349,6 +472,7 @@ def _csv_slices(path: Path, source: str, size: int) -> Iterator[pl.DataFrame]:
     if _is_blank(path) or path.stat().st_size <= size:
         yield _row_numbers(_share_repeats(_read_csv(path, source, None)))
         return
+    _check_csv_bytes(path, source)
     with path.open("rb") as fh:
         header = fh.read(min(size, 1 << 20))
         head = _first_row_end(header)
@@ -377,6 +501,7 @@ def _csv_slices(path: Path, source: str, size: int) -> Iterator[pl.DataFrame]:
             except Exception as exc:  # polars raises several types for malformed CSV
                 raise _csv_error(exc, path, source, True) from None
             del text
+            frame = unescape_formulas(frame)
             start += frame.height
             # rebound, not kept aside: the slice as read is freed while this one is checked
             frame = _row_numbers(_share_repeats(frame), start - frame.height)
@@ -399,9 +524,23 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
         try:
             # infer from every line: a column that is empty in the first hundred is common
             frame: pl.DataFrame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
-            return _numbered(frame)
         except Exception:  # mixed types, a bad line, bad bytes: take the slow, locating path
             pass
+        else:
+            # polars reads a column of text and arrays or objects as text, the arrays and
+            # objects as their JSON: only the slow path can tell '["a"]' from ["a"]
+            text = [c for c, d in frame.schema.items() if d == pl.Utf8]
+            mixed = (
+                text
+                and frame.select(
+                    pl.any_horizontal(
+                        pl.col(c).str.starts_with("[").any() | pl.col(c).str.starts_with("{").any()
+                        for c in text
+                    )
+                ).item()
+            )
+            if not mixed:
+                return _numbered(frame)
     lines = _decode(data, source, None).split("\n")
     rows: list[dict[str, Any]] = []
     for number, line in enumerate(lines, start=1):
@@ -426,7 +565,7 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
             )
         row: dict[str, Any] = {}
         for k, v in obj.items():
-            if v is None or isinstance(v, list):
+            if v is None or isinstance(v, list | dict):
                 row[k] = v
             elif isinstance(v, bool):
                 row[k] = "true" if v else "false"
@@ -442,26 +581,28 @@ def _read_jsonl(path: Path, source: str) -> pl.DataFrame:
     for c, values in out.items():
         if c == ROW:
             series.append(pl.Series(c, values, dtype=pl.Int64))
-        elif any(isinstance(v, list) for v in values):
-            fixed = [
-                v
-                if isinstance(v, list) and all(isinstance(x, str) or x is None for x in v)
-                else (json.dumps(v, ensure_ascii=False) if v is not None else None)
+        elif any(isinstance(v, list | dict) for v in values):
+            if all(
+                v is None
+                or (isinstance(v, list) and all(isinstance(x, str) or x is None for x in v))
+                for v in values
+            ):
+                series.append(pl.Series(c, values, dtype=pl.List(pl.Utf8)))
+                continue
+            # arrays or objects among text: each such cell as its JSON, and marked, so
+            # that a text column reports it (value.nested) and a list column decodes it
+            shown = [
+                json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else None
                 for v in values
             ]
-            if all(isinstance(v, list) or v is None for v in fixed):
-                series.append(pl.Series(c, fixed, dtype=pl.List(pl.Utf8)))
-            else:
-                series.append(
-                    pl.Series(
-                        c,
-                        [
-                            json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
-                            for v in fixed
-                        ],
-                        dtype=pl.Utf8,
-                    )
+            series.append(
+                pl.Series(
+                    c,
+                    [v if s is None else s for v, s in zip(values, shown, strict=True)],
+                    dtype=pl.Utf8,
                 )
+            )
+            series.append(pl.Series(mark_column("value.nested", c), shown, dtype=pl.Utf8))
         else:
             series.append(pl.Series(c, values, dtype=pl.Utf8))
     if not series:
@@ -509,11 +650,14 @@ def _parquet_slices(path: Path, source: str, rows: int) -> Iterator[pl.DataFrame
 
 
 def _read_excel_sheets(path: Path, source: str) -> dict[str, pl.DataFrame]:
+    """Every sheet of a workbook as text; a formula cell is marked (``excel.formula``)."""
     import polars as pl
 
+    _check_file(path, source)
     if path.stat().st_size == 0:
         raise _empty_error(source)
     require("fastexcel", extra="data", feature="reading Excel ledgers")
+    formulas = formula_cells(path, source)  # (and the zip-bomb check, before any unpacking)
     try:
         sheets: dict[str, pl.DataFrame] = pl.read_excel(
             path, sheet_id=0, infer_schema_length=0, raise_if_empty=False
@@ -524,9 +668,24 @@ def _read_excel_sheets(path: Path, source: str) -> dict[str, pl.DataFrame]:
             code="load.format",
             source=source,
         ) from None
+    for name, cells in formulas.items():
+        frame = sheets.get(name)
+        if frame is None or frame.width == 0:
+            continue
+        marks: dict[str, list[str | None]] = {}
+        for row, column, formula in cells:
+            if row < 1 or row > frame.height or column > frame.width:
+                continue  # (a formula in the header row: the header is reported if wrong)
+            header = frame.columns[column - 1]
+            cells_of = marks.setdefault(header, [None] * frame.height)
+            cells_of[row - 1] = formula
+        sheets[name] = frame.with_columns(
+            pl.Series(mark_column("excel.formula", h), v, dtype=pl.Utf8) for h, v in marks.items()
+        )
     return sheets
 
 
+@polars_guard("reading a table file")
 def read_table(
     path: str | os.PathLike[str],
     *,
@@ -541,8 +700,7 @@ def read_table(
 
     p = Path(path)
     source = str(p)
-    if not p.exists():
-        raise LoadError("the file does not exist", code="load.missing", source=source)
+    _check_file(p, source)
     fmt = format or FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise LoadError(
@@ -571,10 +729,26 @@ def read_table(
 
 
 def _discover(path: Path) -> dict[str, Path]:
+    """The table files of a directory: ``businesses.csv``, ``Cadres.CSV``... (names are
+    matched without regard to case). A directory entry of such a name is a table file even
+    when it cannot be read (a directory, a dangling link): loading it reports why."""
+    names = {f"{table}{suffix}": table for table in TABLES for suffix in FORMATS}
+    entries: dict[str, list[Path]] = {}
+    try:
+        listing = sorted(os.listdir(path))
+    except OSError as exc:
+        raise LoadError(
+            f"the directory cannot be read: {exc.strerror}",
+            code="load.unreadable",
+            source=str(path),
+        ) from None
+    for name in listing:
+        table = names.get(name.lower())
+        if table is not None:
+            entries.setdefault(table, []).append(path / name)
     found: dict[str, Path] = {}
     for table in TABLES:
-        candidates = [path / f"{table}{suffix}" for suffix in FORMATS]
-        present = [c for c in candidates if c.exists()]
+        present = entries.get(table, [])
         if len(present) > 1:
             raise LoadError(
                 f"the directory holds the {table} table twice "
@@ -588,6 +762,7 @@ def _discover(path: Path) -> dict[str, Path]:
     return found
 
 
+@polars_guard("loading the ledger")
 def load_ledger(
     path: str | os.PathLike[str] | Mapping[str, str | os.PathLike[str]],
     *,
@@ -600,6 +775,7 @@ def load_ledger(
     progress: Progress | None = None,
     profile: ImportProfile | str | os.PathLike[str] | None = None,
     county: str | None = None,
+    date_range: tuple[date, date] | None = None,
 ) -> LoadResult:
     """Load a ledger, checking every row; keep every valid row, report every bad one.
 
@@ -632,6 +808,8 @@ def load_ledger(
             with no sheet named after a table, or a directory with no table file but
             workbooks or CSV files, is imported by the headers the importer recognises.
         county: with ``profile``: the county township names are looked up in.
+        date_range: the first and last day a date may be (default 1900-01-01 to
+            2100-12-31); a date outside is ``date.out_of_range`` (year 0, 2202 for 2022).
 
     Returns:
         A :class:`LoadResult`; ``ledger, report = load_ledger(...)`` unpacks it.
@@ -655,7 +833,20 @@ def load_ledger(
     (``routine.period_start``), record signed by the wrong post (``routine.signer_post``),
     visit rules (``visit.self_follow_up``, ``visit.resolved_without_follow_up``), repeated
     key (``key.duplicate``: the first valid row is kept), unknown column (``column.unknown``,
-    the column is ignored, no row is dropped) and the dangling references above.
+    the column is ignored, no row is dropped) and the dangling references above; and, on
+    any cell: control characters such as NUL (``text.control``), text longer than 32,767
+    characters (``text.too_long``), a list of more than 1,000 items (``list.too_long``), a
+    date outside ``date_range`` (``date.out_of_range``), a JSON array or object where text
+    belongs (``value.nested``), an Excel formula (``excel.formula``), and the warning
+    ``text.bidi`` for bidirectional control characters (the row is kept).
+
+    Nothing unreadable is taken as absent: a table file that is a directory, a dangling or
+    looping link, binary (NUL bytes), UTF-16, written with bare-CR line endings, truncated,
+    of another format or a zip bomb is a located :class:`~foodsafety.errors.LoadError`
+    (``load.not_a_file``, ``load.dangling_link``, ``load.link_loop``, ``load.binary``,
+    ``load.encoding``, ``load.line_endings``, ``load.format``, ``load.zip_bomb``). Table
+    files are found whatever the case of their names. A CSV cell written with the formula
+    escape of :func:`write_csv` (a leading ``'``) reads back as the text it was.
 
     Columns may be named by their codes (``uscc``) or by their Chinese headers
     (统一社会信用代码, in simplified or traditional characters: ``schema.COLUMN_LABELS``); a
@@ -699,11 +890,11 @@ def load_ledger(
                     source=str(p),
                 )
         elif not p.exists():
-            raise LoadError("the file does not exist", code="load.missing", source=str(p))
-        elif (format or FORMATS.get(p.suffix.lower())) == "excel" and p.stem not in TABLES:
+            _check_file(p, str(p))  # (a dangling or looping link says so)
+        elif (format or FORMATS.get(p.suffix.lower())) == "excel" and p.stem.lower() not in TABLES:
             workbook = p
-        elif p.stem in TABLES:
-            files[p.stem] = p
+        elif p.stem.lower() in TABLES:
+            files[p.stem.lower()] = p
         else:
             raise LoadError(
                 f"cannot tell which table {p.name!r} holds: name it after its table "
@@ -712,6 +903,8 @@ def load_ledger(
                 source=str(p),
                 value=p.name,
             )
+    for file in files.values():  # every file named is read: none is taken as absent
+        _check_file(file, str(file))
     raw: dict[str, Any] = {}
     sources: dict[str, str] = {}
     if workbook is not None:
@@ -762,7 +955,7 @@ def load_ledger(
 
     for table, file in files.items():
         fmt = format or FORMATS.get(file.suffix.lower())
-        if file.exists() and (fmt == "parquet" or (fmt == "csv" and _is_utf8(encoding))):
+        if fmt == "parquet" or (fmt == "csv" and _is_utf8(encoding)):
             raw[table] = RowBatches(functools.partial(_slices, file, fmt))
         else:
             raw[table] = functools.partial(_read, table, file)
@@ -781,6 +974,7 @@ def load_ledger(
         dangling=dangling,
         progress=_shifted if progress is not None else None,
         release=True,
+        date_range=date_range or DATE_RANGE,
     )
     if strict and not report.ok:  # (warnings alone never raise: their rows were kept)
         raise BulkValidationError("the ledger " + ", ".join(sources.values()), report)
@@ -798,7 +992,11 @@ def _export_not_ledger(path: object, format: Format | None) -> bool:
         if _discover(p):
             return False
         return any(c.suffix.lower() in (".xlsx", ".xlsm", ".csv") for c in p.iterdir())
-    if not p.is_file() or (format or FORMATS.get(p.suffix.lower())) != "excel" or p.stem in TABLES:
+    if (
+        not p.is_file()
+        or (format or FORMATS.get(p.suffix.lower())) != "excel"
+        or p.stem.lower() in TABLES
+    ):
         return False
     try:
         require("fastexcel", extra="data", feature="reading Excel ledgers")
@@ -903,6 +1101,11 @@ def write_csv(
     ``bom=True`` adds a UTF-8 byte-order mark, which makes Excel open the file correctly.
     ``headers="zh"`` names the columns in Chinese (``schema.COLUMN_LABELS``: 统一社会信用代码,
     主体名称...), as ledgers kept by hand are; the loaders read either.
+
+    A text that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return) is written with a ``'`` in front, which the loaders
+    take off again (see :mod:`foodsafety.ledger._cells`). Each file is written atomically:
+    an interrupted write leaves the previous file whole.
     """
     _pl()
     out: dict[str, Path] = {}
@@ -910,14 +1113,18 @@ def write_csv(
     _check_headers(headers)
     for table, frame in ledger.tables.items():
         target = directory / f"{table}.csv"
-        with target.open("wb") as fh:
+        with (
+            polars_guard(f"writing the {table} table", source=str(target)),
+            atomic_open(target, "wb") as fh,
+        ):
             if bom:
                 fh.write(b"\xef\xbb\xbf")
             # a slice at a time: the text form of a multi-million-row table is never whole
             # in memory
             for start in range(0, max(frame.height, 1), _CSV_ROWS):
                 piece = _text_frame(frame.slice(start, _CSV_ROWS), dates_as_text=True)
-                _headed(piece, table, headers).write_csv(fh, include_header=start == 0)
+                piece = escape_formulas(_headed(piece, table, headers))
+                piece.write_csv(fh, include_header=start == 0)
         out[table] = target
     return out
 
@@ -926,25 +1133,35 @@ def write_json_lines(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, 
     """Write one JSON Lines file per table (``businesses.jsonl``...) into the directory ``path``.
 
     An empty table is an empty file (JSON Lines has no header), which loads as an empty table.
+    Each file is written atomically.
     """
     _pl()
     out: dict[str, Path] = {}
     directory = _directory(path)
     for table, frame in ledger.tables.items():
         target = directory / f"{table}.jsonl"
-        frame.write_ndjson(target)
+        with (
+            polars_guard(f"writing the {table} table", source=str(target)),
+            atomic_path(target) as tmp,
+        ):
+            frame.write_ndjson(tmp)
         out[table] = target
     return out
 
 
 def write_parquet(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, Path]:
-    """Write one Parquet file per table (``businesses.parquet``...) into the directory ``path``."""
+    """Write one Parquet file per table (``businesses.parquet``...) into the directory ``path``;
+    each file is written atomically."""
     _pl()
     out: dict[str, Path] = {}
     directory = _directory(path)
     for table, frame in ledger.tables.items():
         target = directory / f"{table}.parquet"
-        frame.write_parquet(target)
+        with (
+            polars_guard(f"writing the {table} table", source=str(target)),
+            atomic_path(target) as tmp,
+        ):
+            frame.write_parquet(tmp)
         out[table] = target
     return out
 
@@ -952,13 +1169,14 @@ def write_parquet(ledger: Ledger, path: str | os.PathLike[str]) -> dict[str, Pat
 def write_excel(ledger: Ledger, path: str | os.PathLike[str], *, headers: Headers = "code") -> Path:
     """Write one Excel workbook (``.xlsx``) with a sheet per table; return its path.
 
-    Dates are real Excel dates; lists are JSON arrays in a cell. Excel holds at most
-    1,048,575 data rows per sheet: larger tables raise :class:`~foodsafety.errors.LoadError`
-    (write Parquet or CSV instead). ``headers="zh"`` names the columns in Chinese, as in
-    :func:`write_csv`.
+    Dates are real Excel dates; lists are JSON arrays in a cell. Every text is written as a
+    text cell, never as a formula, link or number (``=1+1`` stays the text ``=1+1``). Excel
+    holds at most 1,048,575 data rows per sheet and 32,767 characters per cell: larger tables
+    or longer texts raise :class:`~foodsafety.errors.LoadError` (write Parquet or CSV instead).
+    ``headers="zh"`` names the columns in Chinese, as in :func:`write_csv`. The workbook is
+    written atomically.
     """
     require("xlsxwriter", extra="data", feature="writing Excel ledgers")
-    import xlsxwriter
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -972,11 +1190,15 @@ def write_excel(ledger: Ledger, path: str | os.PathLike[str], *, headers: Header
                 value=frame.height,
             )
     _check_headers(headers)
-    with xlsxwriter.Workbook(str(target)) as wb:
-        for table, frame in ledger.tables.items():
-            _headed(_text_frame(frame, dates_as_text=False), table, headers).write_excel(
-                wb, worksheet=table, autofit=frame.height < 10_000, dtype_formats=None
-            )
+    with polars_guard("writing the workbook", source=str(target)):
+        texts = {t: _text_frame(f, dates_as_text=False) for t, f in ledger.tables.items()}
+        for table, frame in texts.items():
+            check_excel_text(frame, str(target), table)
+        with atomic_path(target) as tmp, excel_workbook(tmp) as wb:
+            for table, frame in texts.items():
+                _headed(frame, table, headers).write_excel(
+                    wb, worksheet=table, autofit=frame.height < 10_000, dtype_formats=None
+                )
     return target
 
 

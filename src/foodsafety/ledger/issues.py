@@ -23,7 +23,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from foodsafety._atomic import atomic_open
 from foodsafety.errors import LoadError, RuleError, require
+from foodsafety.ledger._cells import write_frame
 from foodsafety.models.finding import Finding, sweep_overdue
 from foodsafety.models.visit import Visit
 from foodsafety.rules.rectification import RectificationPolicy, rectification_deadline
@@ -338,7 +340,7 @@ class IssueLedger:
     def to_jsonl(self, path: str | Path) -> Path:
         """Write the findings (with their full histories) as JSON lines; :meth:`read` reads it."""
         p = Path(path)
-        with p.open("w", encoding="utf-8") as fh:
+        with atomic_open(p) as fh:
             for f in self._findings.values():
                 fh.write(f.model_dump_json() + "\n")
         return p
@@ -386,25 +388,14 @@ class IssueLedger:
         suffix = p.suffix.lower()
         if suffix == ".jsonl":
             return self.to_jsonl(p)
-        frame = self.to_polars(as_of)
-        if suffix == ".csv":
-            frame.write_csv(p)
-        elif suffix == ".parquet":
-            frame.write_parquet(p)
-        elif suffix == ".xlsx":
-            frame.write_excel(p, worksheet="问题台账")
-        elif suffix == ".json":
-            p.write_text(
-                json.dumps(frame.to_dicts(), ensure_ascii=False, default=str, indent=1),
-                encoding="utf-8",
-            )
-        else:
-            raise LoadError(
-                f"cannot export to {p.name!r}: use .csv, .parquet, .xlsx, .json or .jsonl",
-                code="issues.export_format",
-                source=str(p),
-            )
-        return p
+        if suffix in (".csv", ".parquet", ".xlsx", ".json"):
+            # atomic, and safe to open: text is never a formula (see ledger._cells)
+            return write_frame(self.to_polars(as_of), p, sheet="问题台账")
+        raise LoadError(
+            f"cannot export to {p.name!r}: use .csv, .parquet, .xlsx, .json or .jsonl",
+            code="issues.export_format",
+            source=str(p),
+        )
 
 
 # -- adapters ----------------------------------------------------------------------------------

@@ -1,23 +1,40 @@
 """Field types shared by the pairing records (包保台账): non-empty text and licence numbers.
 
 Empty text is not a value: an optional field holds ``None`` rather than ``""``, so that a record,
-its ledger row and its CSV cell agree (a CSV cell cannot tell ``""`` from empty).
+its ledger row and its CSV cell agree (a CSV cell cannot tell ``""`` from empty). Text holds no
+control characters (NUL, the other C0 codes but tab, line feed and carriage return, and DEL)
+and at most :data:`MAX_TEXT` characters; a list field at most :data:`MAX_LIST_ITEMS` items.
+The ledger loaders apply the same limits (``text.control``, ``text.too_long``,
+``list.too_long``), so that a row they keep is a valid record.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from pydantic import PlainSerializer, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from foodsafety.errors import Problem, RecordValidationError, UnlistedLabelWarning
 from foodsafety.ids import FoodBusinessLicence, FoodProductionLicence
 from foodsafety.vocab import OfficialPost, Term, VisitMode
 
 __all__ = [
+    "CONTROL_CHARACTERS",
+    "MAX_LIST_ITEMS",
+    "MAX_TEXT",
     "Licence",
+    "ListCap",
     "OpenPost",
     "OpenVisitMode",
     "Text",
@@ -28,8 +45,59 @@ __all__ = [
 
 T = TypeVar("T", bound=Term)
 
-#: Text that must not be empty (surrounding whitespace is stripped first).
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+#: Longest text of one field or cell: 32,767 characters, what one Excel cell holds, so that
+#: every valid ledger can also be written as a workbook.
+MAX_TEXT = 32_767
+#: Most items of one list field or cell (licences, officers, a visit's problems and evidence).
+MAX_LIST_ITEMS = 1_000
+#: The characters text may not hold, as a regular expression: C0 control characters but tab,
+#: line feed and carriage return, and DEL (NUL above all: many systems cut text at it).
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL = re.compile(CONTROL_CHARACTERS)
+
+
+def _no_control(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise rule_error(
+            "",
+            "",
+            "text.control",
+            f"must not hold control characters such as NUL (found {code} at character "
+            f"{found.start() + 1})",
+            f"文本中不得含有控制字符（第 {found.start() + 1} 个字符为 {code}）",
+            value,
+        )
+    return value
+
+
+#: The control characters Python's ``str.strip`` takes for whitespace and polars'
+#: ``strip_chars`` (as the loaders) does not: U+001C to U+001F.
+_PYTHON_ONLY_SPACE = re.compile("[\x1c-\x1f]")
+
+
+def _raw_no_control(value: Any) -> Any:
+    """:func:`_no_control` for the characters stripping would hide from it (U+001C-U+001F),
+    on the raw value: a record and a loaded cell must be judged alike."""
+    if isinstance(value, str) and _PYTHON_ONLY_SPACE.search(value):
+        return _no_control(value)
+    return value
+
+
+#: Text that must not be empty (surrounding whitespace is stripped first), nor longer than
+#: :data:`MAX_TEXT` characters, nor hold control characters.
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True),
+    # before stripping too: Python strips U+001C-U+001F as whitespace, polars (as the
+    # loaders) does not, and both must judge a cell alike
+    BeforeValidator(_raw_no_control),
+    AfterValidator(_no_control),
+]
+
+#: The cap on a list field's items (``tuple[Text, ...]`` fields are annotated with it).
+ListCap = Field(max_length=MAX_LIST_ITEMS)
 
 
 def parse_licence(value: Any) -> FoodProductionLicence | FoodBusinessLicence:
@@ -109,8 +177,10 @@ def open_label_parser(term: type[T], field: str) -> Callable[[Any], T | str]:
     """
 
     def parse(value: Any) -> T | str:
+        _raw_no_control(value)  # as any text field: the loaders judge it so (text.control)
         found = term.parse_open(value)
         if not isinstance(found, term):
+            _no_control(found)
             message, _ = term.unlisted_message(found, field)
             warnings.warn(UnlistedLabelWarning(message), stacklevel=2)
         return found

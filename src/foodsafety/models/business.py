@@ -20,11 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from foodsafety._record import FrozenRecord
 from foodsafety.ids import USCC, DivisionCode
-from foodsafety.models._fields import Licence, Text, rule_error
+from foodsafety.models._fields import MAX_LIST_ITEMS, Licence, Text, rule_error
 from foodsafety.vocab import BusinessKind, Level, PairingTier, RiskGrade
 
 __all__ = ["LICENCE_PREFIX", "Business"]
@@ -57,7 +57,7 @@ class Business(FrozenRecord):
     """Registered name (名称)."""
     kind: BusinessKind
     """业态: production, operation, catering, small workshop, vendor, farm market."""
-    licences: tuple[Licence, ...] = ()
+    licences: tuple[Licence, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     """Licence numbers (SC for production, JY for operation and catering); may be several."""
     jurisdiction: DivisionCode
     """The township (9 digits) or village (12 digits) where the business is (属地)."""
@@ -69,7 +69,7 @@ class Business(FrozenRecord):
     """主要负责人 (signs the monthly dispatch minute)."""
     director: Text | None = None
     """食品安全总监 (signs the weekly hazard-review report)."""
-    officers: tuple[Text, ...] = ()
+    officers: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     """食品安全员 (sign the daily check records)."""
     opened: dt.date | None = None
     """Licence date or first registration."""

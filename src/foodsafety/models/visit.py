@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from foodsafety._record import FrozenRecord
 from foodsafety.ids import USCC
-from foodsafety.models._fields import OpenVisitMode, Text, rule_error
+from foodsafety.models._fields import MAX_LIST_ITEMS, OpenVisitMode, Text, rule_error
 
 __all__ = ["Visit"]
 
@@ -45,9 +45,9 @@ class Visit(FrozenRecord):
     """任务清单落实情况, as recorded on the form."""
     results: Text | None = None
     """总体成效."""
-    problems: tuple[Text, ...] = ()
+    problems: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     """存在的问题: one item per problem; empty when none was found."""
-    evidence: tuple[Text, ...] = ()
+    evidence: tuple[Text, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
     """References to the photos and videos kept (督导图片、视频)."""
     feedback_to: Text | None = None
     """Whom the problems were fed back to (the business, the local market regulation office)."""

@@ -1,7 +1,10 @@
 """Reading a rule file: parse YAML (``yaml.safe_load`` only) or JSON, and map key paths to lines.
 
 Shared by every rule loader (rubrics, star and demonstration schemes, pairing policies) so that
-all of them point at the same line for the same key. Never ``yaml.load``, never ``eval``.
+all of them point at the same line for the same key. Never ``yaml.load``, never ``eval``; the
+documents are read within the depth, alias-expansion and date checks of
+:mod:`foodsafety._yaml`, so a hostile file is a :class:`~foodsafety.errors.RuleError` with its
+line, never a ``RecursionError`` or a minutes-long expansion.
 """
 
 from __future__ import annotations
@@ -16,29 +19,36 @@ from foodsafety.errors import RecordValidationError, RuleError
 if TYPE_CHECKING:
     from foodsafety._record import Record
 
-__all__ = ["line_for", "line_map", "load_record_document", "parse_document"]
+__all__ = ["document_error", "line_for", "line_map", "load_record_document", "parse_document"]
 
 
 def line_map(text: str) -> dict[tuple[str, ...], int]:
     """Map each key path of a YAML document to its 1-based line (``yaml.compose`` marks)."""
     import yaml
 
-    lines: dict[tuple[str, ...], int] = {}
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    from foodsafety._yaml import compose
 
-    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
+    lines: dict[tuple[str, ...], int] = {}
+    root = compose(text)
+    # each node is walked once: a node an alias repeats keeps the lines of its first place
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [] if root is None else [(root, ())]
+    while stack:
+        node, path = stack.pop()
         lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
+            children = []
+            for key, value in node.value:  # (a repeated key: its last line, as its value)
                 sub = (*path, str(key.value))
                 lines[sub] = key.start_mark.line + 1
-                walk(value, sub)
+                children.append((value, sub))
+            stack.extend(reversed(children))
         elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, str(i)))
-
-    if root is not None:
-        walk(root, ())
+            for i, item in reversed(list(enumerate(node.value))):
+                stack.append((item, (*path, str(i))))
     return lines
 
 
@@ -75,10 +85,12 @@ def parse_document(
     """
     import yaml
 
+    from foodsafety._yaml import load_json, safe_load
+
     try:
         if source.endswith(".json"):
-            return json.loads(text), {}
-        return yaml.safe_load(text), line_map(text)
+            return load_json(text), {}
+        return safe_load(text), line_map(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = None
         mark = getattr(exc, "problem_mark", None)
@@ -91,13 +103,28 @@ def parse_document(
         lead = ""
         if error is not RuleError:
             lead = f"{source}:{line}: " if line else f"{source}: "
+        code, said = document_error(exc)
         raise error(
-            f"{lead}not valid YAML/JSON ({str(exc).splitlines()[0]})\n"
-            f"A valid {what} looks like:\n{example}",
-            code="rule.syntax",
+            f"{lead}{said}\nA valid {what} looks like:\n{example}",
+            code=code,
             source=source,
             row=line,
         ) from None
+
+
+def document_error(exc: Exception) -> tuple[str, str]:
+    """The reason code and words for an error of :func:`parse_document`'s parsers:
+    ``rule.date`` (a date that does not exist), ``rule.limit`` (nesting, aliases or length
+    past the limits of :mod:`foodsafety._yaml`) or ``rule.syntax``."""
+    from foodsafety._yaml import BadDateError, JSONLimitError, LimitError
+
+    if isinstance(exc, BadDateError):
+        return "rule.date", f"{exc.problem}: a date must exist, such as 2023-01-15"
+    if isinstance(exc, JSONLimitError):
+        return "rule.limit", f"refused: {exc.msg}"
+    if isinstance(exc, LimitError):
+        return "rule.limit", f"refused: {exc.problem}"
+    return "rule.syntax", f"not valid YAML/JSON ({(str(exc).splitlines() or [''])[0]})"
 
 
 _M = TypeVar("_M", bound="Record")

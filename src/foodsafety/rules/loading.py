@@ -95,7 +95,7 @@ def _clean_field(field: str | None, data: Any) -> str | None:
 def _infer_kind(data: Mapping[str, Any]) -> type[RuleRecord]:
     kind = data.get("kind")
     if kind is not None:
-        if kind not in _KINDS:
+        if not isinstance(kind, str) or kind not in _KINDS:
             raise KeyError(kind)
         return _KINDS[kind]
     if "stars" in data:

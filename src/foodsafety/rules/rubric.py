@@ -35,6 +35,7 @@ from foodsafety.rules.conditions import Condition, evidence_names
 from foodsafety.vocab import DemonstrationStandard, Level, StarLevel
 
 __all__ = [
+    "COMPUTED_EVIDENCE",
     "Adjustment",
     "Band",
     "Bands",
@@ -64,6 +65,10 @@ __all__ = [
 
 #: Identifiers of indicators, sections and rules: ASCII, usable as column names.
 RuleId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=80)]
+#: The values the scoring engine computes, which conditions may read besides the evidence:
+#: the total, the base points, the total as a percent of the base maximum, the number of
+#: mandatory items failed; ``$score.<id>`` is the score of one section or indicator.
+COMPUTED_EVIDENCE = ("$total", "$base", "$percent", "$mandatory_failed")
 #: Evidence names; names starting with ``$`` are computed by the engine (``$total``...).
 EvidenceName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=80)]
 Points = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -564,11 +569,24 @@ class Rubric(FrozenRecord):
             raise ValueError("bonus items need a bonus_cap above 0 (such as bonus_cap: 5)")
         if self.until is not None and self.until < self.effective:
             raise ValueError(f"until ({self.until}) is before effective ({self.effective})")
+        nodes = {n.id for n, _ in self.walk()}
         if self.grading is not None:
-            nodes = {n.id for n, _ in self.walk()}
             unknown = [i for i in self.grading.ties.break_by if i not in nodes]
             if unknown:
                 raise ValueError(f"ties.break_by names unknown indicators or sections {unknown}")
+        computed = sorted(n for n in self._names_read() if n.startswith("$"))
+        wrong = [
+            n
+            for n in computed
+            if n not in COMPUTED_EVIDENCE
+            and not (n.startswith("$score.") and n.removeprefix("$score.") in nodes)
+        ]
+        if wrong:
+            raise ValueError(
+                f"{', '.join(repr(n) for n in wrong)}: a computed value must be one of "
+                f"{', '.join(COMPUTED_EVIDENCE)} or $score.<id> of a section or indicator of "
+                f"this rubric (such as $score.{next(iter(sorted(nodes)), 'duty')})"
+            )
         return self
 
     def walk(self) -> Iterator[tuple[Section | Indicator, tuple[str, ...]]]:
@@ -607,6 +625,10 @@ class Rubric(FrozenRecord):
 
     def evidence_names(self) -> list[str]:
         """Every evidence name the rubric reads (computed ``$`` names excluded), sorted."""
+        return sorted(n for n in self._names_read() if not n.startswith("$"))
+
+    def _names_read(self) -> set[str]:
+        """Every name the rubric's methods and conditions read, computed ``$`` names too."""
         out: set[str] = set()
         for ind in self.indicators():
             out.update(method_evidence(ind.method))
@@ -619,7 +641,7 @@ class Rubric(FrozenRecord):
                 out.update(evidence_names(d.when))
             for v in self.grading.vetoes:
                 out.update(evidence_names(v.when))
-        return sorted(n for n in out if not n.startswith("$"))
+        return out
 
     def applies_on(self, day: dt.date) -> bool:
         """True when the rubric is in force on ``day``."""

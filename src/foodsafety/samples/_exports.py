@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from foodsafety._atomic import atomic_path, write_bytes
 from foodsafety.errors import require
+from foodsafety.ledger._cells import EXCEL_OPTIONS
 from foodsafety.vocab import BusinessKind, OfficialPost, PairingList, RiskGrade, VisitMode
 
 if TYPE_CHECKING:
@@ -508,7 +510,7 @@ def _write_csv(sheet: _Sheet, path: Path, encoding: str) -> None:
         out.writerow([h or "" for h in header])
     for row in sheet.body():
         out.writerow([_text(c) for c in row])
-    path.write_bytes(buffer.getvalue().encode(encoding))
+    write_bytes(path, buffer.getvalue().encode(encoding))
 
 
 def _write_workbook(sheets: Sequence[_Sheet], path: Path) -> None:
@@ -518,7 +520,10 @@ def _write_workbook(sheets: Sequence[_Sheet], path: Path) -> None:
     # constant memory (rows written in order, then flushed) for large sheets; merged header
     # cells over two rows need the rows kept until the workbook is closed
     big = sum(len(s.rows) for s in sheets) > 50_000 and all(not s.groups for s in sheets)
-    with xlsxwriter.Workbook(str(path), {"constant_memory": big}) as book:
+    with (
+        atomic_path(path) as tmp,
+        xlsxwriter.Workbook(str(tmp), {**EXCEL_OPTIONS, "constant_memory": big}) as book,
+    ):
         bold = book.add_format({"bold": True, "align": "center", "valign": "vcenter"})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
         for sheet in sheets:

@@ -135,7 +135,9 @@ def _run(check: Check, ctx: AuditContext, params: Any) -> pl.DataFrame | CheckFa
         if _is_builtin(check):
             raise AuditError(
                 f"the audit check {check.name!r} failed inside polars: {exc}",
+                operation=f"the audit check {check.name!r}",
                 field=check.name,
+                code="compute.panic",
             ) from exc
         failure = CheckFailure(check=check.name, error="PanicException", message=str(exc))
     except Exception as exc:
@@ -191,7 +193,10 @@ def _context(
         return build_context(ledger, policy, as_of, since, pool, extra)
     except pl.exceptions.PanicException as exc:  # a BaseException
         raise AuditError(
-            f"coding the ledger for the audit failed inside polars: {exc}", field="context"
+            f"coding the ledger for the audit failed inside polars: {exc}",
+            operation="coding the ledger for the audit",
+            field="context",
+            code="compute.panic",
         ) from exc
 
 

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from foodsafety._atomic import atomic_open, atomic_path
 from foodsafety.engines.audit._check import CheckFailure, finding_kinds
 from foodsafety.engines.audit._frames import area, division_names, pl
-from foodsafety.errors import require
+from foodsafety.errors import LoadError
+from foodsafety.ledger._cells import check_excel_text, excel_workbook, write_frame
 from foodsafety.vocab import Level, Severity
 
 if TYPE_CHECKING:
@@ -261,36 +263,58 @@ class AuditResult:
         return console.export_text()
 
     def to_csv(self, path: str | Path) -> Path:
-        """Write the findings to a CSV file (UTF-8 with BOM so that Excel reads Chinese)."""
-        out = Path(path)
-        out.write_bytes(b"\xef\xbb\xbf" + self.frame.write_csv().encode("utf-8"))
-        return out
+        """Write the findings to a CSV file (UTF-8 with BOM so that Excel reads Chinese).
+
+        Written atomically, and safe to open: a text starting with ``=``, ``+``, ``-`` or ``@``
+        gets a leading ``'`` (see the ledger's CSV writer), so a spreadsheet never runs it.
+        """
+        return write_frame(self.frame, path, bom=True)
 
     def to_json(self, path: str | Path) -> Path:
-        """Write the findings as a JSON array of objects."""
+        """Write the findings as a JSON array of objects (atomically)."""
         out = Path(path)
         rows = [f.to_dict() for f in self.findings()]
-        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        _check_folder(out)
+        with atomic_open(out) as fh:
+            json.dump(rows, fh, ensure_ascii=False, indent=1)
         return out
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write the findings and the county summary to an Excel workbook (needs xlsxwriter)."""
-        require("xlsxwriter", extra="excel", feature="Excel export")
-        import xlsxwriter
-
+        """Write the findings and the county summary to an Excel workbook (atomically; every
+        text a text cell, never a formula)."""
         out = Path(path)
-        with xlsxwriter.Workbook(str(out)) as wb:
+        _check_folder(out)
+        summary = self.summary("county")
+        check_excel_text(self.frame, str(out), "findings")
+        with atomic_path(out) as tmp, excel_workbook(tmp) as wb:
             self.frame.write_excel(wb, worksheet="findings")
-            self.summary("county").write_excel(wb, worksheet="summary")
+            summary.write_excel(wb, worksheet="summary")
         return out
 
     def export(self, path: str | Path) -> Path:
-        """Write the findings in the format the suffix names (.csv, .json, .xlsx)."""
+        """Write the findings in the format the suffix names (.csv, .json, .xlsx).
+
+        Raises:
+            LoadError: another suffix (``write.format``) or a folder that does not exist
+                (``write.folder``).
+        """
         suffix = Path(path).suffix.lower()
         if suffix == ".csv":
             return self.to_csv(path)
         if suffix == ".json":
             return self.to_json(path)
-        if suffix in (".xlsx", ".xls"):
+        if suffix == ".xlsx":
             return self.to_excel(path)
-        raise ValueError(f"export file must end in .csv, .json or .xlsx (got {str(path)!r})")
+        raise LoadError(
+            f"cannot export findings to {Path(path).name!r}: use .csv, .json or .xlsx",
+            code="write.format",
+            source=str(path),
+            value=Path(path).suffix,
+        )
+
+
+def _check_folder(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise LoadError(
+            f"the folder {str(path.parent)!r} does not exist", code="write.folder", source=str(path)
+        )
