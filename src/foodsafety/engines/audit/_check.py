@@ -22,7 +22,7 @@ and turn it on in the policy (``checks: {county_yellow_card: {max_overdue: 3}}``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload, runtime_checkable
 
 import attrs
 import pydantic
@@ -186,6 +186,32 @@ def unregister_check(name: str) -> None:
             value=name,
         )
     _REGISTRY.pop(name, None)
+
+
+@overload
+def audit_check(
+    name: str,
+    *,
+    kinds: Mapping[str, FindingKind],
+    clause: str | None = None,
+    params: type[_P],
+    concurrent: bool = False,
+    columns: Mapping[str, tuple[str, ...]] | None = None,
+    replace: bool = False,
+) -> Callable[[Callable[[AuditContext, _P], pl.DataFrame]], FunctionCheck]: ...
+
+
+@overload
+def audit_check(
+    name: str,
+    *,
+    kinds: Mapping[str, FindingKind],
+    clause: str | None = None,
+    params: None = None,
+    concurrent: bool = False,
+    columns: Mapping[str, tuple[str, ...]] | None = None,
+    replace: bool = False,
+) -> Callable[[Callable[[AuditContext, None], pl.DataFrame]], FunctionCheck]: ...
 
 
 def audit_check(
