@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import attrs
 
-from foodsafety.engines.audit._frames import days, flags, np, pl
+from foodsafety.engines.audit._frames import flags, np, pl
 from foodsafety.ledger._keys import KeyIndex, encode
 from foodsafety.ledger.schema import TABLES, polars_schema
 
@@ -34,7 +34,6 @@ __all__ = [
     "LedgerTables",
     "build_context",
     "ledger_tables",
-    "window_days",
 ]
 
 _T = TypeVar("_T")
@@ -333,8 +332,3 @@ def _in_force(
     rows = np.flatnonzero(in_force.fill_null(False).to_numpy() & on_open)
     # 32-bit codes: they live as long as the audit (a national ledger's 20 million fit)
     return paired, rows.astype(np.int32), a_bi[rows].astype(np.int32), a_ci[rows].astype(np.int32)
-
-
-def window_days(ctx: AuditContext) -> tuple[int, int]:
-    """The audit window ``[since, as_of)`` as days since 1970."""
-    return days(ctx.since), days(ctx.as_of)

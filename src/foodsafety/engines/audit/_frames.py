@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
 from foodsafety._lazy import np, pl
-from foodsafety.errors import require
 
 if TYPE_CHECKING:
     from foodsafety.vocab import Term
@@ -24,9 +23,7 @@ __all__ = [
     "flags",
     "no_findings",
     "np",
-    "numpy",
     "pl",
-    "polars",
     "polars_dtype",
     "prefix",
     "zh",
@@ -60,16 +57,6 @@ DENSE_LIMIT: Final = 50_000_000
 #: Rows of a large table (visits, routine records) worked on at a time: bounds the memory of
 #: the checks' temporaries.
 SLICE: Final = 1_000_000
-
-
-def polars() -> Any:
-    """The polars module (the ``[data]`` extra)."""
-    return require("polars", extra="data", feature="the pairing audit")
-
-
-def numpy() -> Any:
-    """The numpy module (the ``[data]`` extra)."""
-    return require("numpy", extra="data", feature="the pairing audit")
 
 
 def polars_dtype(name: str) -> Any:
