@@ -4,6 +4,7 @@ Everything here is **synthetic**: generated from published totals (seed 004) on 
 codes, for demos, tests and benchmarks. No row describes a real business or person.
 """
 
+from foodsafety.samples._dataset import SampleDataset, provinces, sample_dataset
 from foodsafety.samples._exports import LAYOUTS, ExportStyle, write_export
 from foodsafety.samples._pairing import FaultRates, Sample, anyang, fault_kinds, province
 
@@ -12,8 +13,11 @@ __all__ = [
     "ExportStyle",
     "FaultRates",
     "Sample",
+    "SampleDataset",
     "anyang",
     "fault_kinds",
     "province",
+    "provinces",
+    "sample_dataset",
     "write_export",
 ]

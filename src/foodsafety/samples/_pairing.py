@@ -379,6 +379,7 @@ def _generate(
     routine_share: float,
     description: str,
     document_fault_levels: tuple[str, ...] = _LEVELS,
+    tag: str = "",
 ) -> Sample:
     np = require("numpy", extra="data", feature="sample generation")
     pl = require("polars", extra="data", feature="sample generation")
@@ -418,7 +419,7 @@ def _generate(
         ]
     )
     cadre_town = np.concatenate([c_city_t, c_county_t, c_town_t, c_vill_t])
-    cadre_ids = _Strings(_ids(pl, "SYN-C", 1, n_cadres, 7))
+    cadre_ids = _Strings(_ids(pl, f"SYN{tag}-C", 1, n_cadres, 7))
     level_start = {"city": 0, "county": n_city, "township": n_city + n_county}
     level_start["village"] = level_start["township"] + n_township
     level_count = {"city": n_city, "county": n_county, "township": n_township}
@@ -555,7 +556,7 @@ def _generate(
             fault_keys["cadre_overloaded"].add(str(cadre_ids[c]))
         load = np.bincount(bus_cadre, minlength=n_cadres)
 
-    assign_ids = _Strings(_ids(pl, "SYN-A", 1, n_bus, 8))
+    assign_ids = _Strings(_ids(pl, f"SYN{tag}-A", 1, n_bus, 8))
     free = np.ones(n_bus, dtype=bool)
 
     def choose(kind: str, rate: float, eligible_mask: Any) -> Any:
@@ -621,13 +622,16 @@ def _generate(
     rows_from = [a_from[main_idx]]
     rows_to = [a_to_main[main_idx]]
     # the re-confirmed assignment after a clean status change
-    rows_id.append(_ids(pl, "SYN-AR", 1, len(repaired), 8))
+    rows_id.append(_ids(pl, f"SYN{tag}-AR", 1, len(repaired), 8))
     rows_cadre.append(cadre_ids[bus_cadre[repaired]])
     rows_bus.append(uscc[repaired])
     rows_from.append(rep_change)
     rows_to.append(np.full(len(repaired), np.datetime64("NaT"), dtype="datetime64[D]"))
     # history before the main assignment: overlapping by 10 days, or leaving a 30-day gap
-    for tag, members, end_shift in (("SYN-AO", overlap, 10), ("SYN-AG", gap, -30)):
+    for prefix, members, end_shift in (
+        (f"SYN{tag}-AO", overlap, 10),
+        (f"SYN{tag}-AG", gap, -30),
+    ):
         other = np.array(
             [
                 level_start[lv] + int(rng.integers(0, level_count[lv]))
@@ -635,7 +639,7 @@ def _generate(
             ],
             dtype=np.int64,
         )
-        rows_id.append(_ids(pl, tag, 1, len(members), 8))
+        rows_id.append(_ids(pl, prefix, 1, len(members), 8))
         rows_cadre.append(cadre_ids[other])
         rows_bus.append(uscc[members])
         rows_from.append(a_from[members] - np.timedelta64(200, "D"))
@@ -838,7 +842,7 @@ def _generate(
     if k:
         open_problem[rng.choice(cand, size=k, replace=False)] = True
     del cand
-    visit_ids = _Strings(_ids(pl, "SYN-V", 1, n_vis, 9))
+    visit_ids = _Strings(_ids(pl, f"SYN{tag}-V", 1, n_vis, 9))
     fault_keys["problem_without_follow_up"].update(visit_ids.keys(np.flatnonzero(open_problem)))
     fu = np.flatnonzero(problem).astype(np.int32)
     fu_day = v_day[fu] + rng.integers(3, 21, len(fu))
@@ -878,7 +882,7 @@ def _generate(
     del v_day, v_bus, has_problem, on_site
     follow = pl.DataFrame(
         {
-            "visit_id": _ids(pl, "SYN-VF", 1, len(fu), 9),
+            "visit_id": _ids(pl, f"SYN{tag}-VF", 1, len(fu), 9),
             "date": _date_series(pl, np, fu_day),
             "cadre_id": cadre_ids[bus_cadre32[fu_bus]],
             "uscc": uscc[fu_bus],

@@ -76,6 +76,7 @@ from foodsafety.engines.audit._check import (
     unregister_check,
 )
 from foodsafety.engines.audit._context import AUDIT_COLUMNS, AuditContext, AuditInput, LedgerTables
+from foodsafety.engines.audit._dataset import audit_dataset
 from foodsafety.engines.audit._engine import CheckFailedWarning, audit, planned_checks
 from foodsafety.engines.audit._frames import FINDING_SCHEMA, polars_dtype
 from foodsafety.engines.audit._result import AuditFinding, AuditResult
@@ -97,6 +98,7 @@ __all__ = [
     "LedgerTables",
     "audit",
     "audit_check",
+    "audit_dataset",
     "finding_kinds",
     "planned_checks",
     "polars_dtype",

@@ -153,6 +153,9 @@ class AuditContext:
             ledger does not hold).
         want_rank, wanted_levels: each business's wanted level as its rank in
             ``wanted_levels`` (a numpy int8, -1 for none).
+        shared_loads: in an audit of a partitioned dataset, the cadres' loads over every
+            partition (``cadre_id``, ``load``), which :meth:`cadre_loads` reads; ``None``
+            when the ledger is whole.
     """
 
     policy: PairingPolicy
@@ -173,6 +176,7 @@ class AuditContext:
     current_ci: npt.NDArray[np.int32]
     want_rank: npt.NDArray[np.int8]
     wanted_levels: list[str]
+    shared_loads: pl.DataFrame | None = None
     _marks: dict[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict, init=False)
     _lock: threading.RLock = attrs.field(factory=threading.RLock, init=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False)
@@ -191,6 +195,28 @@ class AuditContext:
     def open_rows(self) -> npt.NDArray[np.int64]:
         """The row codes of the open businesses (numpy int64)."""
         return self.cached("open_rows", lambda: np.flatnonzero(self.open_mask))
+
+    def cadre_loads(self) -> npt.NDArray[np.int64]:
+        """Per cadre row: the assignments in force on open businesses (包保户数) on ``as_of``.
+
+        Over the whole ledger: in a dataset audit, the count over every partition (a
+        province cadre pairs businesses in several cities), from :attr:`shared_loads`.
+        """
+
+        def count() -> npt.NDArray[np.int64]:
+            known = self.current_ci < self.n_cadres
+            load: npt.NDArray[np.int64] = np.bincount(
+                self.current_ci[known], minlength=self.n_cadres
+            ).astype(np.int64)
+            if self.shared_loads is not None and self.shared_loads.height:
+                rows = self.cadre_keys.rows(self.shared_loads["cadre_id"])
+                here = rows.is_not_null()
+                load[rows.filter(here).to_numpy()] = (
+                    self.shared_loads["load"].filter(here).to_numpy()
+                )
+            return load
+
+        return self.cached("cadre_loads", count)
 
     def cached(self, name: str, make: Callable[[], _T]) -> _T:
         """``make()`` once per audit under ``name`` (thread-safe: checks share the context)."""
@@ -236,6 +262,7 @@ def build_context(
     since: dt.date,
     pool: Executor,
     extra: Mapping[str, tuple[str, ...]] | None = None,
+    shared_loads: pl.DataFrame | None = None,
 ) -> AuditContext:
     """Read the ledger's audit columns and code them (the cadres' keys on ``pool``)."""
     t = ledger_tables(ledger, extra)
@@ -270,6 +297,7 @@ def build_context(
         current_ci=cur_ci,
         want_rank=want_rank,
         wanted_levels=targets,
+        shared_loads=shared_loads,
     )
 
 

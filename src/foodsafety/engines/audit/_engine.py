@@ -168,7 +168,8 @@ def _coverage(ctx: AuditContext) -> pl.DataFrame:
     return out
 
 
-def _window(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date, dt.date]:
+def audit_window(as_of: dt.date | None, since: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The audit date (default today) and the window's start (default a year before)."""
     as_of = as_of or dt.date.today()
     since = since or default_since(as_of)
     if since >= as_of:
@@ -187,10 +188,11 @@ def _context(
     since: dt.date,
     pool: Executor,
     extra: dict[str, tuple[str, ...]],
+    shared_loads: pl.DataFrame | None = None,
 ) -> AuditContext:
     """:func:`build_context`, with a polars panic turned into an :class:`AuditError`."""
     try:
-        return build_context(ledger, policy, as_of, since, pool, extra)
+        return build_context(ledger, policy, as_of, since, pool, extra, shared_loads)
     except pl.exceptions.PanicException as exc:  # a BaseException
         raise AuditError(
             f"coding the ledger for the audit failed inside polars: {exc}",
@@ -200,7 +202,8 @@ def _context(
         ) from exc
 
 
-def _columns(plan: list[tuple[Check, Any]]) -> dict[str, tuple[str, ...]]:
+def plan_columns(plan: list[tuple[Check, Any]]) -> dict[str, tuple[str, ...]]:
+    """The columns beyond :data:`AUDIT_COLUMNS` that the planned checks read, per table."""
     extra: dict[str, tuple[str, ...]] = {}
     for check, _ in plan:
         for table, cols in getattr(check, "columns", {}).items():
@@ -240,18 +243,31 @@ def audit(
             unregistered check or gives invalid parameters.
         AuditError: a check shipped with the library failed inside polars.
     """
-    as_of, since = _window(as_of, since)
-    plan = planned_checks(policy)
+    as_of, since = audit_window(as_of, since)
+    return run_plan(ledger, policy, as_of, since, planned_checks(policy), parallel=parallel)
+
+
+def run_plan(
+    ledger: AuditInput,
+    policy: PairingPolicy,
+    as_of: dt.date,
+    since: dt.date,
+    plan: list[tuple[Check, Any]],
+    *,
+    parallel: bool = True,
+    shared_loads: pl.DataFrame | None = None,
+) -> AuditResult:
+    """Run planned checks over one ledger (the whole one, or a dataset's partition)."""
     pool: Executor = ThreadPoolExecutor(1, "foodsafety-audit") if parallel else _AtOnce()
     try:
-        ctx = _context(ledger, policy, as_of, since, pool, _columns(plan))
+        ctx = _context(ledger, policy, as_of, since, pool, plan_columns(plan), shared_loads)
         later = [pool.submit(_run, c, ctx, p) for c, p in plan if c.concurrent]
     finally:
         pool.shutdown(wait=False)  # the thread ends once the jobs given are done
     done = [_run(c, ctx, p) for c, p in plan if not c.concurrent]
     done += [job.result() for job in later]
     parts = [x for x in done if not isinstance(x, CheckFailure)]
-    frame = pl.concat([pl.DataFrame(schema=_schema()), *parts]).sort("kind", "key")
+    frame = pl.concat([pl.DataFrame(schema=finding_schema()), *parts]).sort("kind", "key")
     return AuditResult(
         frame=frame,
         coverage=_coverage(ctx),
@@ -263,5 +279,6 @@ def audit(
     )
 
 
-def _schema() -> dict[str, Any]:
+def finding_schema() -> dict[str, Any]:
+    """The polars schema of the findings frame."""
     return {c: polars_dtype(t) for c, t in FINDING_SCHEMA.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from foodsafety.engines.audit._check import FindingKind, shipped_check
-from foodsafety.engines.audit._frames import np, pl
+from foodsafety.engines.audit._frames import pl
 from foodsafety.vocab import Severity
 
 if TYPE_CHECKING:
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 def cadre_overloaded(ctx: AuditContext, params: Any) -> pl.DataFrame:
     """More businesses in force than ``load_cap`` of the cadre's level."""
     caps = {level.code: cap for level, cap in ctx.policy.load_cap.items()}
-    known = ctx.current_ci < ctx.n_cadres
-    load = np.bincount(ctx.current_ci[known], minlength=ctx.n_cadres)
+    load = ctx.cadre_loads()
     loads = (
         ctx.cadres.select("cadre_id", "level", "jurisdiction")
         .with_columns(pl.Series("load", load, dtype=pl.Int64))

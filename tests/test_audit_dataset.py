@@ -1,0 +1,242 @@
+"""audit_dataset: the same result as auditing the whole ledger, partition by partition.
+
+The property test takes small synthetic provinces (Ningxia, five cities, and Hainan, whose
+counties act as cities) and bends them so that responsibility crosses partitions: cadres of
+one city paired with businesses of others (their load counted across cities, some above the
+cap only in total), province-level cadres paired across the province, with and without
+pledges. Written as a dataset by city (or by province and city), the dataset audit must give
+exactly the findings, coverage and checks of the in-memory audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from foodsafety.engines.audit import AuditResult, audit, audit_dataset
+from foodsafety.errors import BulkValidationError, LoadError
+from foodsafety.ledger import Ledger
+from foodsafety.ledger.dataset import dataset_writer, write_dataset
+from foodsafety.samples import province, sample_dataset
+
+
+@functools.cache
+def _base(code: str, seed: int) -> Ledger:
+    sample = province(seed=seed, code=code, n_businesses=700, n_cadres=200)
+    ledger: Ledger = sample.ledger()
+    return ledger
+
+
+AS_OF = dt.date(2023, 1, 1)
+
+
+def _policy() -> object:
+    from foodsafety.presets import pairing_policy
+
+    return pairing_policy("anyang_2022")
+
+
+def _same(whole: AuditResult, part: AuditResult) -> None:
+    cols = whole.frame.columns
+    assert part.frame.columns == cols
+    a, b = whole.frame.sort(cols, nulls_last=True), part.frame.sort(cols, nulls_last=True)
+    assert a.equals(b), (whole.counts(), part.counts())
+    # the findings come sorted by kind and key, as audit() sorts them
+    assert part.frame.select("kind", "key").equals(
+        part.frame.select("kind", "key").sort("kind", "key")
+    )
+    assert whole.coverage.sort("uscc").equals(part.coverage.sort("uscc"))
+    assert part.checks == whole.checks
+    assert part.failures == whole.failures
+
+
+@st.composite
+def crossed_ledgers(draw: st.DrawFn) -> Ledger:
+    """A small province whose pairing crosses city lines in the ways national data does."""
+    code = draw(st.sampled_from(["640000", "460000"]))
+    base = _base(code, draw(st.integers(0, 1)))
+    b, c, a = base.businesses, base.cadres, base.assignments
+    p = base.pledges
+    n_a = a.height
+    ids = a["cadre_id"].to_list()
+    city_cadres = c.filter(pl.col("level") == "city")["cadre_id"].to_list()
+    # cadres of one city paired with businesses anywhere (loads summed across partitions)
+    for _ in range(draw(st.integers(0, 3))):
+        cadre = draw(st.sampled_from(city_cadres))
+        rows = draw(st.lists(st.integers(0, n_a - 1), max_size=14, unique=True))
+        for r in rows:
+            ids[r] = cadre
+    # province cadres, paired across the province; some signed their pledge
+    extra_cadres, extra_pledges = [], []
+    for k in range(draw(st.integers(0, 2))):
+        cid = f"SYN-P{k}"
+        extra_cadres.append(
+            {
+                "cadre_id": cid,
+                "level": "province",
+                "jurisdiction": code,
+                "active_from": dt.date(2021, 1, 1),
+            }
+        )
+        for r in draw(st.lists(st.integers(0, n_a - 1), max_size=12, unique=True)):
+            ids[r] = cid
+        if draw(st.booleans()):
+            extra_pledges.append(
+                {"cadre_id": cid, "document": "pledge", "signed": dt.date(2022, 12, 1)}
+            )
+    a = a.with_columns(pl.Series("cadre_id", ids, dtype=pl.Utf8))
+    if extra_cadres:
+        c = pl.concat(
+            [
+                c,
+                pl.DataFrame(extra_cadres).select(
+                    pl.col(x).cast(c.schema[x])
+                    if x in extra_cadres[0]
+                    else pl.lit(None, dtype=c.schema[x]).alias(x)
+                    for x in c.columns
+                ),
+            ]
+        )
+    if extra_pledges:
+        p = pl.concat(
+            [
+                p,
+                pl.DataFrame(extra_pledges).select(
+                    pl.col(x).cast(p.schema[x])
+                    if x in extra_pledges[0]
+                    else pl.lit(None, dtype=p.schema[x]).alias(x)
+                    for x in p.columns
+                ),
+            ]
+        )
+    return Ledger.from_frames(
+        businesses=b, cadres=c, assignments=a, pledges=p, visits=base.visits, routines=base.routines
+    )
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(ledger=crossed_ledgers(), nested=st.booleans())
+def test_dataset_audit_equals_the_whole_ledger_audit(
+    tmp_path_factory: pytest.TempPathFactory, ledger: Ledger, nested: bool
+) -> None:
+    policy = _policy()
+    folder = tmp_path_factory.mktemp("ds")
+    levels = ("province", "city") if nested else ("city",)
+    dataset = write_dataset(ledger, folder / "d", partition_by=levels)
+    assert len(dataset.partitions) > 1
+    whole = audit(ledger, policy, AS_OF)
+    _same(whole, audit_dataset(dataset, policy, AS_OF))
+
+
+def test_cross_city_load_is_counted_over_every_partition(tmp_path: Path) -> None:
+    """A city cadre with 6 businesses in its city and 6 in another: 12 > cap 10 in total only."""
+    base = _base("640000", 0)
+    b, a, c = base.businesses, base.assignments, base.cadres
+    city_of = b.select("uscc", pl.col("jurisdiction").str.slice(0, 4).alias("city"))
+    a = a.join(city_of, on="uscc", how="left", maintain_order="left")
+    cadre = c.filter(pl.col("level") == "city").row(0, named=True)
+    home, away = cadre["jurisdiction"][:4], None
+    cities = a["city"].unique().sort().to_list()
+    away = next(x for x in cities if x != home)
+    pick = pl.concat(
+        [
+            a.with_row_index("r")
+            .filter((pl.col("city") == home) & pl.col("valid_to").is_null())
+            .head(6)["r"],
+            a.with_row_index("r")
+            .filter((pl.col("city") == away) & pl.col("valid_to").is_null())
+            .head(6)["r"],
+        ]
+    )
+    ids = a["cadre_id"].to_list()
+    for r in pick.to_list():
+        ids[r] = cadre["cadre_id"]
+    ids_series = pl.Series("cadre_id", ids)
+    a = a.drop("city").with_columns(ids_series)
+    ledger = Ledger.from_frames(**{**base.tables, "assignments": a})
+    policy = _policy()
+    whole = audit(ledger, policy, AS_OF)
+    part = audit_dataset(write_dataset(ledger, tmp_path / "d", ("city",)), policy, AS_OF)
+    assert cadre["cadre_id"] in part.keys("cadre_overloaded")
+    _same(whole, part)
+
+
+def test_process_pool_and_threads_give_the_same_result(tmp_path: Path) -> None:
+    sample = sample_dataset(
+        tmp_path / "n",
+        codes=["640000", "630000"],
+        n_businesses=3000,
+        n_cadres=900,
+        partition_by="city",
+    )
+    ref = audit_dataset(sample.dataset, sample.policy, sample.as_of)
+    assert {k: ref.keys(k) for k in sample.faults()} == sample.faults()
+    # spawn, not fork: a forked child of a process whose polars pool is running can hang
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        _same(ref, audit_dataset(sample.dataset, sample.policy, sample.as_of, executor=pool))
+    with ThreadPoolExecutor(2) as pool:
+        _same(
+            ref,
+            audit_dataset(
+                sample.dataset.path, sample.policy, sample.as_of, executor=pool, parallel=True
+            ),
+        )
+
+
+def test_dask_cluster_runs_the_partitions(tmp_path: Path) -> None:
+    import distributed
+
+    sample = sample_dataset(
+        tmp_path / "n", codes=["640000"], n_businesses=1500, n_cadres=400, partition_by="city"
+    )
+    ref = audit_dataset(sample.dataset, sample.policy, sample.as_of)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        _same(
+            ref,
+            audit_dataset(
+                sample.dataset, sample.policy, sample.as_of, executor=client.get_executor()
+            ),
+        )
+
+
+def test_a_key_in_two_partitions_is_reported_with_both(tmp_path: Path) -> None:
+    base = _base("640000", 1)
+    one = base.businesses.head(3)
+    cad = base.cadres.head(2)
+    with dataset_writer(tmp_path / "d", "city") as w:
+        w.write({"businesses": one, "cadres": cad}, partition="city=640100")
+        w.write({"businesses": one.head(1), "cadres": cad.tail(1)}, partition="city=640200")
+    with pytest.raises(BulkValidationError) as err:
+        audit_dataset(tmp_path / "d", _policy(), AS_OF)
+    problems = list(err.value.report)
+    assert {p.value for p in problems} == {one["uscc"][0], cad["cadre_id"][1]}
+    assert all(
+        p.code == "key.duplicate" and "city=640100, city=640200" in p.message for p in problems
+    )
+
+
+def test_rows_outside_their_business_partition_are_refused(tmp_path: Path) -> None:
+    base = _base("640000", 1)
+    with dataset_writer(tmp_path / "d", "city") as w:
+        w.write({"businesses": base.businesses.head(5)}, partition="city=640100")
+        w.write({"assignments": base.assignments.head(5)}, partition="city=640200")
+    with pytest.raises(LoadError) as err:
+        audit_dataset(tmp_path / "d", _policy(), AS_OF)
+    assert err.value.code == "dataset.layout" and "city=640200: 5 assignments" in str(err.value)
