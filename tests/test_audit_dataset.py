@@ -240,3 +240,14 @@ def test_rows_outside_their_business_partition_are_refused(tmp_path: Path) -> No
     with pytest.raises(LoadError) as err:
         audit_dataset(tmp_path / "d", _policy(), AS_OF)
     assert err.value.code == "dataset.layout" and "city=640200: 5 assignments" in str(err.value)
+
+
+def test_a_business_in_two_partitions_is_found_after_the_jobs(tmp_path: Path) -> None:
+    base = _base("640000", 1)
+    one = base.businesses.head(4)
+    with dataset_writer(tmp_path / "d", "city") as w:
+        w.write({"businesses": one, "cadres": base.cadres.head(2)}, partition="city=640100")
+        w.write({"businesses": one.tail(2), "cadres": base.cadres.tail(2)}, partition="city=640300")
+    with pytest.raises(BulkValidationError) as err:
+        audit_dataset(tmp_path / "d", _policy(), AS_OF)
+    assert sorted(p.value for p in err.value.report) == sorted(one.tail(2)["uscc"].to_list())

@@ -80,6 +80,12 @@ class Check(Protocol):
         concurrent: may run on the audit's second thread (heavy checks over the visits).
         columns: table → the columns it reads beyond :data:`AUDIT_COLUMNS` (read only when
             the check runs).
+
+    A check may also have a ``scope`` attribute (read with a default of ``"partition"``):
+    ``"cadres"`` says its findings come from the cadres and their loads alone
+    (:meth:`AuditContext.cadre_loads`), summed over the whole ledger; a dataset audit
+    (:func:`audit_dataset`) runs such a check once, after the partitions, on a context that
+    holds every cadre and no business. Any other check runs once per partition.
     """
 
     @property
@@ -120,6 +126,7 @@ class FunctionCheck:
     when: Callable[[PairingPolicy], bool] | None = None
     builtin: bool = False
     columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    scope: str = "partition"
 
     def enabled(self, policy: PairingPolicy) -> bool:
         """The ``when`` predicate of a core check (always true when none is given)."""
@@ -280,6 +287,7 @@ def shipped_check(
     optional: bool = False,
     concurrent: bool = False,
     columns: Mapping[str, tuple[str, ...]] | None = None,
+    scope: str = "partition",
 ) -> Callable[[Callable[[AuditContext, Any], pl.DataFrame]], FunctionCheck]:
     """Register one of the library's own checks (a core check unless ``optional``)."""
 
@@ -295,6 +303,7 @@ def shipped_check(
             when=when,
             builtin=True,
             columns=dict(columns or {}),
+            scope=scope,
         )
         register_check(check)
         return check

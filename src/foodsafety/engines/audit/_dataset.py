@@ -3,20 +3,21 @@
 :func:`audit_dataset` gives the same :class:`AuditResult` as :func:`audit` on the whole ledger,
 while holding one partition at a time (per worker). The dataset's layout
 (:mod:`foodsafety.ledger.dataset`) puts every business's assignments, visits and routine
-records in the business's partition, so every check but one sees all it needs in the
-partition. What crosses partitions is a small global pass first, over a few columns:
+records in the business's partition, so a check sees in the partition all it needs, but for
+cadres of other partitions (a province cadre, one paired across a city line) and loads that
+span partitions. Those take a small global part:
 
-1. **Survey** (one job per partition): the cadre ids the partition holds, the 64-bit hashes
-   of its USCCs, each cadre's load in the partition (assignments in force on open
-   businesses), and the cadres its assignments and visits name that it does not hold.
-2. **Between the passes**, in the caller's process: a USCC or a cadre id held by two
-   partitions is a :class:`~foodsafety.errors.BulkValidationError` (``key.duplicate``, every
-   clash at once); the loads are summed per cadre; the rows of the *foreign* cadres (a
-   province cadre, or one paired across a city line) are read once, from the cadres scan.
-3. **Audit** (one job per partition): the partition's tables with its foreign cadres
-   appended, every planned check, and each home cadre's load over the whole dataset
-   (:meth:`AuditContext.cadre_loads`). A finding about a cadre alone (no business: load,
-   pledges, lists) is kept by the cadre's own partition only.
+1. **The cadre directory**: the cadres' audit columns over every partition (2.5 million
+   rows at national scale, about 200 MB), read once per process. A cadre id held by two
+   partitions is a :class:`~foodsafety.errors.BulkValidationError` (``key.duplicate``).
+2. **One job per partition**: the partition's tables, with the cadres its assignments and
+   visits name from other partitions appended from the directory; every check but those of
+   scope ``"cadres"``. A finding about a cadre alone (pledges, lists) is kept by the
+   cadre's own partition only. The job returns its findings, its coverage rows, its cadres'
+   loads in the partition and the 64-bit hashes of its USCCs.
+3. **Once, after the partitions**: a USCC held by two partitions is a
+   ``BulkValidationError``; the loads are summed per cadre; the checks of scope
+   ``"cadres"`` (``cadre_overloaded``) run on a context of every cadre with those sums.
 
 The findings are concatenated and sorted as :func:`audit` sorts them; the coverage rows come
 partition by partition, in partition order.
@@ -26,27 +27,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from foodsafety.engines.audit._check import CheckFailure
+from foodsafety.engines.audit._check import Check, CheckFailure
 from foodsafety.engines.audit._context import AUDIT_COLUMNS
 from foodsafety.engines.audit._engine import (
     audit_window,
     finding_schema,
     plan_columns,
     planned_checks,
+    run_checks,
     run_plan,
 )
 from foodsafety.engines.audit._frames import np, pl
 from foodsafety.engines.audit._result import AuditResult
 from foodsafety.errors import LoadError, Problem, ProblemReport
 from foodsafety.ledger._keys import hash_values
-from foodsafety.ledger.dataset import NO_PARTITION, Dataset, open_dataset
-from foodsafety.ledger.schema import polars_schema
+from foodsafety.ledger.dataset import MANIFEST, NO_PARTITION, Dataset, open_dataset
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -81,126 +83,54 @@ class _Deferred(Future[_T]):
         return super().result(timeout)
 
 
-@attrs.frozen(slots=True)
-class _Survey:
-    """What the global pass learns of one partition."""
-
-    partition: str
-    cadre_ids: pl.Series
-    uscc_hashes: npt.NDArray[np.uint64]
-    loads: pl.DataFrame  # cadre_id, load
-    foreign: pl.Series  # cadre ids named by its assignments or visits, held elsewhere
-    strays: dict[str, int]  # table -> rows whose business the partition does not hold
+def _directory_columns(plan: list[tuple[Check, Any]]) -> tuple[str, ...]:
+    extra = plan_columns(plan).get("cadres", ())
+    return tuple(dict.fromkeys((*AUDIT_COLUMNS["cadres"], *extra)))
 
 
-def _in_force(as_of: dt.date) -> pl.Expr:
-    day = pl.lit(as_of, dtype=pl.Date)
-    out: pl.Expr = (pl.col("valid_from") <= day) & (
-        pl.col("valid_to").is_null() | (pl.col("valid_to") > day)
-    )
-    return out
+_DIRECTORIES: dict[tuple[str, float, tuple[str, ...]], pl.DataFrame] = {}
+_DIRECTORY_LOCK = threading.Lock()
 
 
-def _open(as_of: dt.date) -> pl.Expr:
-    day = pl.lit(as_of, dtype=pl.Date)
-    out: pl.Expr = (pl.col("opened").is_null() | (pl.col("opened") <= day)) & (
-        pl.col("closed").is_null() | (pl.col("closed") > day)
-    )
-    return out
-
-
-def _survey(dataset: Dataset, partition: str, as_of: dt.date) -> _Survey:
-    """Phase 1 for one partition (runs in a worker: reads the partition's files itself)."""
-    b = dataset.read("businesses", partition, ["uscc", "opened", "closed"])
-    c = dataset.read("cadres", partition, ["cadre_id"])
-    a = dataset.read("assignments", partition, ["uscc", "cadre_id", "valid_from", "valid_to"])
-    v = dataset.read("visits", partition, ["uscc", "cadre_id"])
-    r = dataset.read("routines", partition, ["uscc"])
-    # the same count as the whole-ledger context's: in force on as_of, on an open business
-    # the ledger holds
-    open_b = b.filter(_open(as_of)).select("uscc")
-    loads = (
-        a.filter(_in_force(as_of).fill_null(False))
-        .join(open_b, on="uscc", how="semi")
-        .filter(pl.col("cadre_id").is_not_null())
-        .group_by("cadre_id")
-        .agg(pl.len().cast(pl.Int64).alias("load"))
-    )
-    named = pl.concat([a["cadre_id"], v["cadre_id"]]).drop_nulls().unique()
-    foreign = named.filter(~named.is_in(c["cadre_id"].implode()))
-    strays: dict[str, int] = {}
-    if partition != NO_PARTITION:
-        for table, frame in (("assignments", a), ("visits", v), ("routines", r)):
-            n = frame.join(b, on="uscc", how="anti").height
-            if n:
-                strays[table] = n
-    return _Survey(
-        partition=partition,
-        cadre_ids=c["cadre_id"],
-        uscc_hashes=hash_values(b["uscc"]).to_numpy(),
-        loads=loads,
-        foreign=foreign,
-        strays=strays,
-    )
-
-
-def _duplicates(dataset: Dataset, surveys: Sequence[_Survey]) -> ProblemReport:
-    """Keys held by more than one partition (businesses by USCC, cadres by id), exactly."""
-    report = ProblemReport()
-    cadres = pl.concat(
-        [s.cadre_ids.to_frame("key").with_columns(pl.lit(s.partition).alias("p")) for s in surveys]
-    )
-    clash = (
-        cadres.group_by("key")
-        .agg(pl.col("p").unique().sort(), pl.len().alias("n"))
-        .filter(pl.col("p").list.len() > 1)
-    )
-    hashes = np.concatenate([s.uscc_hashes for s in surveys]) if surveys else np.array([])
-    ordered = np.sort(hashes)
-    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-    businesses = pl.DataFrame(schema={"key": pl.Utf8, "p": pl.List(pl.Utf8)})
-    if len(twice):
-        # the hashes only point at candidates: the strings settle it
-        found = (
-            dataset.scan("businesses", ["uscc"])
-            .with_columns(
-                pl.concat_str(
-                    [pl.lit(f"{lv}=") + pl.col(lv) for lv in dataset.partition_by], separator="/"
-                ).alias("p")
-            )
-            .filter(hash_values(pl.col("uscc")).is_in(pl.Series(twice).implode()))
-            .collect()
-        )
-        businesses = (
-            found.group_by(pl.col("uscc").alias("key"))
-            .agg(pl.col("p").unique().sort())
-            .filter(pl.col("p").list.len() > 1)
-        )
-    for table, record, field, frame in (
-        ("businesses", "Business", "uscc", businesses),
-        ("cadres", "Cadre", "cadre_id", clash),
-    ):
-        for row in frame.sort("key").iter_rows(named=True):
-            parts = ", ".join(row["p"])
-            report.add(
-                Problem(
-                    code="key.duplicate",
-                    message=f"{field} {row['key']!r} is in more than one partition ({parts})",
-                    message_zh=f"{field} {row['key']} 出现在多个分区（{parts}）",
-                    record=record,
-                    field=field,
-                    value=row["key"],
-                    source=str(dataset.path / table / row["p"][1]),
+def _directory(dataset: Dataset, columns: tuple[str, ...]) -> pl.DataFrame:
+    """Every cadre's audit columns and partition (``p``), read once per process and dataset."""
+    key = (str(dataset.path), (dataset.path / MANIFEST).stat().st_mtime, columns)
+    with _DIRECTORY_LOCK:
+        found = _DIRECTORIES.get(key)
+        if found is None:
+            levels = dataset.partition_by
+            found = (
+                dataset.scan("cadres", list(columns))
+                .with_columns(
+                    pl.concat_str(
+                        [pl.lit(f"{lv}=") + pl.col(lv) for lv in levels], separator="/"
+                    ).alias("p")
                 )
+                .drop(list(levels))
+                .collect()
             )
-    return report
+            _DIRECTORIES.clear()  # one dataset at a time: the directory of the last one
+            _DIRECTORIES[key] = found
+        return found
 
 
 @attrs.frozen(slots=True)
 class _Part:
+    """What one partition's job returns."""
+
     frame: pl.DataFrame
     coverage: pl.DataFrame
     failures: tuple[CheckFailure, ...]
+    loads: pl.DataFrame  # cadre_id, load: the assignments in force on its open businesses
+    uscc_hashes: npt.NDArray[np.uint64]
+
+
+def _cadres_alone(frame: pl.DataFrame, foreign: pl.Series) -> pl.Expr:
+    """Findings about one of ``foreign`` and no business: another partition reports them."""
+    out: pl.Expr = (
+        pl.col("uscc").is_null() & pl.col("cadre_id").is_in(foreign.implode())
+    ).fill_null(False)
+    return out
 
 
 def _audit_part(
@@ -209,30 +139,128 @@ def _audit_part(
     policy: PairingPolicy,
     as_of: dt.date,
     since: dt.date,
-    loads: pl.DataFrame,
-    foreign: pl.DataFrame,
     parallel: bool,
 ) -> _Part:
-    """Phase 2 for one partition: every planned check, foreign cadres appended."""
-    plan = planned_checks(policy)
-    extra = plan_columns(plan)
+    """One partition: its tables, foreign cadres appended, every check of partition scope."""
+    full = planned_checks(policy)
+    plan = [(c, p) for c, p in full if _scope(c) != "cadres"]
+    extra = plan_columns(full)
     tables: dict[str, pl.DataFrame] = {}
     for table, base in AUDIT_COLUMNS.items():
         cols = list(dict.fromkeys((*base, *extra.get(table, ()))))
         tables[table] = dataset.read(table, partition, cols)
-    if foreign.height:
-        tables["cadres"] = pl.concat(
-            [tables["cadres"], foreign.select(tables["cadres"].columns)], how="vertical"
+    b, a, v = tables["businesses"], tables["assignments"], tables["visits"]
+    if partition != NO_PARTITION:
+        _check_layout(
+            dataset, partition, b, {"assignments": a, "visits": v, "routines": tables["routines"]}
         )
-    result = run_plan(tables, policy, as_of, since, plan, parallel=parallel, shared_loads=loads)
+    home = tables["cadres"]
+    named = pl.concat([a["cadre_id"], v["cadre_id"]]).drop_nulls().unique()
+    foreign_ids = named.filter(~named.is_in(home["cadre_id"].implode()))
+    if foreign_ids.len():
+        directory = _directory(dataset, _directory_columns(full))
+        foreign = directory.filter(pl.col("cadre_id").is_in(foreign_ids.implode()))
+        tables["cadres"] = pl.concat([home, foreign.select(home.columns)], how="vertical")
+    result, ctx = run_checks(tables, policy, as_of, since, plan, parallel=parallel)
     frame = result.frame
-    if foreign.height:
-        # a finding about a cadre alone belongs to the cadre's own partition
-        elsewhere = pl.col("uscc").is_null() & pl.col("cadre_id").is_in(
-            foreign["cadre_id"].implode()
+    if foreign_ids.len():
+        frame = frame.filter(~_cadres_alone(frame, foreign_ids))
+    load = ctx.cadre_loads()
+    loads = pl.DataFrame(
+        {"cadre_id": ctx.cadres["cadre_id"], "load": pl.Series(load, dtype=pl.Int64)}
+    ).filter(pl.col("load") > 0)
+    return _Part(
+        frame=frame,
+        coverage=result.coverage,
+        failures=result.failures,
+        loads=loads,
+        uscc_hashes=hash_values(b["uscc"]).to_numpy(),
+    )
+
+
+def _scope(check: Check) -> str:
+    return str(getattr(check, "scope", "partition"))
+
+
+def _check_layout(
+    dataset: Dataset, partition: str, b: pl.DataFrame, tables: dict[str, pl.DataFrame]
+) -> None:
+    """Every assignment, visit and routine record of a partition is about one of its businesses."""
+    keys = b.select("uscc")
+    strays = [(t, f.join(keys, on="uscc", how="anti").height) for t, f in tables.items()]
+    strays = [(t, n) for t, n in strays if n]
+    if strays:
+        where = ", ".join(f"{n} {t}" for t, n in strays)
+        raise LoadError(
+            f"the partition {partition} of the dataset at {dataset.path} holds rows of "
+            f"businesses it does not hold ({partition}: {where}); every assignment, visit and "
+            "routine record must sit in its business's partition (write the dataset with "
+            "write_dataset)",
+            code="dataset.layout",
+            source=str(dataset.path / strays[0][0] / partition),
+            value=strays[0][1],
         )
-        frame = frame.filter(~elsewhere.fill_null(False))
-    return _Part(frame, result.coverage, result.failures)
+
+
+def _duplicate_cadres(dataset: Dataset, directory: pl.DataFrame) -> list[Problem]:
+    clash = (
+        directory.group_by(pl.col("cadre_id").alias("key"))
+        .agg(pl.col("p").unique().sort())
+        .filter(pl.col("p").list.len() > 1)
+    )
+    return _clashes(dataset, "cadres", "Cadre", "cadre_id", clash)
+
+
+def _duplicate_businesses(
+    dataset: Dataset, parts: Sequence[_Part] | None = None
+) -> list[Problem]:
+    """USCCs held by more than one partition: from the jobs' hashes, or (``None``) a scan."""
+    if parts is None:
+        scanned = dataset.scan("businesses", ["uscc"]).select(hash_values(pl.col("uscc")))
+        hashes = np.sort(scanned.collect().to_series().to_numpy())
+    else:
+        hashes = np.sort(np.concatenate([p.uscc_hashes for p in parts]))
+    twice = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    if not len(twice):
+        return []
+    # the hashes only point at candidates: the strings settle it
+    levels = dataset.partition_by
+    found = (
+        dataset.scan("businesses", ["uscc"])
+        .filter(hash_values(pl.col("uscc")).is_in(pl.Series(twice).implode()))
+        .with_columns(
+            pl.concat_str([pl.lit(f"{lv}=") + pl.col(lv) for lv in levels], separator="/").alias(
+                "p"
+            )
+        )
+        .collect()
+    )
+    clash = (
+        found.group_by(pl.col("uscc").alias("key"))
+        .agg(pl.col("p").unique().sort())
+        .filter(pl.col("p").list.len() > 1)
+    )
+    return _clashes(dataset, "businesses", "Business", "uscc", clash)
+
+
+def _clashes(
+    dataset: Dataset, table: str, record: str, field: str, clash: pl.DataFrame
+) -> list[Problem]:
+    out = []
+    for row in clash.sort("key").iter_rows(named=True):
+        parts = ", ".join(row["p"])
+        out.append(
+            Problem(
+                code="key.duplicate",
+                message=f"{field} {row['key']!r} is in more than one partition ({parts})",
+                message_zh=f"{field} {row['key']} 出现在多个分区（{parts}）",
+                record=record,
+                field=field,
+                value=row["key"],
+                source=str(dataset.path / table / row["p"][1]),
+            )
+        )
+    return out
 
 
 def audit_dataset(
@@ -242,7 +270,7 @@ def audit_dataset(
     *,
     since: dt.date | None = None,
     executor: Executor | None = None,
-    parallel: bool = False,
+    parallel: bool | None = None,
 ) -> AuditResult:
     """Audit a partitioned ledger (:func:`~foodsafety.ledger.dataset.write_dataset`) partition
     by partition: the same result as :func:`audit` on the whole ledger, in bounded memory.
@@ -253,13 +281,14 @@ def audit_dataset(
         executor: runs the per-partition jobs: any :class:`concurrent.futures.Executor`. The
             default runs them in this process, one at a time, so that one partition is in
             memory at once. A :class:`~concurrent.futures.ProcessPoolExecutor` uses the cores
-            (one partition per worker at a time); a Dask ``Client.get_executor()`` runs them
-            on a cluster whose workers can read the dataset's folder. Checks you registered
-            must be registered in the workers too (register them in a module the workers
-            import).
-        parallel: each partition's audit also runs its heavy visit checks on a second thread
-            (as :func:`audit` does by default); off by default, as an executor usually keeps
-            the cores busy already.
+            (give it ``mp_context=multiprocessing.get_context("spawn")``: a forked child of a
+            process whose polars threads are running can hang); a Dask
+            ``Client.get_executor()`` runs the jobs on a cluster whose workers can read the
+            dataset's folder. Checks you registered must be registered in the workers too
+            (register them in a module the workers import).
+        parallel: each partition's audit runs its heavy visit checks on a second thread, as
+            :func:`audit` does; by default on when ``executor`` is ``None`` and off otherwise
+            (the executor keeps the cores busy already).
 
     Returns:
         An :class:`AuditResult` equal to :func:`audit`'s on the whole ledger: the same
@@ -277,30 +306,30 @@ def audit_dataset(
     ds = dataset if isinstance(dataset, Dataset) else open_dataset(dataset)
     as_of, since = audit_window(as_of, since)
     plan = planned_checks(policy)  # a bad checks: section fails here, before any job
+    directory = _directory(ds, _directory_columns(plan))
+    report = ProblemReport(_duplicate_cadres(ds, directory))
+    if not report.ok:  # every clash at once: the businesses' too, before any job
+        report.extend(_duplicate_businesses(ds))
+        report.raise_if_any(f"the dataset at {ds.path}")
     pool: Executor = executor if executor is not None else _InTurn()
-    parts = ds.partitions
-    surveys = [job.result() for job in [pool.submit(_survey, ds, p, as_of) for p in parts]]
-    _check_layout(ds, surveys)
-    _duplicates(ds, surveys).raise_if_any(f"the dataset at {ds.path}")
-    loads, foreign = _shared(ds, surveys)
-    jobs = [
-        pool.submit(
-            _audit_part,
-            ds,
-            s.partition,
-            policy,
-            as_of,
-            since,
-            loads.get(s.partition, _no_loads()),
-            foreign.get(s.partition, _no_cadres()),
-            parallel,
-        )
-        for s in surveys
-    ]
+    threads = executor is None if parallel is None else parallel
+    jobs = [pool.submit(_audit_part, ds, p, policy, as_of, since, threads) for p in ds.partitions]
     done: list[_Part] = [job.result() for job in jobs]
-    frame = pl.concat(
-        [pl.DataFrame(schema=finding_schema()), *(d.frame for d in done)], how="vertical"
-    ).sort("kind", "key")
+    report.extend(_duplicate_businesses(ds, done))
+    report.raise_if_any(f"the dataset at {ds.path}")
+    frames = [d.frame for d in done]
+    across = [(c, p) for c, p in plan if _scope(c) == "cadres"]
+    if across:
+        loads = (
+            pl.concat([_no_loads(), *(d.loads for d in done)], how="vertical")
+            .group_by("cadre_id")
+            .agg(pl.col("load").sum())
+        )
+        cadres = {"cadres": directory.drop("p")}
+        frames.append(run_plan(cadres, policy, as_of, since, across, shared_loads=loads).frame)
+    frame = pl.concat([pl.DataFrame(schema=finding_schema()), *frames], how="vertical").sort(
+        "kind", "key"
+    )
     coverage = pl.concat([d.coverage for d in done], how="vertical") if done else None
     failures = tuple(dict.fromkeys(f for d in done for f in d.failures))
     return AuditResult(
@@ -314,64 +343,8 @@ def audit_dataset(
     )
 
 
-def _check_layout(ds: Dataset, surveys: Sequence[_Survey]) -> None:
-    strays = [(s.partition, t, n) for s in surveys for t, n in s.strays.items()]
-    if strays:
-        where = "; ".join(f"{p}: {n} {t}" for p, t, n in strays)
-        raise LoadError(
-            f"the dataset at {ds.path} holds rows outside their business's partition ({where}); "
-            "every assignment, visit and routine record must sit in its business's partition "
-            "(write the dataset with write_dataset)",
-            code="dataset.layout",
-            source=str(ds.path / strays[0][1] / strays[0][0]),
-            value=strays[0][2],
-        )
-
-
-def _shared(
-    ds: Dataset, surveys: Sequence[_Survey]
-) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
-    """Per partition: its home cadres' loads over all partitions; the foreign cadres' rows."""
-    home = pl.concat(
-        [
-            s.cadre_ids.to_frame("cadre_id").with_columns(pl.lit(s.partition).alias("p"))
-            for s in surveys
-        ]
-    )
-    totals = (
-        pl.concat([s.loads for s in surveys])
-        .group_by("cadre_id")
-        .agg(pl.col("load").sum())
-        .join(home, on="cadre_id", how="inner")
-    )
-    loads = {str(k[0]): f.drop("p") for k, f in totals.partition_by("p", as_dict=True).items()}
-    wanted = pl.concat(
-        [
-            s.foreign.to_frame("cadre_id").with_columns(pl.lit(s.partition).alias("p"))
-            for s in surveys
-        ]
-    )
-    foreign: dict[str, pl.DataFrame] = {}
-    if wanted.height:
-        rows = (
-            ds.scan("cadres")
-            .select(list(polars_schema("cadres")))
-            .join(wanted.lazy().select("cadre_id").unique(), on="cadre_id", how="semi")
-            .collect()
-        )
-        needed = wanted.join(rows, on="cadre_id", how="inner")
-        foreign = {
-            str(k[0]): f.drop("p") for k, f in needed.partition_by("p", as_dict=True).items()
-        }
-    return loads, foreign
-
-
 def _no_loads() -> pl.DataFrame:
     return pl.DataFrame(schema={"cadre_id": pl.Utf8, "load": pl.Int64})
-
-
-def _no_cadres() -> pl.DataFrame:
-    return pl.DataFrame(schema=polars_schema("cadres"))
 
 
 def _empty_coverage() -> pl.DataFrame:

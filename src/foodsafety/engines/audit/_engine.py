@@ -258,6 +258,22 @@ def run_plan(
     shared_loads: pl.DataFrame | None = None,
 ) -> AuditResult:
     """Run planned checks over one ledger (the whole one, or a dataset's partition)."""
+    return run_checks(
+        ledger, policy, as_of, since, plan, parallel=parallel, shared_loads=shared_loads
+    )[0]
+
+
+def run_checks(
+    ledger: AuditInput,
+    policy: PairingPolicy,
+    as_of: dt.date,
+    since: dt.date,
+    plan: list[tuple[Check, Any]],
+    *,
+    parallel: bool = True,
+    shared_loads: pl.DataFrame | None = None,
+) -> tuple[AuditResult, AuditContext]:
+    """:func:`run_plan`, and the context the checks read."""
     pool: Executor = ThreadPoolExecutor(1, "foodsafety-audit") if parallel else _AtOnce()
     try:
         ctx = _context(ledger, policy, as_of, since, pool, plan_columns(plan), shared_loads)
@@ -268,7 +284,7 @@ def run_plan(
     done += [job.result() for job in later]
     parts = [x for x in done if not isinstance(x, CheckFailure)]
     frame = pl.concat([pl.DataFrame(schema=finding_schema()), *parts]).sort("kind", "key")
-    return AuditResult(
+    result = AuditResult(
         frame=frame,
         coverage=_coverage(ctx),
         policy=policy,
@@ -277,6 +293,7 @@ def run_plan(
         checks=tuple(c.name for c, _ in plan),
         failures=tuple(x for x in done if isinstance(x, CheckFailure)),
     )
+    return result, ctx
 
 
 def finding_schema() -> dict[str, Any]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     },
     clause="load_cap",
     when=lambda policy: bool(policy.load_cap),
+    scope="cadres",  # a province cadre's load spans cities: a dataset audit sums it first
 )
 def cadre_overloaded(ctx: AuditContext, params: Any) -> pl.DataFrame:
     """More businesses in force than ``load_cap`` of the cadre's level."""
