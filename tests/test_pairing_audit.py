@@ -598,3 +598,12 @@ def test_a_routine_split_in_two_runs_is_counted_record_by_record(
     split = audit(tables, sample.policy, sample.as_of).frame
     assert taken == [False]
     assert split.equals(audit(sample.tables, sample.policy, sample.as_of).frame)
+
+
+def test_a_ledger_of_assignments_without_businesses_audits(small_clean: Sample) -> None:
+    """No business at all (a dataset's partition of province cadres): no crash, and no
+    business-level finding; the assignments' cadres still count as paired by no one."""
+    tables = {"cadres": small_clean.cadres, "assignments": small_clean.assignments}
+    result = audit(tables, small_clean.policy, small_clean.as_of)
+    assert result.coverage.height == 0
+    assert not result.frame.filter(pl.col("uscc").is_not_null()).height

@@ -356,7 +356,8 @@ def _in_force(
     ).to_series()
     paired = flags(a["bi"].filter(in_force), n_b)
     known_b = a_bi < n_b
-    on_open = known_b & open_mask[np.where(known_b, a_bi, 0)]
+    # no business at all (a dataset's partition of cadres): nothing is on an open business
+    on_open = known_b & open_mask[np.where(known_b, a_bi, 0)] if n_b else known_b
     rows = np.flatnonzero(in_force.fill_null(False).to_numpy() & on_open)
     # 32-bit codes: they live as long as the audit (a national ledger's 20 million fit)
     return paired, rows.astype(np.int32), a_bi[rows].astype(np.int32), a_ci[rows].astype(np.int32)
