@@ -904,6 +904,26 @@ class ResponsibilityGraph:
             return ledger.cadre_code[node - self.first_cadre]
         return ledger.business_code[(node - self.first_principal) % self.n_businesses]
 
+    def business_levels(self) -> Any:
+        """The ``level`` code (into :data:`LEVEL_CODES`) of each business, a numpy array."""
+        return self._ledger._b_level if self._ledger is not None else _empty("uint8")
+
+    def cadre_levels(self) -> Any:
+        """The ``level`` code of each cadre (:data:`NO_LEVEL` when absent), a numpy array."""
+        return self._ledger._c_level if self._ledger is not None else _empty("uint8")
+
+    def has_principal(self) -> Any:
+        """Which businesses have a principal (a person node), a numpy bool array."""
+        return self._ledger.has_principal if self._ledger is not None else _empty("bool")
+
+    def has_director(self) -> Any:
+        """Which businesses have a food safety director, a numpy bool array."""
+        return self._ledger.has_director if self._ledger is not None else _empty("bool")
+
+    def business_operating(self, day: int) -> Any:
+        """Which businesses operate on day number ``day``, a numpy bool array."""
+        return self._ledger.business_active(day) if self._ledger is not None else _empty("bool")
+
     # -- networkx -------------------------------------------------------------------------
 
     def to_networkx(
@@ -1015,6 +1035,12 @@ class ResponsibilityGraph:
                 keep[d0:] &= active_b
                 keep[c0:p0] &= ledger.cadre_active(day)
         return keep
+
+
+def _empty(dtype: str) -> Any:
+    import numpy as np
+
+    return np.zeros(0, dtype=dtype)
 
 
 def _under(code: str, root: str, graph: ResponsibilityGraph) -> bool:
