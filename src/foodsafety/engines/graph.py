@@ -979,6 +979,23 @@ class ResponsibilityGraph:
                 gc.enable()
         return g
 
+    def edge_subgraph(self, edges: Iterable[tuple[str, str, str]]) -> nx.MultiDiGraph[str]:
+        """The networkx graph of the given ``(source, target, key)`` edges and their ends,
+        with the attributes :meth:`to_networkx` gives them (a trace's paths, for pictures)."""
+        g: nx.MultiDiGraph[str] = nx.MultiDiGraph(
+            schema=SCHEMA, direction=DIRECTION, name=self.name
+        )
+        for u, v, key in edges:
+            vi = self.node_id(v)
+            for e in self.in_edges(vi):
+                if self.node_name(self.mv_src[e]) == u and self.edge_key(e) == key:
+                    for name in (u, v):
+                        if name not in g:
+                            g.add_node(name, **self.attributes(self.node_id(name)))
+                    g.add_edge(u, v, key=key, **self.edge_attributes(e))
+                    break
+        return g
+
     def _keep(self, jurisdiction: str | None, as_of: dt.date | None) -> Any:
         """Which nodes :meth:`to_networkx` keeps (a numpy bool array), or ``None`` for all."""
         import numpy as np
