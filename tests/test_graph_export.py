@@ -97,6 +97,7 @@ def test_trace_subgraph_and_picture(tmp_path: Path) -> None:
     assert all(sub.has_edge(s.source, s.target, s.key) for link in t for s in link.path)
     # the same subgraph as cut from the networkx form, attributes and all
     whole = g.to_networkx()
+
     def edges(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str, str], object]:
         return {(u, v, k): d for u, v, k, d in graph.edges(keys=True, data=True)}
 

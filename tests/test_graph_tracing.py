@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +20,6 @@ from tests.graph_data import (
     townships,
     uscc,
 )
-
 from tests.reference.nx_tracing import naive_trace
 
 from foodsafety.engines.graph import (

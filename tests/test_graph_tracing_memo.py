@@ -15,7 +15,6 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.graph_data import DAY0, county_governance, ledgers, mini_ledger
-
 from tests.reference.nx_tracing import naive_trace
 
 from foodsafety.engines.graph import ResponsibilityGraph, build_graph, business_node

@@ -37,8 +37,8 @@ from typing import Any, Final, NamedTuple
 
 import attrs
 import networkx as nx
-
 from tests.reference.nx_graph import adjacency, edge_active
+
 from foodsafety.errors import FoodSafetyError
 from foodsafety.vocab import (
     BodyKind,

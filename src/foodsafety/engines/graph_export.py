@@ -279,11 +279,11 @@ def trace_subgraph(graph: AnyGraph, trace: Trace) -> nx.MultiDiGraph[str]:
     """
     edges = {(s.source, s.target, s.key) for link in trace.links for s in link.path}
     if isinstance(graph, ResponsibilityGraph):
-        sub = graph.edge_subgraph(sorted(edges))
+        cut = graph.edge_subgraph(sorted(edges))
         for name in (trace.subject, *(link.party for link in trace.links)):
-            if name not in sub:
-                sub.add_node(name, **graph.attributes(graph.node_id(name)))
-        return sub
+            if name not in cut:
+                cut.add_node(name, **graph.attributes(graph.node_id(name)))
+        return cut
     sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(graph.edge_subgraph(edges))  # type: ignore[arg-type]
     sub.add_node(trace.subject, **graph.nodes[trace.subject])
     for link in trace.links:
@@ -495,7 +495,7 @@ def write_trace_files(
     """Write the union of the traces' subgraphs as GraphML, node-link JSON and DOT into a folder."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    union: nx.MultiDiGraph[str] = nx.MultiDiGraph(**graph.graph)  # type: ignore[arg-type]
+    union: nx.MultiDiGraph[str] = nx.MultiDiGraph(**graph.graph)
     for t in traces:
         union.update(trace_subgraph(graph, t))
     return [

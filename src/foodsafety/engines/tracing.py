@@ -889,12 +889,12 @@ class Tracer:
                 else g.node_name(node)
             )
             if via < 0:
-                return Trace(subject_name, name, day, (), None, None, tuple(own), g)  # type: ignore[arg-type]
+                return Trace(subject_name, name, day, (), None, None, tuple(own), g)
             up = src[via]
             upper = self._cache.get((up, day, kk, members))
             if upper is None:
                 upper = self._entry(up, day, kk, members)
-            return Trace(subject_name, name, day, (), via, upper, tuple(own), g)  # type: ignore[arg-type]
+            return Trace(subject_name, name, day, (), via, upper, tuple(own), g)
         links = self._entry(node, day, kk, members).links
         ntype = g.node_type(node)
         name = g.display_name(node)
@@ -919,8 +919,8 @@ class Tracer:
 
 
 _EPOCH: Final = dt.date(1970, 1, 1).toordinal()
-_KIND_ENUMS: Final = tuple(ResponsibilityKind(k) for k in KIND_CODES)
-_LEVEL_ENUMS: Final = tuple(Level(v) for v in LEVEL_CODES)
+_KIND_ENUMS: Final = tuple(_KINDS[k] for k in KIND_CODES)
+_LEVEL_ENUMS: Final = tuple(_LEVELS[v] for v in LEVEL_CODES)
 _JUR_CODE: Final = BASE_ROLES.index(_JUR_ROLE)
 _MEMBER_CODE: Final = BASE_ROLES.index(_MEMBER_ROLE)
 _PAIRING_CODE: Final = KIND_CODES.index(ResponsibilityKind.PAIRING.value)
