@@ -248,8 +248,15 @@ def _cut(
     return lo, hi
 
 
+def _tree_levels(tree: JurisdictionTree) -> dict[str, str]:
+    """The level code of each jurisdiction of the tree, by code (the tree's own lookup
+    canonicalises the code on every call)."""
+    return {j.code: j.level.value for j in tree}
+
+
 def _add_governance(g: _Collector, gov: Governance) -> None:
     tree = gov.tree
+    levels = _tree_levels(tree)
     for j in tree:
         g.add_node(
             jurisdiction_node(j.code),
@@ -275,7 +282,7 @@ def _add_governance(g: _Collector, gov: Governance) -> None:
                 role=_JUR_ROLE,
             )
     for b in gov.bodies:
-        level = tree[b.jurisdiction].level.value
+        level = levels.get(b.jurisdiction) or tree[b.jurisdiction].level.value
         g.add_node(
             body_node(b.id),
             **_plain(
@@ -298,11 +305,13 @@ def _add_governance(g: _Collector, gov: Governance) -> None:
             body_node(b.id), target, key=kind.value, kind=kind.value, level=level, role=b.kind.value
         )
     for o in gov.officials:
-        _add_official(g, o, tree)
+        _add_official(g, o, tree, levels)
 
 
-def _add_official(g: _Collector, o: Official, tree: JurisdictionTree) -> None:
-    level = tree[o.jurisdiction].level.value
+def _add_official(
+    g: _Collector, o: Official, tree: JurisdictionTree, levels: Mapping[str, str]
+) -> None:
+    level = levels.get(o.jurisdiction) or tree[o.jurisdiction].level.value
     node = official_node(o.id)
     g.add_node(
         node,
@@ -333,12 +342,14 @@ def _add_official(g: _Collector, o: Official, tree: JurisdictionTree) -> None:
     )
 
 
-def _anchor(tree: JurisdictionTree, code: str) -> str | None:
+def _anchor(tree: JurisdictionTree, code: str, levels: Mapping[str, str]) -> str | None:
     """The nearest jurisdiction of the tree at or above ``code`` (a village not in the tree)."""
     from foodsafety.registry import structural_parent
 
     current: str | None = code
     while current:
+        if current in levels:
+            return current
         if current in tree:
             return tree[current].code
         try:
@@ -420,76 +431,76 @@ class _Strings:
         _, offsets, data = arr.buffers()
         off = np.frombuffer(offsets, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
         self._off = _mv(np.ascontiguousarray(off))
-        raw = np.zeros(0, np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8)
-        self._data = _mv(raw)
+        # one bytes object: slicing and decoding it is the cheapest read Python has
+        self._data = b"" if data is None else data.to_pybytes()
         self.size = len(arr)
 
     def __len__(self) -> int:
         return self.size
 
     def __getitem__(self, i: int) -> str:
-        return str(self._data[self._off[i] : self._off[i + 1]], "utf-8")
+        off = self._off
+        return self._data[off[i] : off[i + 1]].decode()
 
-    def raw(self, i: int) -> memoryview:
+    def raw(self, i: int) -> bytes:
         """The UTF-8 bytes of string ``i``."""
-        return self._data[self._off[i] : self._off[i + 1]]
+        off = self._off
+        return self._data[off[i] : off[i + 1]]
 
     def arrays(self) -> tuple[Any, Any]:
         """The offsets and bytes as numpy arrays (no copy)."""
         import numpy as np
 
-        return np.asarray(self._off), np.asarray(self._data)
+        return np.asarray(self._off), np.frombuffer(self._data, dtype=np.uint8)
 
 
-_MASK: Final = (1 << 64) - 1
-_MUL: Final = 0x9E3779B97F4A7C15
+_PRIME: Final = (1 << 31) - 19
 
 
 def _hash_bytes(raw: bytes) -> int:
-    """The 64-bit key hash of :class:`_KeyIndex`, for one key (the same as :func:`_hash_column`)."""
-    h = len(raw)
-    pad = raw + b"\0" * (-len(raw) % 8)
-    for i in range(0, len(pad), 8):
-        h = ((h ^ int.from_bytes(pad[i : i + 8], "little")) * _MUL) & _MASK
-    return h ^ (h >> 32)
+    """The 31-bit key hash of :class:`_KeyIndex` for one key: the key's bytes read as one
+    little-endian number, modulo a prime below 2**31 (the same as :func:`_hash_column`).
+    One big-integer remainder: a fraction of a loop over the bytes in Python."""
+    return int.from_bytes(raw, "little") % _PRIME
 
 
 def _hash_column(strings: _Strings) -> Any:
-    """:func:`_hash_bytes` of every string of a column, with numpy (in chunks of rows)."""
+    """:func:`_hash_bytes` of every string of a column, with numpy (in chunks of rows): the
+    number is summed from its 32-bit halves times 2**(32k) modulo the prime, which stays
+    within 64 bits."""
     import numpy as np
 
     off, data = strings.arrays()
     n = len(off) - 1
     lengths = np.diff(off)
-    out = np.empty(n, dtype=np.uint64)
-    mul = np.uint64(_MUL)
+    out = np.empty(n, dtype=np.uint32)
     chunk = 1 << 20
-    with np.errstate(over="ignore"):
-        for lo in range(0, n, chunk):
-            hi = min(n, lo + chunk)
-            lens = lengths[lo:hi]
-            width = int(-(-int(lens.max(initial=0)) // 8) * 8)
-            h = lens.astype(np.uint64)
-            if width:
-                cols = np.arange(width, dtype=np.int64)
-                idx = off[lo:hi, None] + cols[None, :]
-                inside = cols[None, :] < lens[:, None]
-                mat = np.zeros((hi - lo, width), dtype=np.uint8)
-                mat[inside] = data[idx[inside]]
-                words = mat.view("<u8")
-                for j in range(words.shape[1]):
-                    h = (h ^ words[:, j]) * mul
-            out[lo:hi] = h ^ (h >> np.uint64(32))
+    prime = np.uint64(_PRIME)
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        lens = lengths[lo:hi]
+        width = int(-(-int(lens.max(initial=0)) // 4) * 4)
+        r = np.zeros(hi - lo, dtype=np.uint64)
+        if width:
+            cols = np.arange(width, dtype=np.int64)
+            idx = off[lo:hi, None] + cols[None, :]
+            inside = cols[None, :] < lens[:, None]
+            mat = np.zeros((hi - lo, width), dtype=np.uint8)
+            mat[inside] = data[idx[inside]]
+            halves = mat.view("<u4").astype(np.uint64)
+            for k in range(halves.shape[1]):
+                r = (r + halves[:, k] * np.uint64(pow(2, 32 * k, _PRIME))) % prime
+        out[lo:hi] = r
     return out
 
 
 class _KeyIndex:
     """The row of a key among a column of distinct strings, one lookup at a time.
 
-    The keys' 64-bit hashes (:func:`_hash_bytes`) are sorted; a table of ``2**bits`` slots
+    The keys' 31-bit hashes (:func:`_hash_bytes`) are sorted; a table of ``2**bits`` slots
     holds where the hashes of each top-``bits`` prefix start, so a lookup reads two slots,
     compares the hashes between them (about one) and then the key's bytes: exact, and no
-    Python object per key (about 16 bytes a key).
+    Python object per key (about 12 bytes a key).
     """
 
     __slots__ = ("_hashes", "_rows", "_shift", "_start", "_strings")
@@ -500,9 +511,9 @@ class _KeyIndex:
         hashes = _hash_column(strings)
         order = np.argsort(hashes, kind="stable")
         sorted_hashes = hashes[order]
-        bits = max(1, len(hashes).bit_length())
-        self._shift = 64 - bits
-        slots = (sorted_hashes >> np.uint64(self._shift)).astype(np.int64)
+        bits = min(max(1, len(hashes).bit_length()), 28)
+        self._shift = 31 - bits
+        slots = (sorted_hashes >> np.uint32(self._shift)).astype(np.int64)
         start = np.searchsorted(slots, np.arange((1 << bits) + 1, dtype=np.int64)).astype(np.int32)
         self._hashes = _mv(sorted_hashes)
         self._rows = _mv(order.astype(np.int32))
@@ -515,9 +526,12 @@ class _KeyIndex:
         h = _hash_bytes(raw)
         s = h >> self._shift
         hashes, rows, strings = self._hashes, self._rows, self._strings
-        for i in range(self._start[s], self._start[s + 1]):
-            if hashes[i] == h and strings.raw(rows[i]) == raw:
-                return int(rows[i])
+        start = self._start
+        for i in range(start[s], start[s + 1]):
+            if hashes[i] == h:
+                row: int = rows[i]
+                if strings.raw(row) == raw:
+                    return row
         return -1
 
 
@@ -1102,9 +1116,10 @@ class _LedgerPart:
             "closed",
         ).with_row_index("_row", offset=1)
         codes = b.get_column("jurisdiction").drop_nulls().unique().to_list()
-        anchors = {c: _anchor(tree, c) for c in codes if c}
-        levels = {c: _level_code(tree, c) for c, a in anchors.items() if a is not None}
-        home_levels = {a: _level_code(tree, a) for a in anchors.values() if a is not None}
+        known = _tree_levels(tree)
+        anchors = {c: _anchor(tree, c, known) for c in codes if c}
+        levels = {c: _level_code(tree, c, known) for c, a in anchors.items() if a is not None}
+        home_levels = {a: _level_code(tree, a, known) for a in anchors.values() if a is not None}
         places = pl.DataFrame(
             {
                 "jurisdiction": list(levels),
@@ -1432,10 +1447,12 @@ def _days(dates: pl.Series, missing: int) -> Any:
     return dates.cast(pl.Date).to_physical().fill_null(missing).cast(pl.Int32).to_numpy()
 
 
-def _level_code(tree: JurisdictionTree, code: str) -> int:
+def _level_code(tree: JurisdictionTree, code: str, levels: Mapping[str, str]) -> int:
     from foodsafety.registry import level_of as reg_level
 
-    level = tree[code].level.value if code in tree else reg_level(code).value
+    level = levels.get(code)
+    if level is None:
+        level = tree[code].level.value if code in tree else reg_level(code).value
     return _LEVEL_CODE[level]
 
 

@@ -858,11 +858,19 @@ class Tracer:
         """See :func:`trace`."""
         day = dt.date.today() if as_of is None else as_of
         g = self.graph
-        node = g.node_id(subject) if type(subject) is str else -1
+        node = -1
+        ledger = g._ledger
+        if type(subject) is str:
+            if ledger is not None and subject.startswith("business:"):
+                row = ledger.businesses.get(subject[9:])
+                if row >= 0:
+                    node = g.first_business + row
+            else:
+                node = g.node_id(subject)
         if node < 0:
             node = self._node(subject)
         kk = None if kinds is None else _kind_codes(_kinds_key(kinds))
-        if g.first_business <= node < g.first_cadre:
+        if ledger is not None and g.first_business <= node < g.first_cadre:
             # The fast path: the business's own edges, then the memoised chain of its
             # township. One link per party: its first edge valid on the day (as the search).
             dn = day.toordinal() - _EPOCH
@@ -882,7 +890,7 @@ class Tracer:
                         via = e
                 elif kk is None or kind[e] in kk:
                     own.append(e)
-            name = g.display_name(node)
+            name = ledger.business_name[node - g.first_business]
             subject_name = (
                 subject
                 if type(subject) is str and subject.startswith("business:")
