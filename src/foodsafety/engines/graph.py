@@ -503,34 +503,34 @@ class _KeyIndex:
     Python object per key (about 12 bytes a key).
     """
 
-    __slots__ = ("_hashes", "_rows", "_shift", "_start", "_strings")
+    __slots__ = ("_entries", "_shift", "_start", "_strings")
 
     def __init__(self, strings: _Strings) -> None:
         import numpy as np
 
         hashes = _hash_column(strings)
         order = np.argsort(hashes, kind="stable")
-        sorted_hashes = hashes[order]
+        # hash and row in one word (hash above): one memory read a candidate
+        entries = (hashes[order].astype(np.uint64) << np.uint64(32)) | order.astype(np.uint64)
         bits = min(max(1, len(hashes).bit_length()), 28)
         self._shift = 31 - bits
-        slots = (sorted_hashes >> np.uint32(self._shift)).astype(np.int64)
+        slots = (hashes[order] >> np.uint32(self._shift)).astype(np.int64)
         start = np.searchsorted(slots, np.arange((1 << bits) + 1, dtype=np.int64)).astype(np.int32)
-        self._hashes = _mv(sorted_hashes)
-        self._rows = _mv(order.astype(np.int32))
+        self._entries = _mv(entries)
         self._start = _mv(start)
         self._strings = strings
 
     def get(self, key: str) -> int:
         """The row of ``key``, or ``-1``."""
         raw = key.encode()
-        h = _hash_bytes(raw)
+        h = int.from_bytes(raw, "little") % _PRIME
         s = h >> self._shift
-        hashes, rows, strings = self._hashes, self._rows, self._strings
-        start = self._start
+        entries, start = self._entries, self._start
         for i in range(start[s], start[s + 1]):
-            if hashes[i] == h:
-                row: int = rows[i]
-                if strings.raw(row) == raw:
+            entry = entries[i]
+            if entry >> 32 == h:
+                row: int = entry & 0xFFFFFFFF
+                if self._strings.raw(row) == raw:
                     return row
         return -1
 
