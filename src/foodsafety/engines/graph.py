@@ -96,6 +96,8 @@ import networkx as nx
 from foodsafety.errors import BulkValidationError, FoodSafetyError, Problem, ProblemReport
 from foodsafety.models.bodies import Governance, Official
 from foodsafety.models.jurisdiction import JurisdictionTree
+from foodsafety.registry._codes import level_of as _registry_level
+from foodsafety.registry._codes import structural_parent
 from foodsafety.vocab import BodyKind, BusinessPost, Level, OfficialPost, ResponsibilityKind
 
 if TYPE_CHECKING:
@@ -343,18 +345,26 @@ def _add_official(
 
 
 def _anchor(tree: JurisdictionTree, code: str, levels: Mapping[str, str]) -> str | None:
-    """The nearest jurisdiction of the tree at or above ``code`` (a village not in the tree)."""
-    from foodsafety.registry import structural_parent
+    """The nearest jurisdiction of the tree at or above ``code`` (a village not in the tree).
 
+    Canonical codes are walked up by their digits against ``levels`` (the tree's codes); the
+    tree's own lookup, which canonicalises, is asked only when that finds nothing.
+    """
     current: str | None = code
     while current:
         if current in levels:
             return current
+        try:
+            current = structural_parent(current)
+        except Exception:  # a malformed code: reported by the caller
+            break
+    current = code
+    while current:
         if current in tree:
             return tree[current].code
         try:
             current = structural_parent(current)
-        except Exception:  # a malformed code: reported by the caller
+        except Exception:
             return None
     return None
 
@@ -474,7 +484,8 @@ def _hash_column(strings: _Strings) -> Any:
     n = len(off) - 1
     lengths = np.diff(off)
     out = np.empty(n, dtype=np.uint32)
-    chunk = 1 << 20
+    # the padded bytes of a chunk take 9 bytes a byte of key (the gather's int64 positions)
+    chunk = 1 << 18
     prime = np.uint64(_PRIME)
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
@@ -1114,38 +1125,46 @@ class _LedgerPart:
             "director",
             "opened",
             "closed",
-        ).with_row_index("_row", offset=1)
+        )
         codes = b.get_column("jurisdiction").drop_nulls().unique().to_list()
         known = _tree_levels(tree)
         anchors = {c: _anchor(tree, c, known) for c in codes if c}
         levels = {c: _level_code(tree, c, known) for c, a in anchors.items() if a is not None}
-        home_levels = {a: _level_code(tree, a, known) for a in anchors.values() if a is not None}
+        home_levels = {
+            a: _level_code(tree, a, known) for a in set(anchors.values()) if a is not None
+        }
         places = pl.DataFrame(
             {
                 "jurisdiction": list(levels),
                 "_home": [gov_index[jurisdiction_node(str(anchors[c]))] for c in levels],
-                "_anchor": [anchors[c] for c in levels],
                 "_level": [levels[c] for c in levels],
                 "_home_level": [home_levels[str(anchors[c])] for c in levels],
             },
             schema={
                 "jurisdiction": pl.Utf8,
                 "_home": pl.Int32,
-                "_anchor": pl.Utf8,
                 "_level": pl.UInt8,
                 "_home_level": pl.UInt8,
             },
         )
-        b = b.join(places, on="jurisdiction", how="left", maintain_order="left")
-        placed = pl.col("_home").is_not_null()
-        b = b.with_columns(
-            _dup=placed & ~pl.when(placed).then(pl.col("uscc")).otherwise(None).is_first_distinct()
+        # Only the new columns are made: the ledger's own columns are shared, not copied.
+        extra = b.select("jurisdiction").join(
+            places, on="jurisdiction", how="left", maintain_order="left"
         )
-        for row, uscc, code in b.filter(~placed).select("_row", "uscc", "jurisdiction").iter_rows():
+        b = b.with_columns(extra.get_column(c) for c in ("_home", "_level", "_home_level"))
+        placed = b.get_column("_home").is_not_null()
+        dup = (
+            placed
+            & ~b.select(
+                pl.when(placed).then(pl.col("uscc")).otherwise(None).is_first_distinct()
+            ).to_series()
+        )
+        for i in (~placed).arg_true().to_list():
+            uscc, code = b.row(i)[0], b.row(i)[3]
             report.add(
                 _problem(
                     "businesses",
-                    row,
+                    i + 1,
                     "jurisdiction",
                     code,
                     "graph.unknown_jurisdiction",
@@ -1153,18 +1172,25 @@ class _LedgerPart:
                     f"(nor is any jurisdiction above it)",
                 )
             )
-        for row, uscc in b.filter(pl.col("_dup")).select("_row", "uscc").iter_rows():
+        for i in dup.arg_true().to_list():
+            uscc = b.row(i)[0]
             report.add(
                 _problem(
-                    "businesses", row, "uscc", uscc, "graph.duplicate", f"uscc {uscc} appears twice"
+                    "businesses",
+                    i + 1,
+                    "uscc",
+                    uscc,
+                    "graph.duplicate",
+                    f"uscc {uscc} appears twice",
                 )
             )
-        b = b.filter(placed & ~pl.col("_dup")).drop("_dup")
+        if report:
+            b = b.filter(placed & ~dup)
         c = ledger.cadres.select(
             "cadre_id", "name", "level", "jurisdiction", "unit", "post", "active_from", "active_to"
         ).with_row_index("_row", offset=1)
-        dup = ~pl.col("cadre_id").is_first_distinct()
-        for row, cid in c.filter(dup).select("_row", "cadre_id").iter_rows():
+        repeated = ~pl.col("cadre_id").is_first_distinct()
+        for row, cid in c.filter(repeated).select("_row", "cadre_id").iter_rows():
             report.add(
                 _problem(
                     "cadres",
@@ -1175,7 +1201,7 @@ class _LedgerPart:
                     f"cadre_id {cid} appears twice",
                 )
             )
-        c = c.filter(~dup)
+        c = c.filter(~repeated)
         a = ledger.assignments.select(
             "assignment_id", "cadre_id", "uscc", "valid_from", "valid_to"
         ).with_row_index("_row", offset=1)
@@ -1219,7 +1245,8 @@ class _LedgerPart:
         if report:
             raise BulkValidationError("the ledger for the responsibility graph", report)
         a = a.drop_nulls(["_c", "_b"]).drop("_row")
-        self.businesses_frame = b.drop("_row")
+        self.businesses_frame = b
+        self._gov_names = list(collected.nodes)
         self.cadres_frame = c.drop("_row")
         self.assignments_frame = a
         self.n_businesses = b.height
@@ -1354,9 +1381,10 @@ class _LedgerPart:
     # -- attributes -----------------------------------------------------------------------
 
     def business_attrs(self, row: int) -> dict[str, Any]:
-        (uscc, name, kind, code, tier, risk, _, _, opened, closed, _, anchor, level, _) = (
+        (uscc, name, kind, code, tier, risk, _, _, opened, closed, home, level, _) = (
             self.businesses_frame.row(row)
         )
+        anchor = self._gov_names[home].removeprefix("jurisdiction:")
         d: dict[str, Any] = {
             "type": "business",
             "name": name,
@@ -1403,15 +1431,14 @@ class _LedgerPart:
         )
 
     def businesses_in(self, codes: set[Any]) -> Any:
-        import polars as pl
+        import numpy as np
 
-        return (
-            self.businesses_frame.select(
-                pl.col("_anchor").is_in(pl.Series(sorted(str(c) for c in codes), dtype=pl.Utf8))
-            )
-            .to_series()
-            .to_numpy()
-        )
+        index = {n: i for i, n in enumerate(self._gov_names)}
+        homes = [
+            index[jurisdiction_node(str(c))] for c in codes if jurisdiction_node(str(c)) in index
+        ]
+        home = self.businesses_frame.get_column("_home").to_numpy()
+        return np.isin(home, np.array(homes, dtype=home.dtype))
 
     def cadres_in(self, codes: set[Any]) -> Any:
         import polars as pl
@@ -1448,11 +1475,13 @@ def _days(dates: pl.Series, missing: int) -> Any:
 
 
 def _level_code(tree: JurisdictionTree, code: str, levels: Mapping[str, str]) -> int:
-    from foodsafety.registry import level_of as reg_level
-
+    """The level of a jurisdiction code: the tree's, else what its digits say."""
     level = levels.get(code)
     if level is None:
-        level = tree[code].level.value if code in tree else reg_level(code).value
+        try:
+            level = _registry_level(code).value
+        except Exception:  # not a plain code: the tree knows it
+            level = tree[code].level.value
     return _LEVEL_CODE[level]
 
 
