@@ -11,14 +11,16 @@ import datetime as dt
 from typing import Any
 
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.graph_data import DAY0, MiniLedger, county_governance, ledgers
+from tests.graph_data import DAY0, MiniLedger, active, county_governance, ledgers, townships
 from tests.reference import nx_graph as ref_graph
 from tests.reference import nx_tracing as ref_tracing
 
 from foodsafety.engines import tracing
 from foodsafety.engines.graph import ResponsibilityGraph
+from foodsafety.errors import FoodSafetyError
 from foodsafety.vocab import ResponsibilityKind, Severity
 
 days = st.integers(-30, 760).map(lambda n: DAY0 + dt.timedelta(days=n))
@@ -80,3 +82,63 @@ def test_traces_accountability_and_gaps_equal_the_networkx_engine(
         new_gaps = tracing.gaps(columnar, as_of=day, requirements=new_reqs)
         assert [g.to_dict() for g in new_gaps] == [g.to_dict() for g in old_gaps]
         assert [g.explain("en") for g in new_gaps] == [g.explain("en") for g in old_gaps]
+
+
+@settings(max_examples=40, deadline=None)
+@given(ledgers(), days, st.data())
+def test_to_networkx_of_a_township_on_a_day_keeps_its_part_and_the_edges_valid_then(
+    led: MiniLedger, day: dt.date, data: st.DataObject
+) -> None:
+    town = data.draw(st.sampled_from(townships()))
+    whole = ref_graph.build_graph(county_governance(), led)
+    part = ResponsibilityGraph.build(county_governance(), led).to_networkx(
+        jurisdiction=town, as_of=day
+    )
+    in_town = {
+        b["uscc"]
+        for b in led.rows["businesses"]
+        if b["jurisdiction"] == town and active(b["opened"], b["closed"], day)
+    }
+    pairing = {a["cadre_id"] for a in led.rows["assignments"] if a["uscc"] in in_town}
+    cadres = {
+        c["cadre_id"]
+        for c in led.rows["cadres"]
+        if (c["jurisdiction"] == town or c["cadre_id"] in pairing)
+        and active(c["active_from"], c["active_to"], day)
+    }
+
+    def kept(node: str, d: dict[str, Any]) -> bool:
+        if d["type"] in ("business", "person"):
+            return d["uscc"] in in_town
+        if d["type"] == "cadre":
+            return node.removeprefix("cadre:") in cadres
+        if d["type"] == "official" and not active(d.get("valid_from"), d.get("valid_to"), day):
+            return False
+        return d["jurisdiction"] == town
+
+    expected = {n for n, d in whole.nodes(data=True) if kept(n, d)}
+    assert set(part) == expected
+    assert all(part.nodes[n] == whole.nodes[n] for n in part)
+    valid = {
+        (u, v, k): d
+        for u, v, k, d in whole.edges(keys=True, data=True)
+        if u in expected and v in expected and active(d.get("valid_from"), d.get("valid_to"), day)
+    }
+    assert {(u, v, k): d for u, v, k, d in part.edges(keys=True, data=True)} == valid
+
+
+def test_to_networkx_of_an_unknown_jurisdiction_is_an_error() -> None:
+    graph = ResponsibilityGraph.build(county_governance())
+    with pytest.raises(FoodSafetyError) as caught:
+        graph.to_networkx(jurisdiction="999999")
+    assert caught.value.code == "graph.unknown_jurisdiction"
+
+
+@settings(max_examples=30, deadline=None)
+@given(ledgers())
+def test_from_networkx_then_to_networkx_gives_the_graph_back(led: MiniLedger) -> None:
+    g = ref_graph.build_graph(county_governance(), led)
+    back = ResponsibilityGraph.from_networkx(g)
+    assert back.number_of_nodes() == g.number_of_nodes()
+    assert back.number_of_edges() == g.number_of_edges()
+    assert _graph_dump(back.to_networkx()) == _graph_dump(g)
