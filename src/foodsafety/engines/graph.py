@@ -1,4 +1,4 @@
-"""The responsibility graph (责任网络): who answers for what, as a typed networkx multigraph.
+"""The responsibility graph (责任网络): who answers for what, as typed, dated edges held in columns.
 
 the architecture ("Responsibility is a graph") and docs/domain.md §2–4: every responsibility in local
 food-safety governance is an edge with a kind — the business's primary responsibility
@@ -10,10 +10,13 @@ safety director, 4806 cadres of city, county, township and village pairing 16316
 the party committees and governments of each level, the market regulation bureau and the
 committee office.
 
-:func:`build_graph` turns a :class:`~foodsafety.models.Governance` (jurisdiction tree, bodies,
-officials) and a pairing ledger into a :class:`networkx.MultiDiGraph`. The graph is the public
-representation: every attribute is a plain Python value, documented below, so any networkx
-algorithm runs on it; :mod:`foodsafety.engines.tracing` answers "who answers for this?" on it.
+:meth:`ResponsibilityGraph.build` turns a :class:`~foodsafety.models.Governance` (jurisdiction
+tree, bodies, officials) and a pairing ledger into a :class:`ResponsibilityGraph`: integer
+nodes and numpy edge columns in CSR order (see the class), built with polars and numpy, on
+which :mod:`foodsafety.engines.tracing` answers "who answers for this?".
+:meth:`ResponsibilityGraph.to_networkx` (and :func:`build_graph`, the whole graph) gives the
+public networkx form, a :class:`networkx.MultiDiGraph` whose node ids and attributes are the
+plain Python values documented below, so any networkx algorithm runs on it.
 
 **Direction.** An edge points *from the responsible party to what it answers for*
 (``cadre:C1 -> business:914105...``). A trace therefore walks predecessors.

@@ -19,11 +19,9 @@ responsible party to what it answers for) this module answers three questions:
 :class:`Tracer` therefore memoises the chain above each jurisdiction per date (and per kind
 filter), each chain built from its parent jurisdiction's chain plus its own bodies and
 officials (checked to be exactly what a search would find; otherwise it searches). A business
-trace reads the business's own few edges — from networkx's adjacency dict, or, after
-:meth:`Tracer.build_index`, from one index entry holding them by period of validity — and
-attaches the memoised chain; paths are made only when ``.links`` is read. :func:`naive_trace`
-searches the graph afresh and is the baseline in ``bench/trace.py``. The memo and the index
-assume the graph is not edited while in use; call :func:`clear_cache` after editing a graph.
+trace reads the business's own few edges from the columnar graph's arrays (its CSR range of
+predecessor edges, with their validity days) and attaches the memoised chain; paths are made
+only when ``.links`` is read. The graph is read-only, so the memo stays valid for its lifetime.
 """
 
 from __future__ import annotations
