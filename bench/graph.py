@@ -141,6 +141,20 @@ def _load(data: Path, tile: int) -> _Ledger:
     return _Ledger(frames["businesses"], frames["cadres"], frames["assignments"])
 
 
+def _watchdog(limit_mb: float) -> None:
+    """Stop this process when its RSS passes ``limit_mb`` (the machine is shared)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            if _current_mb() > limit_mb:
+                sys.stderr.write(f"RSS above {limit_mb:,.0f} MB: stopped\n")
+                os._exit(3)
+            time.sleep(0.2)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _run(data: Path, engine: str, tile: int, traces: int, seed: int) -> dict[str, Any]:
     import datetime as dt
 
@@ -298,6 +312,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--traces", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--max-rss-gb", type=float, default=14.0, help="stop a run whose RSS passes this"
+    )
     parser.add_argument("--child", choices=["generate", "run"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="columnar", help=argparse.SUPPRESS)
@@ -307,10 +324,14 @@ def main() -> int:
         print("{}")
         return 0
     if args.child == "run":
+        _watchdog(args.max_rss_gb * 1024)
         print(json.dumps(_run(args.data, args.engine, args.tile, args.traces, args.seed)))
         return 0
 
-    print(f"python {sys.version.split()[0]}; province {PROVINCE}; {os.cpu_count()} cores")
+    print(
+        f"python {sys.version.split()[0]}; province {PROVINCE}; {os.cpu_count()} cores",
+        flush=True,
+    )
     ok = True
     with tempfile.TemporaryDirectory(prefix="fs-graph-bench-") as tmp:
         sizes: list[tuple[int, int, list[str]]] = []
@@ -348,10 +369,11 @@ def main() -> int:
                             f"--tile={tile}",
                             f"--traces={args.traces}",
                             f"--seed={args.seed + round_}",
+                            f"--max-rss-gb={args.max_rss_gb}",
                         ]
                     )
                     print(f"round {round_ + 1}, {r['businesses']:,} businesses:")
-                    print(_line(r))
+                    print(_line(r), flush=True)
                     results.setdefault(engine, []).append(r)
             _compare(businesses * tile, results)
             col = results["columnar"]

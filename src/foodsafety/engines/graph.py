@@ -467,6 +467,20 @@ class _Strings:
         return np.asarray(self._off), np.frombuffer(self._data, dtype=np.uint8)
 
 
+class _Column:
+    """A column of strings read one at a time from the ledger's own polars column (no copy;
+    a read costs about a microsecond, for the strings a trace reads only when asked)."""
+
+    __slots__ = ("_series",)
+
+    def __init__(self, series: pl.Series) -> None:
+        self._series = series
+
+    def __getitem__(self, i: int) -> str:
+        value = self._series[i]
+        return "" if value is None else str(value)
+
+
 _PRIME: Final = (1 << 31) - 19
 
 
@@ -666,7 +680,7 @@ class ResponsibilityGraph:
             "valid_to": g_arr[:, 4].astype(np.int32),
             "assignment": np.full(len(g_src), -1, dtype=np.int32),
         }
-        counts: Any = np.array(g_count, dtype=np.int64)
+        counts: Any = np.array(g_count, dtype=np.int32)
         columns: dict[str, Any]
         self._ledger = ledger
         if ledger is None:
@@ -679,10 +693,11 @@ class ResponsibilityGraph:
             columns = {k: np.concatenate([gov_edges[k], edges[k]]) for k in gov_edges}
             counts = np.concatenate([counts, ledger_counts])
         self.n_nodes = self.n_governance + 3 * self.n_businesses + self.n_cadres
-        full = np.zeros(self.n_nodes + 1, dtype=np.int64)
-        full[1 : len(counts) + 1] = np.cumsum(counts)
+        total = len(columns["src"])
+        full = np.zeros(self.n_nodes + 1, dtype=np.int32 if total < 2**31 else np.int64)
+        np.cumsum(counts, out=full[1 : len(counts) + 1])
         full[len(counts) + 1 :] = full[len(counts)]
-        self.indptr = full.astype(np.int32 if full[-1] < 2**31 else np.int64)
+        self.indptr = full
         self.src = columns["src"]
         self.kind = columns["kind"]
         self.role = columns["role"]
@@ -1256,13 +1271,15 @@ class _LedgerPart:
         self.n_cadres = c.height
         self.uscc = _Strings(b.get_column("uscc"))
         self.business_name = _Strings(b.get_column("name"))
-        self.business_code = _Strings(b.get_column("jurisdiction"))
-        self.principal_name = _Strings(b.get_column("principal"))
-        self.director_name = _Strings(b.get_column("director"))
+        # the strings a lazy trace reads are copied for speed; the others are read in place
+        self.business_code = _Column(b.get_column("jurisdiction"))
+        self.principal_name = _Column(b.get_column("principal"))
+        self.director_name = _Column(b.get_column("director"))
         self.cadre_id = _Strings(c.get_column("cadre_id"))
-        self.cadre_name = _Strings(c.get_column("name"))
-        self.cadre_code = _Strings(c.get_column("jurisdiction"))
-        self.assignment_id = _Strings(a.get_column("assignment_id"))
+        self.cadre_name = _Column(c.get_column("name"))
+        self.cadre_code = _Column(c.get_column("jurisdiction"))
+        # rows are never dropped (a bad row raises above): the ledger's own column serves
+        self.assignment_id = _Column(ledger.assignments.get_column("assignment_id"))
         self.businesses = _KeyIndex(self.uscc)
         self.cadres = _KeyIndex(self.cadre_id)
         self._b_level = b.get_column("_level").to_numpy()
@@ -1377,8 +1394,10 @@ class _LedgerPart:
         }
         del first_director
         columns = {k: v[order] for k, v in columns.items()}
-        counts = np.zeros(3 * nb + nc, dtype=np.int64)
+        counts = np.zeros(3 * nb + nc, dtype=np.int32)
         counts[:nb] = np.bincount(dst, minlength=nb)
+        # the joined assignments are not needed once their edges are made
+        self.assignments_frame = self.assignments_frame.clear()
         return columns, counts
 
     # -- attributes -----------------------------------------------------------------------
