@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from tests.graph_data import MiniLedger, county_governance, ledgers
 
-from foodsafety.engines.graph import build_graph
+from foodsafety.engines.graph import ResponsibilityGraph, build_graph
 from foodsafety.engines.graph_export import (
     read_graphml,
     read_node_link,
@@ -90,11 +90,19 @@ def test_trace_subgraph_and_picture(tmp_path: Path) -> None:
         [{"cadre_id": "C1", "name": "王五", "level": "township", "jurisdiction": townships()[0]}],
         [{"assignment_id": "A1", "cadre_id": "C1", "uscc": uscc(1)}],
     )
-    g = build_graph(county_governance(), led)
+    g = ResponsibilityGraph.build(county_governance(), led)
     t = trace(g, uscc(1), as_of=dt.date(2023, 1, 1))
     sub = trace_subgraph(g, t)
     assert set(sub.nodes) >= {link.party for link in t}
     assert all(sub.has_edge(s.source, s.target, s.key) for link in t for s in link.path)
+    # the same subgraph as cut from the networkx form, attributes and all
+    whole = g.to_networkx()
+
+    def edges(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str, str], object]:
+        return {(u, v, k): d for u, v, k, d in graph.edges(keys=True, data=True)}
+
+    assert edges(trace_subgraph(whole, t)) == edges(sub)
+    assert dict(trace_subgraph(whole, t).nodes(data=True)) == dict(sub.nodes(data=True))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         png = render_trace(g, t, tmp_path / "t.png")

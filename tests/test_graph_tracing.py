@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,16 +20,21 @@ from tests.graph_data import (
     townships,
     uscc,
 )
+from tests.reference.nx_tracing import naive_trace
 
-from foodsafety.engines.graph import body_node, build_graph, business_node, cadre_node
+from foodsafety.engines.graph import (
+    ResponsibilityGraph,
+    body_node,
+    build_graph,
+    business_node,
+    cadre_node,
+)
 from foodsafety.engines.tracing import (
     STRICT_REQUIREMENTS,
     Incident,
     Tracer,
     accountability,
-    clear_cache,
     gaps,
-    naive_trace,
     trace,
 )
 from foodsafety.errors import FoodSafetyError
@@ -80,7 +84,7 @@ def _implied(led: MiniLedger, row: dict[str, object], day: dt.date) -> set[str]:
 def test_every_business_traces_to_exactly_the_parties_its_records_imply(
     led: MiniLedger, day: dt.date
 ) -> None:
-    g = build_graph(county_governance(), led)
+    g = ResponsibilityGraph.build(county_governance(), led)
     for row in led.rows["businesses"]:
         t = trace(g, row["uscc"], as_of=day)
         parties = t.parties()
@@ -93,17 +97,19 @@ def test_every_business_traces_to_exactly_the_parties_its_records_imply(
 @given(ledgers(), days)
 def test_fast_path_equals_a_fresh_networkx_search(led: MiniLedger, day: dt.date) -> None:
     g = build_graph(county_governance(), led)
-    tracer = Tracer(g)
+    tracer = Tracer(ResponsibilityGraph.build(county_governance(), led))
     for row in led.rows["businesses"]:
         node = business_node(row["uscc"])
-        assert list(tracer.trace(node, as_of=day).links) == naive_trace(g, node, as_of=day)
+        fast = [link.to_dict() for link in tracer.trace(node, as_of=day).links]
+        assert fast == [link.to_dict() for link in naive_trace(g, node, as_of=day)]
 
 
 @settings(max_examples=40)
 @given(ledgers(), days)
 def test_removing_a_pairing_edge_makes_the_business_a_gap(led: MiniLedger, day: dt.date) -> None:
     g = build_graph(county_governance(), led)
-    unpaired = {x.key for x in gaps(g, as_of=day) if x.code == "unpaired"}
+    columnar = ResponsibilityGraph.build(county_governance(), led)
+    unpaired = {x.key for x in gaps(columnar, as_of=day) if x.code == "unpaired"}
     expected = {
         str(r["uscc"])
         for r in led.rows["businesses"]
@@ -128,10 +134,10 @@ def test_removing_a_pairing_edge_makes_the_business_a_gap(led: MiniLedger, day: 
     assert edges
     for u, k in edges:
         g.remove_edge(u, node, key=k)
-    clear_cache(g)
-    now = {x.key for x in gaps(g, as_of=day) if x.code == "unpaired"}
+    edited = ResponsibilityGraph.from_networkx(g)
+    now = {x.key for x in gaps(edited, as_of=day) if x.code == "unpaired"}
     assert now == unpaired | {paired[0]}
-    assert not trace(g, node, as_of=day).of_kind("pairing")
+    assert not trace(edited, node, as_of=day).of_kind("pairing")
 
 
 def test_a_cadre_who_left_no_longer_answers() -> None:
@@ -159,7 +165,7 @@ def test_a_cadre_who_left_no_longer_answers() -> None:
             {"assignment_id": "A2", "cadre_id": "NEW", "uscc": uscc(1)},
         ],
     )
-    g = build_graph(county_governance(), led)
+    g = ResponsibilityGraph.build(county_governance(), led)
     before = trace(g, uscc(1), as_of=dt.date(2022, 9, 30), kinds=["pairing"])
     after = trace(g, uscc(1), as_of=dt.date(2022, 10, 1), kinds=["pairing"])
     assert before.parties() == ["cadre:OLD"]
@@ -168,7 +174,7 @@ def test_a_cadre_who_left_no_longer_answers() -> None:
     assert after.links[0].level is Level.TOWNSHIP
 
 
-def _sample_graph() -> tuple[nx.MultiDiGraph[str], str]:
+def _sample_graph() -> tuple[ResponsibilityGraph, str]:
     town = townships()[0]
     led = mini_ledger(
         [
@@ -184,11 +190,12 @@ def _sample_graph() -> tuple[nx.MultiDiGraph[str], str]:
         [{"cadre_id": "C1", "name": "王五", "level": "county", "jurisdiction": COUNTY}],
         [{"assignment_id": "A1", "cadre_id": "C1", "uscc": uscc(1)}],
     )
-    return build_graph(county_governance(), led), town
+    return ResponsibilityGraph.build(county_governance(), led), town
 
 
 def test_order_kinds_levels_and_paths_of_a_business_trace() -> None:
     g, town = _sample_graph()
+    nxg = g.to_networkx()
     t = trace(g, uscc(1), as_of=dt.date(2023, 1, 1))
     kinds = [link.kind for link in t]
     # primary, then pairing, then leaders, regulators, coordination: never going back
@@ -214,7 +221,7 @@ def test_order_kinds_levels_and_paths_of_a_business_trace() -> None:
         for a, b in zip(link.path, link.path[1:], strict=False):
             assert a.target == b.source
         for step in link.path:
-            assert g.has_edge(step.source, step.target, key=step.key)
+            assert nxg.has_edge(step.source, step.target, key=step.key)
     secretary = next(
         link for link in t if link.role == "party_secretary" and link.level is Level.COUNTY
     )
@@ -294,7 +301,7 @@ def test_gaps_find_missing_office_chair_and_heads() -> None:
         if o.body != f"{town}:{BodyKind.FOOD_SAFETY_OFFICE.value}"
         and not (o.jurisdiction == COUNTY and o.post.value == "committee_chair")
     ]
-    g = build_graph(Governance(tree, bodies, officials))
+    g = ResponsibilityGraph.build(Governance(tree, bodies, officials))
     found = {(x.code, x.key) for x in gaps(g, as_of=dt.date(2023, 1, 1))}
     assert found == {("no_office", town), ("no_chair", f"{COUNTY}:food_safety_committee")}
     # before the synthetic officials took office nobody chairs any committee

@@ -63,6 +63,7 @@ _LAZY: dict[str, str] = {
     "compare": "foodsafety.engines.scoring",
     "Assessment": "foodsafety.engines.scoring",
     "build_graph": "foodsafety.engines.graph",
+    "ResponsibilityGraph": "foodsafety.engines.graph",
     "PairingPolicy": "foodsafety.rules.pairing_policy",
     "load_pairing_policy": "foodsafety.rules.pairing_policy",
     "audit": "foodsafety.engines.audit",
@@ -74,7 +75,7 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from foodsafety.engines.audit import AuditFinding, AuditResult, audit
-    from foodsafety.engines.graph import build_graph
+    from foodsafety.engines.graph import ResponsibilityGraph, build_graph
     from foodsafety.engines.scoring import Assessment, assess_cohort, compare, score
     from foodsafety.engines.tracing import accountability, trace
     from foodsafety.ids import (
@@ -137,6 +138,7 @@ __all__ = [
     "RecordValidationError",
     "Registry",
     "RegistryError",
+    "ResponsibilityGraph",
     "RoutineRecord",
     "Rubric",
     "RuleError",

@@ -30,9 +30,13 @@ from typing import Any, Final
 import networkx as nx
 
 from foodsafety._atomic import atomic_path, write_text
+from foodsafety.engines.graph import ResponsibilityGraph
 from foodsafety.engines.tracing import Trace, role_label
 from foodsafety.errors import LoadError, require
 from foodsafety.vocab import Level, ResponsibilityKind
+
+#: A graph the exports of traces take: the columnar graph or its networkx form.
+AnyGraph = ResponsibilityGraph | nx.MultiDiGraph  # type: ignore[type-arg]
 
 __all__ = [
     "KIND_STYLES",
@@ -267,9 +271,19 @@ def write_dot(graph: nx.MultiDiGraph[str], path: str | Path, *, lang: str = "zh"
 # -- pictures ----------------------------------------------------------------------------
 
 
-def trace_subgraph(graph: nx.MultiDiGraph[str], trace: Trace) -> nx.MultiDiGraph[str]:
-    """The subgraph of ``graph`` made of the edges on the paths of ``trace`` (a copy)."""
+def trace_subgraph(graph: AnyGraph, trace: Trace) -> nx.MultiDiGraph[str]:
+    """The subgraph of ``graph`` made of the edges on the paths of ``trace`` (a copy).
+
+    ``graph`` is the :class:`~foodsafety.engines.graph.ResponsibilityGraph` the trace was
+    made on, or its networkx form.
+    """
     edges = {(s.source, s.target, s.key) for link in trace.links for s in link.path}
+    if isinstance(graph, ResponsibilityGraph):
+        cut = graph.edge_subgraph(sorted(edges))
+        for name in (trace.subject, *(link.party for link in trace.links)):
+            if name not in cut:
+                cut.add_node(name, **graph.attributes(graph.node_id(name)))
+        return cut
     sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(graph.edge_subgraph(edges))  # type: ignore[arg-type]
     sub.add_node(trace.subject, **graph.nodes[trace.subject])
     for link in trace.links:
@@ -357,7 +371,7 @@ def _role_rank(role: str) -> int:
 
 
 def render_trace(
-    graph: nx.MultiDiGraph[str],
+    graph: AnyGraph,
     trace: Trace,
     path: str | Path,
     *,
@@ -474,7 +488,7 @@ def _kind_label(kind: str, lang: str) -> str:
 
 
 def write_trace_files(
-    graph: nx.MultiDiGraph[str],
+    graph: AnyGraph,
     traces: Iterable[Trace],
     directory: str | Path,
 ) -> list[Path]:

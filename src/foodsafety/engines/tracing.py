@@ -19,26 +19,29 @@ responsible party to what it answers for) this module answers three questions:
 :class:`Tracer` therefore memoises the chain above each jurisdiction per date (and per kind
 filter), each chain built from its parent jurisdiction's chain plus its own bodies and
 officials (checked to be exactly what a search would find; otherwise it searches). A business
-trace reads the business's own few edges — from networkx's adjacency dict, or, after
-:meth:`Tracer.build_index`, from one index entry holding them by period of validity — and
-attaches the memoised chain; paths are made only when ``.links`` is read. :func:`naive_trace`
-searches the graph afresh and is the baseline in ``bench/trace.py``. The memo and the index
-assume the graph is not edited while in use; call :func:`clear_cache` after editing a graph.
+trace reads the business's own few edges from the columnar graph's arrays (its CSR range of
+predecessor edges, with their validity days) and attaches the memoised chain; paths are made
+only when ``.links`` is read. The graph is read-only, so the memo stays valid for its lifetime.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import weakref
-from bisect import bisect_right
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Final, NamedTuple
 
 import attrs
-import networkx as nx
 
-from foodsafety.engines.graph import adjacency, edge_active
+from foodsafety.engines.graph import (
+    BASE_ROLES,
+    KIND_CODES,
+    LEVEL_CODES,
+    NO_LEVEL,
+    ResponsibilityGraph,
+    day_number,
+)
 from foodsafety.errors import FoodSafetyError
 from foodsafety.vocab import (
     BodyKind,
@@ -68,7 +71,6 @@ __all__ = [
     "accountability",
     "clear_cache",
     "gaps",
-    "naive_trace",
     "role_label",
     "rule_for",
     "trace",
@@ -331,21 +333,6 @@ class Step(NamedTuple):
         }
 
 
-def _step(
-    nodes: Mapping[str, Mapping[str, Any]], u: str, v: str, key: str, d: Mapping[str, Any]
-) -> Step:
-    return Step(
-        u,
-        v,
-        key,
-        d["kind"],
-        d.get("level"),
-        d["role"],
-        nodes[u].get("name", u),
-        nodes[v].get("name", v),
-    )
-
-
 @attrs.frozen(slots=True)
 class TraceLink:
     """One responsible party of a trace, with the path that makes it responsible.
@@ -434,23 +421,23 @@ class Trace:
     """The responsible parties of one subject on one date, in the order of responsibility.
 
     A trace is cheap to make and complete: ``own_edges`` are the subject's own edges valid on
-    the day (party, key, edge attributes — read from the graph, not copied), ``own_links``
-    links made directly, ``upper`` the memoised chain above the jurisdiction the subject lies
-    in (its links are :attr:`above`), reached through ``via_edge`` (that jurisdiction, the
-    edge key and the edge's attributes). :attr:`own`, :attr:`via` and :attr:`links` turn them into
-    :class:`TraceLink` and :class:`Step` values with full paths when asked. Treat a trace as
-    read-only: it is not frozen only because a frozen attrs instance costs four times as much
-    to create, and a trace is made on every query.
+    the day (edge numbers of the :class:`~foodsafety.engines.graph.ResponsibilityGraph`),
+    ``own_links`` links made directly, ``upper`` the memoised chain above the jurisdiction
+    the subject lies in (its links are :attr:`above`), reached through the edge ``via_edge``.
+    :attr:`own`, :attr:`via` and :attr:`links` turn them into :class:`TraceLink` and
+    :class:`Step` values with full paths when asked. Treat a trace as read-only: it is not
+    frozen only because a frozen attrs instance costs four times as much to create, and a
+    trace is made on every query.
     """
 
     subject: str
     name: str
     as_of: dt.date
     own_links: tuple[TraceLink, ...] = ()
-    via_edge: tuple[str, str, Mapping[str, Any]] | None = None
+    via_edge: int | None = None
     upper: _Chain | None = attrs.field(default=None, repr=False)
-    own_edges: tuple[tuple[str, str, Mapping[str, Any]], ...] = ()
-    _nodes: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, repr=False, eq=False)
+    own_edges: tuple[int, ...] = ()
+    _graph: ResponsibilityGraph | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def above(self) -> tuple[TraceLink, ...]:
@@ -460,43 +447,50 @@ class Trace:
     @property
     def via(self) -> Step | None:
         """The edge from the jurisdiction the subject lies in to the subject, if any."""
-        if self.via_edge is None:
+        g = self._graph
+        if self.via_edge is None or g is None:
             return None
-        u, key, d = self.via_edge
+        e = self.via_edge
+        u = g.mv_src[e]
+        level = g.mv_level[e]
         return Step(
-            u,
+            g.node_name(u),
             self.subject,
-            key,
-            d["kind"],
-            d.get("level"),
-            d["role"],
-            self._nodes.get(u, {}).get("name", u),
+            g.edge_key(e),
+            KIND_CODES[g.mv_kind[e]],
+            None if level == NO_LEVEL else LEVEL_CODES[level],
+            g.roles[g.mv_role[e]],
+            g.display_name(u),
             self.name,
         )
 
     @property
     def own(self) -> tuple[TraceLink, ...]:
         """The links on the subject's own edges (principal, director, cadre...), ordered."""
-        if not self.own_edges:
+        g = self._graph
+        if not self.own_edges or g is None:
             return self.own_links
         principal: list[TraceLink] = []
         cadres: list[TraceLink] = []
         other: list[TraceLink] = list(self.own_links)
-        subject, name, nodes = self.subject, self.name, self._nodes
-        for u, key, d in self.own_edges:
-            party = nodes[u]
-            level = d.get("level")
-            kind = d["kind"]
-            role = d["role"]
-            pname = party.get("name", u)
+        subject, name = self.subject, self.name
+        roles, kinds, levels, src = g.roles, g.mv_kind, g.mv_level, g.mv_src
+        for e in self.own_edges:
+            u = src[e]
+            level_code = levels[e]
+            kind = KIND_CODES[kinds[e]]
+            level = None if level_code == NO_LEVEL else LEVEL_CODES[level_code]
+            role = roles[g.mv_role[e]]
+            party = g.node_name(u)
+            pname = g.display_name(u)
             link = TraceLink(
-                u,
+                party,
                 pname,
-                party.get("type", ""),
+                g.node_type(u),
                 _KINDS[kind],
                 None if level is None else _LEVELS[level],
                 role,
-                (Step(u, subject, key, kind, level, role, pname, name),),
+                (Step(party, subject, g.edge_key(e), kind, level, role, pname, name),),
             )
             if role == "principal" or role == "food_safety_director":
                 principal.append(link)
@@ -574,81 +568,95 @@ def _kinds_key(kinds: Iterable[ResponsibilityKind | str] | None) -> frozenset[st
     return frozenset(ResponsibilityKind.parse(k).value for k in kinds)
 
 
-def _link(
-    nodes: Mapping[str, Mapping[str, Any]], party: str, d: Mapping[str, Any], path: tuple[Step, ...]
-) -> TraceLink:
-    attrs_ = nodes[party]
-    level = d.get("level")
+def _kind_codes(kinds: frozenset[str] | None) -> frozenset[int] | None:
+    return None if kinds is None else frozenset(KIND_CODES.index(k) for k in kinds)
+
+
+def _step(g: ResponsibilityGraph, u: int, v: int, e: int) -> Step:
+    level = g.mv_level[e]
+    return Step(
+        g.node_name(u),
+        g.node_name(v),
+        g.edge_key(e),
+        KIND_CODES[g.mv_kind[e]],
+        None if level == NO_LEVEL else LEVEL_CODES[level],
+        g.roles[g.mv_role[e]],
+        g.display_name(u),
+        g.display_name(v),
+    )
+
+
+def _link(g: ResponsibilityGraph, party: int, e: int, path: tuple[Step, ...]) -> TraceLink:
+    level = g.mv_level[e]
     return TraceLink(
-        party,
-        attrs_.get("name", party),
-        attrs_.get("type", ""),
-        _KINDS[d["kind"]],
-        None if level is None else _LEVELS[level],
-        d["role"],
+        g.node_name(party),
+        g.display_name(party),
+        g.node_type(party),
+        _KIND_ENUMS[g.mv_kind[e]],
+        None if level == NO_LEVEL else _LEVEL_ENUMS[level],
+        g.roles[g.mv_role[e]],
         path,
     )
 
 
-_Found = dict[str, tuple[str, str, Mapping[str, Any]] | None]
+# node reached -> (the node below it, the edge), None for the start
+_Found = dict[int, tuple[int, int] | None]
 
 
 def _search(
-    pred: Mapping[str, Mapping[str, Mapping[str, Mapping[str, Any]]]],
-    start: str,
-    as_of: dt.date,
-    members: bool,
-    skip: str | None = None,
+    g: ResponsibilityGraph, start: int, day: int, members: bool, skip: int | None = None
 ) -> _Found:
     """Breadth-first over predecessors from ``start``: each node reached, in the order reached,
-    with the edge it was reached by (the node below, the key, the attributes; ``None`` for
-    ``start``).
+    with the node below and the edge it was reached by (``None`` for ``start``).
 
-    ``skip`` names a predecessor of ``start`` whose edge into ``start`` is not followed (the
-    parent jurisdiction, whose chain is memoised).
+    ``skip`` names a predecessor of ``start`` whose edges into ``start`` are not followed (the
+    parent jurisdiction, whose chain is memoised). For each party the first edge valid on
+    the day is followed, as networkx lists them.
     """
     found: _Found = {start: None}
     queue = deque([start])
+    indptr, src, vfrom, vto, role = g.mv_indptr, g.mv_src, g.mv_from, g.mv_to, g.mv_role
     while queue:
         v = queue.popleft()
-        for u, keydict in pred[v].items():
+        for e in range(indptr[v], indptr[v + 1]):
+            u = src[e]
             if u in found or (u == skip and v == start):
                 continue
-            for key, d in keydict.items():
-                if not edge_active(d, as_of):
-                    continue
-                if d["role"] == _MEMBER_ROLE and not members:
-                    continue
-                found[u] = (v, key, d)
-                queue.append(u)
-                break
+            if not (vfrom[e] <= day < vto[e]):
+                continue
+            if role[e] == _MEMBER_CODE and not members:
+                continue
+            found[u] = (v, e)
+            queue.append(u)
     return found
 
 
-def _counted(found: _Found, kinds: frozenset[str] | None) -> int:
+def _counted(g: ResponsibilityGraph, found: _Found, kinds: frozenset[int] | None) -> int:
     """How many links :func:`_links_of` makes of ``found``."""
+    role, kind = g.mv_role, g.mv_kind
     return sum(
         1
-        for e in found.values()
-        if e is not None and e[2]["role"] != _JUR_ROLE and (kinds is None or e[2]["kind"] in kinds)
+        for x in found.values()
+        if x is not None and role[x[1]] != _JUR_CODE and (kinds is None or kind[x[1]] in kinds)
     )
 
 
 def _links_of(
-    nodes: Mapping[str, Mapping[str, Any]], found: _Found, kinds: frozenset[str] | None
+    g: ResponsibilityGraph, found: _Found, kinds: frozenset[int] | None
 ) -> list[TraceLink]:
     """The sorted links of a search: every party reached, with its path down to the start."""
-    paths: dict[str, tuple[Step, ...]] = {}
+    paths: dict[int, tuple[Step, ...]] = {}
     out: list[TraceLink] = []
-    for u, e in found.items():
-        if e is None:
+    role, kind = g.mv_role, g.mv_kind
+    for u, x in found.items():
+        if x is None:
             paths[u] = ()
             continue
-        v, key, d = e
+        v, e = x
         # A node is reached after the node below it, so that node's path is known.
-        path = paths[u] = (_step(nodes, u, v, key, d), *paths[v])
-        if d["role"] != _JUR_ROLE and (kinds is None or d["kind"] in kinds):
-            out.append(_link(nodes, u, d, path))
+        path = paths[u] = (_step(g, u, v, e), *paths[v])
+        if role[e] != _JUR_CODE and (kinds is None or kind[e] in kinds):
+            out.append(_link(g, u, e, path))
     out.sort(key=_sort_key)
     return out
 
@@ -664,24 +672,24 @@ class _Chain:
     reachable both ways).
     """
 
-    __slots__ = ("_links", "count", "found", "kinds", "nodes", "parent", "reach", "step")
+    __slots__ = ("_links", "count", "found", "graph", "kinds", "parent", "reach", "step")
 
     def __init__(
         self,
-        nodes: Mapping[str, Mapping[str, Any]],
+        graph: ResponsibilityGraph,
         found: _Found,
-        kinds: frozenset[str] | None,
+        kinds: frozenset[int] | None,
         step: Step | None,
         parent: _Chain | None,
-        reach: frozenset[str],
+        reach: frozenset[int],
     ) -> None:
-        self.nodes = nodes
+        self.graph = graph
         self.found = found
         self.kinds = kinds
         self.step = step
         self.parent = parent
         self.reach = reach
-        self.count: int = _counted(found, kinds) + (0 if parent is None else parent.count)
+        self.count: int = _counted(graph, found, kinds) + (0 if parent is None else parent.count)
         self._links: tuple[TraceLink, ...] | None = None
 
     @property
@@ -689,7 +697,7 @@ class _Chain:
         """The ordered links, paths ending at this chain's node."""
         done = self._links
         if done is None:
-            local = _links_of(self.nodes, self.found, self.kinds)
+            local = _links_of(self.graph, self.found, self.kinds)
             if self.parent is not None and self.step is not None:
                 step = self.step
                 local.extend(link.via(step) for link in self.parent.links)
@@ -698,76 +706,60 @@ class _Chain:
         return done
 
 
+def _unknown(subject: object) -> FoodSafetyError:
+    return FoodSafetyError(
+        f"subject must be a node of the graph, a USCC, a division code or a cadre id "
+        f"(got {subject!r})",
+        code="trace.unknown_subject",
+        message_zh=f"图中没有该对象：{subject!r}",
+        record="trace",
+        field="subject",
+        value=subject if isinstance(subject, str) else repr(subject),
+    )
+
+
 class Tracer:
-    """Traces on one graph, memoising the chain above each jurisdiction per date.
+    """Traces on one columnar graph, memoising the chain above each jurisdiction per date.
 
     The chain above a jurisdiction is built from the chain above its parent jurisdiction
     (memoised too) plus its own bodies and officials, so filling the memo for every township
-    of a province searches each body and official once. Use :func:`trace` for the shared
-    tracer of a graph; make a ``Tracer`` yourself to control the cache's lifetime.
+    of a province searches each body and official once. A business trace reads the
+    business's few edges from the graph's arrays and attaches the memoised chain. Use
+    :func:`trace` for the shared tracer of a graph; make a ``Tracer`` yourself to control
+    the cache's lifetime.
     """
 
-    __slots__ = ("_cache", "_index", "_nodes", "_pred", "graph")
+    __slots__ = ("_cache", "graph")
 
-    def __init__(self, graph: nx.MultiDiGraph[str], *, index: bool = False) -> None:
-        """Make a tracer for ``graph``.
-
-        Args:
-            graph: the responsibility graph.
-            index: build the business index now (:meth:`build_index`): a few seconds and a
-                few hundred bytes per business, then each business trace is a lookup.
-        """
+    def __init__(self, graph: ResponsibilityGraph) -> None:
+        """Make a tracer for ``graph`` (a :class:`~foodsafety.engines.graph.ResponsibilityGraph`)."""
+        if not isinstance(graph, ResponsibilityGraph):
+            raise FoodSafetyError(
+                "tracing works on a ResponsibilityGraph (ResponsibilityGraph.build, or "
+                f"ResponsibilityGraph.from_networkx for a networkx graph); got {type(graph).__name__}",
+                code="trace.graph",
+                record="trace",
+                field="graph",
+                value=type(graph).__name__,
+            )
         self.graph = graph
-        # networkx keeps these dicts for the graph's lifetime; edits show through them.
-        self._nodes, _, self._pred = adjacency(graph)
-        self._cache: dict[tuple[str, dt.date, frozenset[str] | None, bool], _Chain] = {}
-        self._index: dict[str, _Own] = {}
-        if index:
-            self.build_index()
+        self._cache: dict[tuple[int, dt.date, frozenset[int] | None, bool], _Chain] = {}
 
     def clear(self) -> None:
-        """Forget the memoised chains and the business index (after editing the graph)."""
+        """Forget the memoised chains."""
         self._cache.clear()
-        self._index.clear()
 
-    def build_index(self) -> int:
-        """Index every business's own edges by the periods in which they do not change.
-
-        Each business gets its name, the dates on which one of its own edges (jurisdiction,
-        principal, director, cadres) starts or ends, and for each period between those dates
-        the edge to its jurisdiction and its own edges valid in that period. A business trace
-        then reads one entry instead of the graph's adjacency dicts (which, for a million
-        businesses, are scattered in memory). Returns the number of businesses indexed.
-        """
-        nodes, pred = self._nodes, self._pred
-        shared: dict[dt.date, dt.date] = {}
-        index = self._index
-        for node, attrs_ in nodes.items():
-            if attrs_.get("type") == "business":
-                index[node] = _own_periods(node, attrs_, pred[node], shared)
-        return len(index)
-
-    def resolve(self, subject: object) -> str:
-        """The node id of a subject: a node id, a USCC, a division code, a cadre id, or a
-        finding (an :class:`~foodsafety.engines.audit.AuditFinding`, whose ``subject_ids``
-        name the business first, or any object with ``uscc``, ``cadre_id`` or ``jurisdiction``).
-        """
-        nodes = adjacency(self.graph)[0]
+    def _node(self, subject: object) -> int:
+        g = self.graph
         if isinstance(subject, str):
-            if subject in nodes:
-                return subject
+            node = g.node_id(subject)
+            if node >= 0:
+                return node
             for prefix in ("business:", "jurisdiction:", "cadre:", "body:", "official:"):
-                if prefix + subject in nodes:
-                    return prefix + subject
-            raise FoodSafetyError(
-                f"subject must be a node of the graph, a USCC, a division code or a cadre id "
-                f"(got {subject!r})",
-                code="trace.unknown_subject",
-                message_zh=f"图中没有该对象：{subject!r}",
-                record="trace",
-                field="subject",
-                value=subject,
-            )
+                node = g.node_id(prefix + subject)
+                if node >= 0:
+                    return node
+            raise _unknown(subject)
         # An audit finding names its subjects (business first, then cadre) in subject_ids.
         candidates: list[object] = [
             getattr(subject, "uscc", None),
@@ -780,7 +772,7 @@ class Tracer:
         for value in candidates:
             if isinstance(value, str) and value:
                 try:
-                    return self.resolve(value)
+                    return self._node(value)
                 except FoodSafetyError:
                     continue
         raise FoodSafetyError(
@@ -791,54 +783,67 @@ class Tracer:
             value=repr(subject),
         )
 
+    def resolve(self, subject: object) -> str:
+        """The node id of a subject: a node id, a USCC, a division code, a cadre id, or a
+        finding (an :class:`~foodsafety.engines.audit.AuditFinding`, whose ``subject_ids``
+        name the business first, or any object with ``uscc``, ``cadre_id`` or ``jurisdiction``).
+        """
+        return self.graph.node_name(self._node(subject))
+
     def _entry(
         self,
-        node: str,
+        node: int,
         day: dt.date,
-        kinds: frozenset[str] | None,
+        kinds: frozenset[int] | None,
         members: bool,
-        busy: frozenset[str] = frozenset(),
+        busy: frozenset[int] = frozenset(),
     ) -> _Chain:
         """The memoised chain above ``node``, composed from its parent jurisdiction's chain."""
         key = (node, day, kinds, members)
         found = self._cache.get(key)
         if found is not None:
             return found
-        nodes, pred = self._nodes, self._pred
-        parent: str | None = None
+        g = self.graph
+        dn = day_number(day)
+        parent: int | None = None
         step: Step | None = None
-        for u, keydict in pred[node].items():
-            # The edge a breadth-first search would follow: the first valid one.
-            for k, d in keydict.items():
-                if not edge_active(d, day) or (d["role"] == _MEMBER_ROLE and not members):
-                    continue
-                if d["role"] == _JUR_ROLE and u != node and u not in busy:
-                    parent, step = u, _step(nodes, u, node, k, d)
-                break
-            if parent is not None:
+        src, role = g.mv_src, g.mv_role
+        last = -1
+        for e in g.in_edges(node):
+            u = src[e]
+            # The edge a breadth-first search would follow: the first valid one of a party.
+            if u == last or not (g.mv_from[e] <= dn < g.mv_to[e]):
+                continue
+            r = role[e]
+            if r == _MEMBER_CODE and not members:
+                continue
+            last = u
+            if r == _JUR_CODE and u != node and u not in busy:
+                parent, step = u, _step(g, u, node, e)
                 break
         if parent is not None:
             up = self._entry(parent, day, kinds, members, busy | {node})
-            local = _search(pred, node, day, members, skip=parent)
+            local = _search(g, node, dn, members, skip=parent)
             # Composing is exact when nothing above the parent is also reached another way
             # (then the search would reach it by the same path, shifted by one edge).
             if up.reach.isdisjoint(local):
-                found = _Chain(nodes, local, kinds, step, up, up.reach.union(local))
+                found = _Chain(g, local, kinds, step, up, up.reach.union(local))
         if found is None:
-            local = _search(pred, node, day, members)
-            found = _Chain(nodes, local, kinds, None, None, frozenset(local))
+            local = _search(g, node, dn, members)
+            found = _Chain(g, local, kinds, None, None, frozenset(local))
         self._cache[key] = found
         return found
 
     def chain(
         self,
-        node: str,
+        node: str | int,
         as_of: dt.date,
-        kinds: frozenset[str] | None = None,
+        kinds: Iterable[ResponsibilityKind | str] | None = None,
         members: bool = False,
     ) -> tuple[TraceLink, ...]:
         """The memoised, ordered links above ``node`` (normally a jurisdiction) on ``as_of``."""
-        return self._entry(node, as_of, kinds, members).links
+        n = node if isinstance(node, int) else self._node(node)
+        return self._entry(n, as_of, _kind_codes(_kinds_key(kinds)), members).links
 
     def trace(
         self,
@@ -850,141 +855,101 @@ class Tracer:
     ) -> Trace:
         """See :func:`trace`."""
         day = dt.date.today() if as_of is None else as_of
-        if kinds is None and type(subject) is str:
-            entry = self._index.get(subject)
-            if entry is not None:
-                # The indexed fast path: the period of the business's own edges, then the
-                # memoised chain of its jurisdiction.
-                name, cuts, periods = entry
-                hit, mine = periods[bisect_right(cuts, day)] if cuts else periods[0]
-                if hit is None:
-                    return Trace(subject, name, day, (), None, None, mine, self._nodes)
-                upper = self._cache.get((hit[0], day, None, members))
-                if upper is None:
-                    upper = self._entry(hit[0], day, None, members)
-                return Trace(subject, name, day, (), hit, upper, mine, self._nodes)
-        nodes = self._nodes
-        attrs_ = nodes.get(subject) if type(subject) is str else None
-        if attrs_ is None:
-            node = self.resolve(subject)
-            attrs_ = nodes[node]
-        else:
-            node = subject  # type: ignore[assignment]
-        kk = None if kinds is None else _kinds_key(kinds)
-        ntype = attrs_.get("type")
-        if ntype == "business":
+        g = self.graph
+        node = -1
+        ledger = g._ledger
+        if type(subject) is str:
+            if ledger is not None and subject.startswith("business:"):
+                row = ledger.businesses.get(subject[9:])
+                if row >= 0:
+                    node = g.first_business + row
+            else:
+                node = g.node_id(subject)
+        if node < 0:
+            node = self._node(subject)
+        kk = None if kinds is None else _kind_codes(_kinds_key(kinds))
+        if ledger is not None and g.first_business <= node < g.first_cadre:
             # The fast path: the business's own edges, then the memoised chain of its
             # township. One link per party: its first edge valid on the day (as the search).
-            own: list[tuple[str, str, Mapping[str, Any]]] = []
-            via: tuple[str, str, Mapping[str, Any]] | None = None
-            for u, keydict in self._pred[node].items():
-                for key, d in keydict.items():
-                    start = d.get("valid_from")
-                    if start is not None and day < start:
-                        continue
-                    end = d.get("valid_to")
-                    if end is not None and day >= end:
-                        continue
-                    if d["role"] == _JUR_ROLE:
-                        if via is None:
-                            via = (u, key, d)
-                    elif kk is None or d["kind"] in kk:
-                        own.append((u, key, d))
-                    break
-            name = attrs_.get("name", node)
-            if via is None:
-                return Trace(node, name, day, (), None, None, tuple(own), nodes)
-            upper = self._cache.get((via[0], day, kk, members))
+            dn = day.toordinal() - _EPOCH
+            vfrom, vto, src, role, kind = g.mv_from, g.mv_to, g.mv_src, g.mv_role, g.mv_kind
+            own: list[int] = []
+            via = -1
+            last = -1
+            for e in range(g.mv_indptr[node], g.mv_indptr[node + 1]):
+                if vfrom[e] > dn or vto[e] <= dn:
+                    continue
+                u = src[e]
+                if u == last:
+                    continue
+                last = u
+                if role[e] == _JUR_CODE:
+                    if via < 0:
+                        via = e
+                elif kk is None or kind[e] in kk:
+                    own.append(e)
+            name = ledger.business_name[node - g.first_business]
+            subject_name = (
+                subject
+                if type(subject) is str and subject.startswith("business:")
+                else g.node_name(node)
+            )
+            if via < 0:
+                return Trace(subject_name, name, day, (), None, None, tuple(own), g)
+            up = src[via]
+            upper = self._cache.get((up, day, kk, members))
             if upper is None:
-                upper = self._entry(via[0], day, kk, members)
-            return Trace(node, name, day, (), via, upper, tuple(own), nodes)
-        links = self.chain(node, day, kk, members)
-        if ntype == "cadre" and (kk is None or "pairing" in kk):
+                upper = self._entry(up, day, kk, members)
+            return Trace(subject_name, name, day, (), via, upper, tuple(own), g)
+        links = self._entry(node, day, kk, members).links
+        ntype = g.node_type(node)
+        name = g.display_name(node)
+        if ntype == "cadre" and (kk is None or _PAIRING_CODE in kk):
             # A finding about a cadre: the cadre answers first, then the leaders of the
             # cadre's own jurisdiction, with whom the cadre signs the pledge (seed 004).
+            level = g.node_level(node)
             own_link = TraceLink(
-                node,
-                attrs_.get("name", node),
+                g.node_name(node),
+                name,
                 "cadre",
                 ResponsibilityKind.PAIRING,
-                _LEVELS.get(attrs_.get("level", "")),
+                None if level is None else _LEVELS.get(level),
                 "cadre",
                 (),
             )
-            code = attrs_.get("jurisdiction")
-            jnode = f"jurisdiction:{code}"
-            above = self.chain(jnode, day, kk, members) if jnode in nodes else ()
-            return Trace(node, own_link.name, day, (own_link, *above))
-        return Trace(node, attrs_.get("name", node), day, links)
+            code = g.jurisdiction_of(node)
+            jnode = g.node_id(f"jurisdiction:{code}")
+            above = self._entry(jnode, day, kk, members).links if jnode >= 0 else ()
+            return Trace(g.node_name(node), name, day, (own_link, *above))
+        return Trace(g.node_name(node), name, day, links)
 
 
-_Edge = tuple[str, str, Mapping[str, Any]]
-# A business's index entry: name, the dates its own edges change, and for each period the
-# edge from its jurisdiction (or None) and its own edges.
-_Own = tuple[str, tuple[dt.date, ...], tuple[tuple[_Edge | None, tuple[_Edge, ...]], ...]]
+_EPOCH: Final = dt.date(1970, 1, 1).toordinal()
+_KIND_ENUMS: Final = tuple(_KINDS[k] for k in KIND_CODES)
+_LEVEL_ENUMS: Final = tuple(_LEVELS[v] for v in LEVEL_CODES)
+_JUR_CODE: Final = BASE_ROLES.index(_JUR_ROLE)
+_MEMBER_CODE: Final = BASE_ROLES.index(_MEMBER_ROLE)
+_PAIRING_CODE: Final = KIND_CODES.index(ResponsibilityKind.PAIRING.value)
+
+_TRACERS: weakref.WeakKeyDictionary[ResponsibilityGraph, Tracer] = weakref.WeakKeyDictionary()
 
 
-def _own_periods(
-    node: str,
-    attrs_: Mapping[str, Any],
-    keyed: Mapping[str, Mapping[str, Mapping[str, Any]]],
-    shared: dict[dt.date, dt.date],
-) -> _Own:
-    """The index entry of one business (see :meth:`Tracer.build_index`)."""
-    cuts: set[dt.date] = set()
-    parties: list[tuple[str, list[tuple[str, Mapping[str, Any], Any, Any]]]] = []
-    for u, keydict in keyed.items():
-        options = []
-        for key, d in keydict.items():
-            # Equal dates share one object, so comparing them stays in the CPU cache.
-            start = d.get("valid_from")
-            if start is not None:
-                start = shared.setdefault(start, start)
-                cuts.add(start)
-            end = d.get("valid_to")
-            if end is not None:
-                end = shared.setdefault(end, end)
-                cuts.add(end)
-            options.append((key, d, start, end))
-        parties.append((u, options))
-    ordered = tuple(sorted(cuts))
-    periods: list[tuple[_Edge | None, tuple[_Edge, ...]]] = []
-    # Every edge's validity is constant between two cuts: decide each period on its first day.
-    for day in (dt.date.min, *ordered):
-        own: list[_Edge] = []
-        via: _Edge | None = None
-        for u, options in parties:
-            # One link per party: its first edge valid on the day (as the search).
-            for key, d, start, end in options:
-                if (start is None or start <= day) and (end is None or day < end):
-                    if d["role"] != _JUR_ROLE:
-                        own.append((u, key, d))
-                    elif via is None:
-                        via = (u, key, d)
-                    break
-        periods.append((via, tuple(own)))
-    return attrs_.get("name", node), ordered, tuple(periods)
-
-
-_TRACERS: weakref.WeakKeyDictionary[nx.MultiDiGraph[str], Tracer] = weakref.WeakKeyDictionary()
-
-
-def _tracer(graph: nx.MultiDiGraph[str]) -> Tracer:
+def _tracer(graph: ResponsibilityGraph) -> Tracer:
     found = _TRACERS.get(graph)
     if found is None:
         found = _TRACERS[graph] = Tracer(graph)
     return found
 
 
-def clear_cache(graph: nx.MultiDiGraph[str]) -> None:
-    """Forget the chains memoised for ``graph`` (call after editing it in place)."""
+def clear_cache(graph: ResponsibilityGraph) -> None:
+    """Forget the chains memoised for ``graph`` (frees their memory)."""
     found = _TRACERS.get(graph)
     if found is not None:
         found.clear()
 
 
 def trace(
-    graph: nx.MultiDiGraph[str],
+    graph: ResponsibilityGraph,
     subject: object,
     *,
     as_of: dt.date | None = None,
@@ -994,7 +959,7 @@ def trace(
     """Who answers for ``subject`` on ``as_of``, in order, each with kind, level, role and path.
 
     Args:
-        graph: a responsibility graph (:func:`~foodsafety.engines.graph.build_graph`).
+        graph: a responsibility graph (:meth:`~foodsafety.engines.graph.ResponsibilityGraph.build`).
         subject: a node id, a USCC, a division code, a cadre id or an audit finding (an
             object naming a ``uscc``, ``cadre_id`` or ``jurisdiction``).
         as_of: the date (default today): edges not valid on that day are not followed — a
@@ -1010,47 +975,6 @@ def trace(
         FoodSafetyError: the subject is not in the graph (code ``trace.unknown_subject``).
     """
     return _tracer(graph).trace(subject, as_of=as_of, kinds=kinds, members=members)
-
-
-def naive_trace(
-    graph: nx.MultiDiGraph[str],
-    subject: str,
-    *,
-    as_of: dt.date,
-    kinds: Iterable[ResponsibilityKind | str] | None = None,
-    members: bool = False,
-) -> list[TraceLink]:
-    """The baseline: a fresh ``networkx.generic_bfs_edges`` search from the subject, no memo.
-
-    Walks the predecessors whose edge is valid on ``as_of``, as :func:`trace` does, but
-    searches everything above the subject on every call. Gives the same links as ``trace(...).links`` for a business; used by the tests to check
-    the fast path and by ``bench/trace.py`` as the naive baseline.
-    """
-    kk = _kinds_key(kinds)
-    nodes, _, pred = adjacency(graph)
-
-    def first_valid(v: str, u: str) -> tuple[str, dict[str, Any]] | None:
-        for key, d in pred[v][u].items():
-            if edge_active(d, as_of) and (members or d["role"] != _MEMBER_ROLE):
-                return key, d
-        return None
-
-    def upward(v: str) -> Iterator[str]:
-        return (u for u in pred[v] if first_valid(v, u) is not None)
-
-    paths: dict[str, tuple[Step, ...]] = {subject: ()}
-    out: list[TraceLink] = []
-    # depth_limit given so that networkx does not count the graph's nodes on every search.
-    for v, u in nx.generic_bfs_edges(graph, subject, neighbors=upward, depth_limit=64):
-        found = first_valid(v, u)
-        assert found is not None
-        key, d = found
-        path = (_step(nodes, u, v, key, d), *paths[v])
-        paths[u] = path
-        if d["role"] != _JUR_ROLE and (kk is None or d["kind"] in kk):
-            out.append(_link(nodes, u, d, path))
-    out.sort(key=_sort_key)
-    return out
 
 
 # -- accountability ----------------------------------------------------------------------
@@ -1177,7 +1101,7 @@ class AccountabilityChain:
 
 
 def accountability(
-    graph: nx.MultiDiGraph[str],
+    graph: ResponsibilityGraph,
     incident: Incident,
     *,
     escalation: Mapping[Severity, Level] = ESCALATION,
@@ -1423,7 +1347,7 @@ class Gap:
 
 
 def gaps(
-    graph: nx.MultiDiGraph[str],
+    graph: ResponsibilityGraph,
     *,
     as_of: dt.date | None = None,
     requirements: Collection[Requirement] = DEFAULT_REQUIREMENTS,
@@ -1431,43 +1355,112 @@ def gaps(
     """Subjects with no responsible party of a required kind on ``as_of`` (default today).
 
     A business is a subject only while it operates (opened on or before ``as_of``, not yet
-    closed). ``unpaired`` agrees with the pairing audit's finding of the same code.
+    closed). ``unpaired`` agrees with the pairing audit's finding of the same code. The
+    ledger's nodes (businesses, cadres, people) are checked on the graph's columns at once;
+    the gaps come in the graph's node order, each node's in the order of ``requirements``.
     """
+    import numpy as np
+
+    g = graph
     day = dt.date.today() if as_of is None else as_of
+    dn = day_number(day)
+    reqs = list(requirements)
     by_type: dict[str, list[Requirement]] = {}
-    for r in requirements:
+    for r in reqs:
         by_type.setdefault(r.subject_type, []).append(r)
-    nodes, _, pred = adjacency(graph)
     out: list[Gap] = []
-    for node, attrs_ in nodes.items():
-        reqs = by_type.get(attrs_.get("type", ""))
-        if not reqs:
+    for node in range(g.n_governance):
+        attrs_ = g._gov_attrs[node]
+        ntype = attrs_.get("type", "")
+        mine = by_type.get(ntype)
+        if not mine:
             continue
-        if attrs_.get("type") == "business" and not edge_active(attrs_, day):
+        if ntype == "business" and not _period_holds(attrs_, day):
             continue
         roles: set[str] | None = None
-        for r in reqs:
+        for r in mine:
             if not r.applies(attrs_):
                 continue
             if roles is None:
                 roles = {
-                    d["role"]
-                    for keydict in pred[node].values()
-                    for d in keydict.values()
-                    if edge_active(d, day)
+                    g.roles[g.mv_role[e]]
+                    for e in g.in_edges(node)
+                    if g.mv_from[e] <= dn < g.mv_to[e]
                 }
             if roles.isdisjoint(r.roles):
-                level = attrs_.get("level")
-                out.append(
-                    Gap(
-                        r.code,
-                        node,
-                        node.split(":", 1)[1],
-                        attrs_.get("name", node),
-                        attrs_.get("type", ""),
-                        None if level is None else _LEVELS.get(level),
-                        r.kind,
-                        r,
-                    )
-                )
+                out.append(_gap(g, r, node))
+    ledger_reqs = [
+        (i, r) for i, r in enumerate(reqs) if r.subject_type in ("business", "cadre", "person")
+    ]
+    if not ledger_reqs or g.n_businesses + g.n_cadres == 0:
+        return out
+    nb, nc = g.n_businesses, g.n_cadres
+    active = (g.valid_from <= dn) & (dn < g.valid_to)
+    targets = g.targets()
+    levels = np.full(g.n_nodes, NO_LEVEL, dtype=np.uint8)
+    levels[g.first_business : g.first_cadre] = g.business_levels()
+    levels[g.first_cadre : g.first_principal] = g.cadre_levels()
+    levels[g.first_principal : g.first_director] = g.business_levels()
+    levels[g.first_director :] = g.business_levels()
+    operating = g.business_operating(dn)
+    blocks = {
+        "business": [(g.first_business, operating, 0)],
+        "cadre": [(g.first_cadre, np.ones(nc, dtype=bool), 3 * nb)],
+        "person": [
+            (g.first_principal, g.has_principal(), 1),
+            (g.first_director, g.has_director(), 2),
+        ],
+    }
+    found_pos: list[Any] = []
+    found_req: list[Any] = []
+    found_node: list[Any] = []
+    for i, r in ledger_reqs:
+        if r.body_kinds is not None:
+            continue  # no ledger node has a body kind
+        has = np.zeros(g.n_nodes, dtype=bool)
+        codes = [g.roles.index(x) for x in r.roles if x in g.roles]
+        ok = active & np.isin(g.role, np.array(codes, dtype=np.uint8))
+        has[targets[ok]] = True
+        for first, present, rank in blocks[r.subject_type]:
+            n = len(present)
+            subject = present & ~has[first : first + n]
+            if r.levels is not None:
+                wanted = [LEVEL_CODES.index(x) for x in r.levels if x in LEVEL_CODES]
+                subject &= np.isin(levels[first : first + n], np.array(wanted, dtype=np.uint8))
+            rows = np.flatnonzero(subject)
+            # the position of a node in build order: each business, its principal and its
+            # director, then the cadres
+            pos = rows + rank if rank >= 3 * nb else rows * 3 + rank
+            found_pos.append(pos)
+            found_req.append(np.full(len(rows), i, dtype=np.int64))
+            found_node.append(rows + first)
+    if found_pos:
+        pos = np.concatenate(found_pos)
+        req = np.concatenate(found_req)
+        nodes = np.concatenate(found_node)
+        for k in np.lexsort((req, pos)):
+            out.append(_gap(g, reqs[int(req[k])], int(nodes[k])))
     return out
+
+
+def _period_holds(attrs_: Mapping[str, Any], day: dt.date) -> bool:
+    start = attrs_.get("valid_from")
+    if start is not None and day < start:
+        return False
+    end = attrs_.get("valid_to")
+    return end is None or day < end
+
+
+def _gap(g: ResponsibilityGraph, r: Requirement, node: int) -> Gap:
+    name = g.node_name(node)
+    level = g.node_level(node)
+    return Gap(
+        r.code,
+        name,
+        name.split(":", 1)[1],
+        g.display_name(node),
+        g.node_type(node),
+        None if level is None else _LEVELS.get(level),
+        r.kind,
+        r,
+    )

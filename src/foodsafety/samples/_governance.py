@@ -159,11 +159,12 @@ def sample_graph(sample: Any, *, root: str = "410500", since: dt.date = dt.date(
         since: when the synthetic officials took office.
 
     Returns:
-        A :class:`networkx.MultiDiGraph` from :func:`foodsafety.engines.graph.build_graph`.
+        A :class:`~foodsafety.engines.graph.ResponsibilityGraph` (``.to_networkx()`` for
+        networkx).
     """
-    from foodsafety.engines.graph import build_graph
+    from foodsafety.engines.graph import ResponsibilityGraph
 
     tree = JurisdictionTree.from_registry(root, depth="township")
-    return build_graph(
+    return ResponsibilityGraph.build(
         synthetic_governance(tree, since=since), sample, name=f"{sample.name} (synthetic)"
     )
