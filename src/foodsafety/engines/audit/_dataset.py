@@ -47,7 +47,7 @@ from foodsafety.engines.audit._engine import (
 from foodsafety.engines.audit._frames import np, pl
 from foodsafety.engines.audit._result import AuditResult
 from foodsafety.errors import LoadError, Problem, ProblemReport
-from foodsafety.ledger._keys import hash_values
+from foodsafety.ledger._keys import KeyIndex, hash_values
 from foodsafety.ledger.dataset import MANIFEST, NO_PARTITION, Dataset, open_dataset
 
 if TYPE_CHECKING:
@@ -151,8 +151,7 @@ def _audit_part(
         tables[table] = dataset.read(table, partition, cols)
     b, a, v = tables["businesses"], tables["assignments"], tables["visits"]
     home = tables["cadres"]
-    named = pl.concat([a["cadre_id"], v["cadre_id"]]).drop_nulls().unique()
-    foreign_ids = named.filter(~named.is_in(home["cadre_id"].implode()))
+    foreign_ids = _not_among(pl.concat([a["cadre_id"], v["cadre_id"]]), home["cadre_id"])
     if foreign_ids.len():
         directory = _directory(dataset, _directory_columns(full))
         foreign = directory.filter(pl.col("cadre_id").is_in(foreign_ids.implode()))
@@ -174,6 +173,17 @@ def _audit_part(
         loads=loads,
         uscc_hashes=hash_values(b["uscc"]).to_numpy(),
     )
+
+
+def _not_among(values: pl.Series, keys: pl.Series) -> pl.Series:
+    """The distinct non-null ``values`` that are not ``keys``, exactly.
+
+    Through the keys' hash index, each value compared with the key its hash points at (a
+    string ``unique`` of the visits' cadre ids cost twice as much).
+    """
+    present = values.drop_nulls()
+    out: pl.Series = present.filter(KeyIndex(keys).rows(present).is_null()).unique().sort()
+    return out
 
 
 def _scope(check: Check) -> str:
