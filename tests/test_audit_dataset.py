@@ -26,6 +26,8 @@ from foodsafety.engines.audit import AuditResult, audit, audit_dataset
 from foodsafety.errors import BulkValidationError, LoadError
 from foodsafety.ledger import Ledger
 from foodsafety.ledger.dataset import MANIFEST, dataset_writer, write_dataset
+from foodsafety.presets import pairing_policy
+from foodsafety.rules.pairing_policy import PairingPolicy
 from foodsafety.samples import province, sample_dataset
 
 
@@ -39,9 +41,7 @@ def _base(code: str, seed: int) -> Ledger:
 AS_OF = dt.date(2023, 1, 1)
 
 
-def _policy() -> object:
-    from foodsafety.presets import pairing_policy
-
+def _policy() -> PairingPolicy:
     return pairing_policy("anyang_2022")
 
 
@@ -272,3 +272,49 @@ def test_assignments_moved_by_hand_are_refused_by_the_audit(tmp_path: Path) -> N
     with pytest.raises(LoadError) as err:
         audit_dataset(tmp_path / "d", _policy(), AS_OF)
     assert err.value.code == "dataset.layout" and f"{n} assignments" in str(err.value)
+
+
+def test_a_user_check_of_cadre_scope_runs_once_on_summed_loads(tmp_path: Path) -> None:
+    """A check registered with scope="cadres" sees every cadre and its load over the dataset."""
+    from foodsafety.engines.audit import AuditContext, FindingKind, audit_check, unregister_check
+    from foodsafety.vocab import Severity
+
+    @audit_check(
+        "busy_cadres",
+        kinds={"busy_cadre": FindingKind(Severity.INFO, "包保较多", "busy cadre")},
+        scope="cadres",
+    )
+    def busy(ctx: AuditContext, params: None) -> pl.DataFrame:
+        load = pl.Series("load", ctx.cadre_loads())
+        busy = ctx.cadres.select("cadre_id", "jurisdiction").filter(load >= 5)
+        return busy.select(pl.col("cadre_id").alias("key"), "cadre_id", "jurisdiction")
+
+    try:
+        base = pairing_policy("anyang_2022").model_dump(mode="json")
+        policy = PairingPolicy.model_validate({**base, "checks": {"busy_cadres": True}})
+        ledger = _base("640000", 0)
+        # a province cadre with 3 businesses in each of two cities: busy only in total
+        a = ledger.assignments
+        cities = ledger.businesses.select("uscc", pl.col("jurisdiction").str.slice(0, 4).alias("c"))
+        current = a.join(cities, on="uscc").filter(pl.col("valid_to").is_null())
+        picked = pl.concat([g.head(3) for _, g in current.group_by("c", maintain_order=True)][:2])
+        ids = a.with_columns(
+            pl.when(pl.col("assignment_id").is_in(picked["assignment_id"].implode()))
+            .then(pl.lit("SYN-P9"))
+            .otherwise(pl.col("cadre_id"))
+            .alias("cadre_id")
+        )
+        p9 = ledger.cadres.head(1).with_columns(
+            pl.lit("SYN-P9").alias("cadre_id"),
+            pl.lit("province").alias("level"),
+            pl.lit("640000").alias("jurisdiction"),
+        )
+        crossed = Ledger.from_frames(
+            **{**ledger.tables, "assignments": ids, "cadres": pl.concat([ledger.cadres, p9])}
+        )
+        whole = audit(crossed, policy, AS_OF)
+        part = audit_dataset(write_dataset(crossed, tmp_path / "d", "city"), policy, AS_OF)
+        assert "SYN-P9" in part.keys("busy_cadre")
+        _same(whole, part)
+    finally:
+        unregister_check("busy_cadres")

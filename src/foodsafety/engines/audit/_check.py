@@ -22,7 +22,7 @@ and turn it on in the policy (``checks: {county_yellow_card: {max_overdue: 3}}``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload, runtime_checkable
 
 import attrs
 import pydantic
@@ -205,6 +205,7 @@ def audit_check(
     concurrent: bool = False,
     columns: Mapping[str, tuple[str, ...]] | None = None,
     replace: bool = False,
+    scope: Literal["partition", "cadres"] = "partition",
 ) -> Callable[[Callable[[AuditContext, _P], pl.DataFrame]], FunctionCheck]: ...
 
 
@@ -218,6 +219,7 @@ def audit_check(
     concurrent: bool = False,
     columns: Mapping[str, tuple[str, ...]] | None = None,
     replace: bool = False,
+    scope: Literal["partition", "cadres"] = "partition",
 ) -> Callable[[Callable[[AuditContext, None], pl.DataFrame]], FunctionCheck]: ...
 
 
@@ -230,6 +232,7 @@ def audit_check(
     concurrent: bool = False,
     columns: Mapping[str, tuple[str, ...]] | None = None,
     replace: bool = False,
+    scope: Literal["partition", "cadres"] = "partition",
 ) -> Callable[[Callable[[AuditContext, Any], pl.DataFrame]], FunctionCheck]:
     """Register a function as an optional audit check (a policy's ``checks:`` turns it on).
 
@@ -243,6 +246,9 @@ def audit_check(
         columns: table → ledger columns it reads beyond the audit's own
             (``{"visits": ("mode",)}``).
         replace: replace a registered check of the same name.
+        scope: ``"cadres"`` for a check whose findings come from the cadres and their loads
+            over the whole ledger (:meth:`AuditContext.cadre_loads`): a dataset audit runs it
+            once, on every cadre; ``"partition"`` (the default): once per partition.
 
     Returns:
         A decorator that registers the function and returns the :class:`FunctionCheck`.
@@ -258,6 +264,7 @@ def audit_check(
             optional=True,
             concurrent=concurrent,
             columns=dict(columns or {}),
+            scope=scope,
         )
         register_check(check, replace=replace)
         return check
