@@ -550,12 +550,20 @@ class _Context:
         self.known_usccs: KeyIndex | None = None
         #: table -> whether every USCC in it is one of ``known_usccs``.
         self.usccs_known: dict[str, bool] = {}
+        #: the kept cadres' ids, and table -> whether every cadre id in it is one of them:
+        #: a table whose every cadre id is found so, slice by slice as it is checked, is
+        #: not looked up again by the reference check (which would take each distinct
+        #: value of millions)
+        self.known_cadres: KeyIndex | None = None
+        self.cadres_known: dict[str, bool] = {}
         #: table -> its columns of one value, and the value (see _constant_columns).
         self.constants: dict[str, dict[str, Any]] = {}
 
     def remember(self, table: str, kept: pl.DataFrame) -> None:
         if table == "businesses":
             self.known_usccs = KeyIndex(kept.get_column("uscc"))
+        elif table == "cadres":
+            self.known_cadres = KeyIndex(kept.get_column("cadre_id"))
 
 
 def mark_column(code: str, column: str) -> str:
@@ -1544,13 +1552,15 @@ def _references(
     drop: bool,
     known: Mapping[str, bool] | None = None,
     constants: Mapping[str, dict[str, Any]] | None = None,
+    cadres_known: Mapping[str, bool] | None = None,
 ) -> None:
     """Report rows naming a cadre, business or visit that is not in the ledger.
 
     With ``drop``, each check removes its rows from ``kept`` before the next one runs, so a
     follow-up of a dropped visit is reported too and nothing kept dangles. ``known[table]``
     is true when every USCC of the table was found among the kept businesses' as the table
-    was checked (nothing to look up again); ``constants[table]`` are its constant columns
+    was checked (nothing to look up again), ``cadres_known[table]`` the same of its cadre
+    ids among the kept cadres'; ``constants[table]`` are its constant columns
     (see :func:`_constant_columns`).
 
     A row naming a key whose own row was dropped for its problems (``collectors[target]
@@ -1562,6 +1572,7 @@ def _references(
     import numpy as np
 
     known = known or {}
+    cadres_known = cadres_known or {}
     constants = constants or {}
     # table -> the row numbers dropped here from a table whose rows were 1..n (its rows'
     # numbers follow from their positions and these; see _numbers_at)
@@ -1582,6 +1593,8 @@ def _references(
             return False
         if target == "businesses" and known.get(table):
             return False  # every USCC of the table was found among them while it was checked
+        if target == "cadres" and cadres_known.get(table):
+            return False  # (so was every cadre id)
         frame = kept[table]
         values = frame.get_column(column)
         # The few distinct values are looked up among the targets (a hash set of them,
@@ -1745,6 +1758,10 @@ def _check_rows(
             )
     if table == "businesses":
         work = _apply_licences(work, ctx, col)
+    cadres = ctx.known_cadres
+    if cadres is not None and cadres.n and table != "cadres" and "cadre_id" in work.columns:
+        found = not cadres.absent(work.get_column("cadre_id")).any()
+        ctx.cadres_known[table] = ctx.cadres_known.get(table, True) and found
     clean = _without(work, col.bad_rows)
     _cross_field(table, clean, col)
     _future(table, clean, col, ctx.as_of)
@@ -2019,6 +2036,7 @@ def validate_tables(
                 paths.fast.clear()  # (the slow ones stay slow)
                 collectors[table] = _Collector(table, collectors[table].source)
                 ctx.usccs_known.pop(table, None)
+                ctx.cadres_known.pop(table, None)
                 kept[table] = _check_table(table, batches(), collectors[table], ctx, paths)
                 break
             except _Again:
@@ -2034,6 +2052,7 @@ def validate_tables(
         collectors,
         drop=dangling == "drop",
         known=ctx.usccs_known,
+        cadres_known=ctx.cadres_known,
         constants=ctx.constants,
     )
     out: dict[str, pl.DataFrame] = {}
