@@ -16,9 +16,11 @@ import re
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from foodsafety.errors import LoadError
 from foodsafety.ledger import Ledger, load_ledger, validate_tables, write_csv, write_parquet
 from foodsafety.ledger._validate import _SUSPECT_CHARACTERS, BIDI_CONTROLS
 from foodsafety.models._fields import CONTROL_CHARACTERS
@@ -135,3 +137,28 @@ def test_dangling_cadres_are_reported_wherever_the_lookup_is_made(tmp_path: Path
         assert found == expected
         for t in expected:
             assert not kept.tables[t]["cadre_id"].is_in(gone).any()
+
+
+@pytest.mark.parametrize("mapped", [True, False])
+def test_a_nul_byte_deep_in_a_csv_file_is_found_and_located(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mapped: bool
+) -> None:
+    if not mapped:  # a file system that cannot map files: read a block at a time
+        import mmap
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise OSError("no mmap here")
+
+        monkeypatch.setattr(mmap, "mmap", refuse)
+    lines = ["uscc,routine,period_start,signed_by,signer_post"]
+    lines += [
+        f"914105227855868217,daily,2022-01-01,签字人{i},food_safety_officer" for i in range(60_000)
+    ]
+    lines[45_000] = lines[45_000].replace("签字人", "签\x00字人")
+    path = tmp_path / "routines.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 2 << 20  # past the first block read
+    with pytest.raises(LoadError) as info:
+        load_ledger(path, as_of=AS_OF)
+    assert info.value.code == "load.binary"
+    assert info.value.row == 45_001  # (the header is line 1)
