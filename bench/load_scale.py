@@ -13,7 +13,7 @@ subprocess so that peak RSS (``ru_maxrss``) is the phase's own:
 
 The phases alternate (raw, load, [compare] for Parquet, then for CSV; ``--rounds`` times)
 so that a neighbour's load on the machine falls on all of them alike; the figures reported
-are each phase's median. Each load prints its kept rows and problems by code, and a hash of
+are each phase's median, wall and CPU time (a busy neighbour stretches wall time more). Each load prints its kept rows and problems by code, and a hash of
 its kept tables: a ``--compare`` load must keep the very same rows and report the same
 problems. Goals: ``load`` at most 3x ``raw`` for each format, peak RSS at most 1.5 GB (the
 script exits 1 when one is missed).
@@ -73,13 +73,13 @@ def phase_raw(work: Path, fmt: str) -> None:
     import polars as pl
 
     files = sorted((work / fmt).iterdir())
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rows = 0
     for f in files:
         frame = pl.read_parquet(f) if fmt == "parquet" else pl.read_csv(f, infer_schema=False)
         rows += frame.height
         del frame
-    _emit(wall_s=time.perf_counter() - t0, rows=rows)
+    _emit(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0, rows=rows)
 
 
 def phase_load(work: Path, fmt: str) -> None:
@@ -173,24 +173,33 @@ def main() -> int:
                 runs.setdefault((fmt, kind), []).append(r)
                 extra = f", problems {r['by_code']}" if kind != "raw" else ""
                 print(
-                    f"  round {i + 1} {fmt:<7} {kind:<7}: {r['wall_s']:6.1f} s, "
+                    f"  round {i + 1} {fmt:<7} {kind:<7}: {r['wall_s']:6.1f} s "
+                    f"(cpu {r['cpu_s']:6.1f} s), "
                     f"peak RSS {r['rss_mb']:6.0f} MiB{extra}",
                     flush=True,
                 )
 
     ok = True
-    print(f"\n{'format':<8} {'phase':<30} {'wall s':>8} {'x raw':>7} {'RSS MiB':>8}")
+    print(
+        f"\n{'format':<8} {'phase':<30} {'wall s':>8} {'x raw':>7} {'cpu s':>8} {'x raw':>7} "
+        f"{'RSS MiB':>8}"
+    )
     for fmt in FORMATS:
         raw = statistics.median(r["wall_s"] for r in runs[fmt, "raw"])
+        raw_cpu = statistics.median(r["cpu_s"] for r in runs[fmt, "raw"])
         for kind in kinds:
             wall = statistics.median(r["wall_s"] for r in runs[fmt, kind])
+            cpu = statistics.median(r["cpu_s"] for r in runs[fmt, kind])
             rss = max(r["rss_mb"] for r in runs[fmt, kind])
             label = {
                 "raw": f"polars.read_{fmt}",
                 "load": "load_ledger",
                 "compare": "load_ledger (--compare)",
             }
-            print(f"{fmt:<8} {label[kind]:<30} {wall:>8.1f} {wall / raw:>6.2f}x {rss:>8.0f}")
+            print(
+                f"{fmt:<8} {label[kind]:<30} {wall:>8.1f} {wall / raw:>6.2f}x {cpu:>8.1f} "
+                f"{cpu / raw_cpu:>6.2f}x {rss:>8.0f}"
+            )
         load = runs[fmt, "load"]
         ratio = statistics.median(r["wall_s"] for r in load) / raw
         rss_gb = max(r["rss_mb"] for r in load) * 2**20 / 1e9
@@ -203,6 +212,8 @@ def main() -> int:
         )
         if args.compare:
             old = statistics.median(r["wall_s"] for r in runs[fmt, "compare"])
+            old_cpu = statistics.median(r["cpu_s"] for r in runs[fmt, "compare"])
+            new_cpu = statistics.median(r["cpu_s"] for r in load)
             same = all(
                 (r["kept"], r["by_code"], r["rows"])
                 == (load[0]["kept"], load[0]["by_code"], load[0]["rows"])
@@ -211,7 +222,8 @@ def main() -> int:
             ok = ok and same
             print(
                 f"    against --compare ({runs[fmt, 'compare'][0]['code']}): "
-                f"{old / statistics.median(r['wall_s'] for r in load):.2f}x faster; kept rows "
+                f"{old / statistics.median(r['wall_s'] for r in load):.2f}x faster (cpu "
+                f"{old_cpu / new_cpu:.2f}x); kept rows "
                 f"and problems {'the same' if same else 'DIFFERENT'}"
             )
     print(
