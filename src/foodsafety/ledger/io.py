@@ -16,7 +16,7 @@ or Excel file is a :class:`~foodsafety.errors.LoadError` (a CSV table needs at l
 Memory: a large CSV or Parquet file is read and checked a slice of rows at a time (24 MiB of
 CSV text, 500,000 Parquet rows), so that the raw text of one slice, not of a four-million-row
 file, sits next to the checked tables; the problems and the kept rows are the same as from a
-whole read. A province of a million businesses loads in under 1.75 GiB.
+whole read. A province of a million businesses loads in about 1.8 GiB (bench/load_scale.py).
 
 Encodings: CSV files are read as UTF-8 with or without a byte-order mark. Files saved by older
 Chinese software are often GBK/GB18030; they are detected and rejected with a located
