@@ -108,7 +108,12 @@ def unescape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     if not frame.height or not any(d == pl.Utf8 for d in frame.schema.values()):
         return frame
     # (one expression over every text column: a file may have a hundred thousand)
-    hit = frame.select(pl.col(pl.Utf8).str.contains(_ESCAPED).any()).row(0, named=True)
+    # (a prefix compare first: a column with no cell starting with ' needs no regex search)
+    quoted = frame.select(pl.col(pl.Utf8).str.starts_with("'").any()).row(0, named=True)
+    maybe = [c for c, found in quoted.items() if found]
+    if not maybe:
+        return frame
+    hit = frame.select(pl.col(maybe).str.contains(_ESCAPED).any()).row(0, named=True)
     fix = [c for c, found in hit.items() if found]
     if not fix:
         return frame
