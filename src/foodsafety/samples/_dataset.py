@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from foodsafety._atomic import atomic_path, write_text
+from foodsafety._memory import release_freed_heap
 from foodsafety.errors import require
 from foodsafety.ledger.dataset import Dataset, dataset_writer, open_dataset, partition_of
 from foodsafety.samples._pairing import (
@@ -29,7 +30,6 @@ from foodsafety.samples._pairing import (
     FaultRates,
     _generate,
     _policy,
-    _release_freed_heap,
     _split,
     _Territory,
     _territory,
@@ -174,7 +174,7 @@ def sample_dataset(
             )
             done.append((part, n_b, n_c))
             del sample
-            _release_freed_heap()
+            release_freed_heap()
         meta = Path(writer.path) / "_sample"
         meta.mkdir(exist_ok=True)
         with atomic_path(meta / "faults.parquet") as tmp:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from foodsafety._memory import release_freed_heap
 from foodsafety.errors import require
 from foodsafety.rules.pairing_policy import Cadence, PairingPolicy, default_since
 from foodsafety.vocab import Level, PairingList, Routine
@@ -326,26 +327,6 @@ def _split(total: int, shares: Sequence[float]) -> list[int]:
 
 
 # -- the generator -----------------------------------------------------------------------
-
-
-def _release_freed_heap() -> None:
-    """Hand the C heap's freed pages back to the operating system (glibc; elsewhere a no-op).
-
-    A province-size sample allocates and frees numpy working arrays of tens of megabytes.
-    glibc keeps freed pages in its heap, where polars, which has an allocator of its own,
-    cannot reuse them: without this they stay in the resident set for the rest of the
-    process (about 100 MB at 10^6 businesses), under the tables and whatever comes next.
-    """
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        return
-    trim(0)
 
 
 def _checked_faults(faults: FaultRates, policy: PairingPolicy) -> FaultRates:
@@ -1055,7 +1036,7 @@ def anyang(
         # seed 004: city and county cadres had all signed; township and village ones lag
         document_fault_levels=("township", "village"),
     )
-    _release_freed_heap()  # after the generator's working arrays are gone
+    release_freed_heap()  # after the generator's working arrays are gone
     return sample
 
 
@@ -1091,7 +1072,7 @@ def province(
         routine_share=routine_share,
         description=f"合成样本（{code}全省规模）: synthetic province-wide pairing ledger",
     )
-    _release_freed_heap()  # after the generator's working arrays are gone
+    release_freed_heap()  # after the generator's working arrays are gone
     return sample
 
 

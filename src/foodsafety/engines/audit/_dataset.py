@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from foodsafety._memory import release_freed_heap
 from foodsafety.engines.audit._check import Check, CheckFailure
 from foodsafety.engines.audit._context import AUDIT_COLUMNS, AuditContext
 from foodsafety.engines.audit._engine import (
@@ -320,24 +321,28 @@ def audit_dataset(
     pool: Executor = executor if executor is not None else _InTurn()
     threads = executor is None if parallel is None else parallel
     jobs = [pool.submit(_audit_part, ds, p, policy, as_of, since, threads) for p in ds.partitions]
-    done: list[_Part] = [job.result() for job in jobs]
+    done: list[_Part] = []
+    for job in jobs:
+        done.append(job.result())
+        # a worker's result arrives as a pickle: hand its freed buffers back to the system
+        release_freed_heap()
     report.extend(_duplicate_businesses(ds, done))
     report.raise_if_any(f"the dataset at {ds.path}")
     frames = [d.frame for d in done]
+    coverage = pl.concat([d.coverage for d in done], how="vertical") if done else None
+    failures = tuple(dict.fromkeys(f for d in done for f in d.failures))
+    all_loads = [d.loads for d in done]
+    del done  # the findings are sorted next, a column at a time, letting the parts go
     across = [(c, p) for c, p in plan if _scope(c) == "cadres"]
     if across:
         loads = (
-            pl.concat([_no_loads(), *(d.loads for d in done)], how="vertical")
+            pl.concat([_no_loads(), *all_loads], how="vertical")
             .group_by("cadre_id")
             .agg(pl.col("load").sum())
         )
         cadres = {"cadres": directory.drop("p")}
         frames.append(run_plan(cadres, policy, as_of, since, across, shared_loads=loads).frame)
-    frame = pl.concat([pl.DataFrame(schema=finding_schema()), *frames], how="vertical").sort(
-        "kind", "key"
-    )
-    coverage = pl.concat([d.coverage for d in done], how="vertical") if done else None
-    failures = tuple(dict.fromkeys(f for d in done for f in d.failures))
+    frame = _sorted_findings(frames)
     return AuditResult(
         frame=frame,
         coverage=coverage if coverage is not None else _empty_coverage(),
@@ -347,6 +352,22 @@ def audit_dataset(
         checks=tuple(c.name for c, _ in plan),
         failures=failures,
     )
+
+
+def _sorted_findings(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """The findings of all partitions sorted by kind and key, as :func:`audit` sorts them.
+
+    Gathered a column at a time, each source column let go once gathered: a sort of the
+    whole frame holds two copies of two million findings' messages at once.
+    """
+    whole = pl.concat([pl.DataFrame(schema=finding_schema()), *frames], how="vertical")
+    frames.clear()
+    order = whole.select(pl.arg_sort_by("kind", "key")).to_series()
+    columns: list[pl.Series] = []
+    for name in whole.columns:
+        columns.append(whole.get_column(name).gather(order))
+        whole = whole.drop(name)
+    return pl.DataFrame(columns)
 
 
 def _no_loads() -> pl.DataFrame:
