@@ -14,7 +14,8 @@ peak RSS (``ru_maxrss``) is per phase, alternating so that machine noise hits bo
   ledger (the 1 M comparison: 4 partitions, by default the provinces 41-44).
 
 ``--growth 1,2,5,10,20`` runs the dataset audit at each size (millions of businesses, cadres
-in the national ratio of 1 per 8) and prints a table; ``--plot FILE`` draws it on log-log
+in the national ratio of 1 per 8; 3 per 20 below 2 M, where the smallest provinces would get
+too few city cadres for the load cap) and prints a table; ``--plot FILE`` draws it on log-log
 axes.
 
 Goals (issue "The whole country"): at 20 M businesses and 2.5 M cadres, peak RSS at most
@@ -198,7 +199,9 @@ def main() -> int:
         rows = []
         for millions in [float(x) for x in opts.growth.split(",")]:
             n_b = int(millions * 1_000_000)
-            folder = _dataset(opts.workdir, n_b, n_b // RATIO)
+            # below 2 M the smallest provinces get too few city cadres for the cap at 1 per 8
+            n_c = n_b // RATIO if n_b >= 2_000_000 else n_b * 3 // 20
+            folder = _dataset(opts.workdir, n_b, n_c)
             p = _best(
                 [_phase("dataset", str(folder), str(opts.workers)) for _ in range(opts.repeat)]
             )

@@ -324,7 +324,6 @@ def audit_dataset(
     done: list[_Part] = []
     for job in jobs:
         done.append(job.result())
-        # a worker's result arrives as a pickle: hand its freed buffers back to the system
         release_freed_heap()
     report.extend(_duplicate_businesses(ds, done))
     report.raise_if_any(f"the dataset at {ds.path}")
