@@ -35,28 +35,19 @@ import gc
 import itertools
 import json
 import os
-import resource
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from _phases import emit, run_phase
+
 POLICY = "anyang_2022"
 #: Timed runs of the audit and of the naive loop in their phases; the median is reported.
 REPEAT = 3
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
-def _emit(**figures: Any) -> None:
-    figures["rss_mb"] = round(_rss_mb(), 1)
-    print("RESULT " + json.dumps(figures, default=str), flush=True)
 
 
 # -- phases (each runs in a fresh interpreter) --------------------------------------------
@@ -82,7 +73,7 @@ def phase_generate(work: Path, n_b: int, n_c: int) -> None:
         json.dumps({"as_of": sample.as_of.isoformat(), "since": sample.since.isoformat()})
     )
     rows = {k: v.height for k, v in sample.tables.items()}
-    _emit(generate_s=t_gen, write_parquet_s=t_pq, write_csv_s=t_csv, rows=rows)
+    emit(generate_s=t_gen, write_parquet_s=t_pq, write_csv_s=t_csv, rows=rows)
 
 
 def phase_load(work: Path, fmt: str) -> None:
@@ -103,7 +94,7 @@ def phase_load(work: Path, fmt: str) -> None:
     t0 = time.perf_counter()
     ledger, report = load_ledger(folder, as_of=dt.date.fromisoformat(meta["as_of"]))
     t_load = time.perf_counter() - t0
-    _emit(
+    emit(
         format=fmt,
         raw_read_s=t_raw,
         load_ledger_s=t_load,
@@ -139,7 +130,7 @@ def phase_audit(work: Path) -> None:
     t_audit, c_audit = statistics.median(runs), statistics.median(cpus)
     faults = json.loads((work / "faults.json").read_text())
     exact = all(result.keys(k) == frozenset(v) for k, v in faults.items())
-    _emit(
+    emit(
         audit_s=t_audit,
         audit_runs_s=[round(x, 3) for x in runs],
         audit_cpu_s=c_audit,
@@ -201,7 +192,7 @@ def phase_naive(work: Path, n_target: int) -> None:
     t_fast = statistics.median(fast_runs)
     fast_keys = {k: set(fast.keys(k)) for k in fast.counts()}
     agree = all(naive.get(k, set()) == v for k, v in fast_keys.items())
-    _emit(
+    emit(
         businesses=sub_b.height,
         to_records_s=t_records,
         naive_loop_s=t_naive,
@@ -402,28 +393,10 @@ def _next(y: int, m: int) -> tuple[int, int]:
 # -- driver ---------------------------------------------------------------------------------
 
 
-def _run(*args: str, src: Path | None = None) -> dict[str, Any]:
-    env = dict(os.environ)
-    if src is not None:  # the baseline's package first on the path
-        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
-    proc = subprocess.run(
-        [sys.executable, __file__, "--phase", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"phase {args[0]} failed")
-    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
-    return json.loads(line[len("RESULT ") :])  # type: ignore[no-any-return]
-
-
 def _compare_audits(work: Path, baseline: str | None) -> None:
     """The audit phase on this tree and (when given) on ``baseline``, alternating twice."""
     if baseline is None:
-        aud = _run("audit", str(work))
+        aud = run_phase(__file__, "--phase", "audit", str(work))
         print(f"  audit {aud['audit_s']:.2f} s, peak RSS {aud['rss_mb']:.0f} MiB")
         return
     repo = Path(__file__).resolve().parent.parent
@@ -436,8 +409,10 @@ def _compare_audits(work: Path, baseline: str | None) -> None:
         try:
             runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "current": []}
             for _ in range(2):
-                runs["baseline"].append(_run("audit", str(work), src=Path(tree) / "src"))
-                runs["current"].append(_run("audit", str(work)))
+                runs["baseline"].append(
+                    run_phase(__file__, "--phase", "audit", str(work), src=Path(tree) / "src")
+                )
+                runs["current"].append(run_phase(__file__, "--phase", "audit", str(work)))
         finally:
             subprocess.run(
                 ["git", "-C", str(repo), "worktree", "remove", "--force", tree], check=False
@@ -501,17 +476,19 @@ def main() -> None:
         gen = json.loads((work / "gen.json").read_text())
         print(f"  reusing {work} (generated earlier in {gen['generate_s']:.1f} s)")
     else:
-        gen = _run("generate", str(work), str(args.businesses), str(args.cadres))
+        gen = run_phase(
+            __file__, "--phase", "generate", str(work), str(args.businesses), str(args.cadres)
+        )
         (work / "gen.json").write_text(json.dumps(gen))
         print(f"  generated in {gen['generate_s']:.1f} s, rows {gen['rows']}")
     if args.baseline or args.only:
         _compare_audits(work, args.baseline)
         if args.only:
             return
-    pq = _run("load", str(work), "parquet")
-    csv = _run("load", str(work), "csv")
-    aud = _run("audit", str(work))
-    nav = _run("naive", str(work), str(args.naive))
+    pq = run_phase(__file__, "--phase", "load", str(work), "parquet")
+    csv = run_phase(__file__, "--phase", "load", str(work), "csv")
+    aud = run_phase(__file__, "--phase", "audit", str(work))
+    nav = run_phase(__file__, "--phase", "naive", str(work), str(args.naive))
     wall = time.perf_counter() - t_all
     sizes = {
         fmt: sum(f.stat().st_size for f in (work / fmt).iterdir()) / 2**20

@@ -50,32 +50,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCE = "410000"
 
-_COLUMNS = {
-    "businesses": [
-        "uscc",
-        "name",
-        "kind",
-        "jurisdiction",
-        "tier",
-        "risk_grade",
-        "principal",
-        "director",
-        "opened",
-        "closed",
-    ],
-    "cadres": [
-        "cadre_id",
-        "name",
-        "level",
-        "jurisdiction",
-        "unit",
-        "post",
-        "active_from",
-        "active_to",
-    ],
-    "assignments": ["assignment_id", "cadre_id", "uscc", "valid_from", "valid_to"],
-}
-
 
 def _peak_mb() -> float:
     # ru_maxrss is in kilobytes on Linux (bytes on macOS).
@@ -105,7 +79,9 @@ def _generate(out: Path, businesses: int, cadres: int, seed: int) -> None:
     from foodsafety.samples import province
 
     sample = province(seed, code=PROVINCE, n_businesses=businesses, n_cadres=cadres)
-    for table, columns in _COLUMNS.items():
+    from foodsafety.engines.graph import GRAPH_COLUMNS
+
+    for table, columns in GRAPH_COLUMNS.items():
         getattr(sample, table).select(columns).write_parquet(out / f"{table}.parquet")
     (out / "meta.json").write_text(json.dumps({"as_of": sample.as_of.isoformat()}))
 
@@ -120,7 +96,9 @@ class _Ledger:
 def _load(data: Path, tile: int) -> _Ledger:
     import polars as pl
 
-    frames = {t: pl.read_parquet(data / f"{t}.parquet") for t in _COLUMNS}
+    from foodsafety.engines.graph import GRAPH_COLUMNS
+
+    frames = {t: pl.read_parquet(data / f"{t}.parquet") for t in GRAPH_COLUMNS}
     if tile > 1:
         # every copy's keys get a prefix of their own: unique keys, same jurisdictions
         def tiled(table: str, keys: list[str]) -> pl.DataFrame:

@@ -36,28 +36,19 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from _phases import emit, rss_mb, run_phase
+
 POLICY = "anyang_2022"
 TIME_GOAL = 1.5
 RSS_GOAL_GB = 2.0
 #: columns left out of the row-by-row comparison: ids the importer derives itself
 DERIVED = {"assignments": ("assignment_id",), "visits": ("visit_id",)}
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
-def _emit(**figures: Any) -> None:
-    figures.setdefault("rss_mb", round(_rss_mb(), 1))
-    print("RESULT " + json.dumps(figures, default=str), flush=True)
 
 
 def _size_mb(path: Path) -> float:
@@ -93,7 +84,7 @@ def phase_generate(work: Path, n_b: int, n_c: int) -> None:
     (work / "meta.json").write_text(
         json.dumps({"as_of": sample.as_of.isoformat(), "since": sample.since.isoformat()})
     )
-    _emit(
+    emit(
         generate_s=t_gen,
         write_parquet_s=t_pq,
         sample_rows=full,
@@ -128,7 +119,7 @@ def phase_write(work: Path, what: str) -> None:
     else:
         target = work / "township"
         write_export(ledger, target, "township_csv", style=ExportStyle(encoding="gbk"))
-    _emit(
+    emit(
         what=what,
         write_s=time.perf_counter() - t0,
         cpu_s=time.process_time() - c0,
@@ -149,12 +140,12 @@ def phase_load(work: Path, what: str) -> None:
     else:
         ledger, report = import_ledger(work / "township", "township_csv", as_of=as_of)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    rss = round(_rss_mb(), 1)  # the load's peak, before the comparison files are written
+    rss = round(rss_mb(), 1)  # the load's peak, before the comparison files are written
     write_parquet(ledger, work / "kept" / what)
     examples: dict[str, str] = {}
     for p in report:
         examples.setdefault(p.code, f"{p.source}:{p.row} [{p.column}] {p.message}"[:300])
-    _emit(
+    emit(
         what=what,
         wall_s=wall,
         cpu_s=cpu,
@@ -193,27 +184,10 @@ def phase_compare(work: Path, what: str) -> None:
             "only_canonical": int(diff.clip(lower_bound=0).sum()),
             "only_imported": int((-diff).clip(lower_bound=0).sum()),
         }
-    _emit(what=what, compare=out)
+    emit(what=what, compare=out)
 
 
 # -- driver ---------------------------------------------------------------------------------
-
-
-def _run(*args: str) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--phase", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"phase {' '.join(args[:1] + args[2:])} failed")
-    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
-    out: dict[str, Any] = json.loads(line[len("RESULT ") :])
-    out["process_s"] = round(time.perf_counter() - t0, 1)
-    return out
 
 
 def _cached(work: Path, name: str, *args: str) -> dict[str, Any]:
@@ -223,7 +197,7 @@ def _cached(work: Path, name: str, *args: str) -> dict[str, Any]:
         out: dict[str, Any] = json.loads(done.read_text())
         print(f"  {name}: reused (written earlier in {out['process_s']:.1f} s)", flush=True)
         return out
-    out = _run(*args)
+    out = run_phase(__file__, "--phase", *args)
     done.write_text(json.dumps(out))
     print(f"  {name}: {out['process_s']:.1f} s, peak RSS {out['rss_mb']:.0f} MiB", flush=True)
     return out
@@ -272,7 +246,7 @@ def main() -> int:
     # each file written, then read: the CSV set before the (slow to write) workbook
     for what in ("canonical", "csvset", "workbook"):
         writes[what] = _cached(work, f"write_{what}", "write", w, what)
-        loads[what] = r = _run("load", w, what)
+        loads[what] = r = run_phase(__file__, "--phase", "load", w, what)
         print(
             f"  load {what}: {r['wall_s']:.1f} s (cpu {r['cpu_s']:.1f} s), "
             f"peak RSS {r['rss_mb']:.0f} MiB, rows {r['rows']}, problems {r['problems']} "
@@ -281,7 +255,10 @@ def main() -> int:
         )
         for code, text in r["examples"].items():
             print(f"      e.g. {code}: {text}")
-    compares = {what: _run("compare", w, what)["compare"] for what in ("workbook", "csvset")}
+    compares = {
+        what: run_phase(__file__, "--phase", "compare", w, what)["compare"]
+        for what in ("workbook", "csvset")
+    }
     wall = time.perf_counter() - t_all
 
     ref = loads["canonical"]

@@ -29,27 +29,18 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from _phases import emit, rss_mb, run_phase
+
 TIME_GOAL = 3.0
 RSS_GOAL_GB = 1.5
 FORMATS = ("parquet", "csv")
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
-def _emit(**figures: Any) -> None:
-    figures.setdefault("rss_mb", round(_rss_mb(), 1))
-    print("RESULT " + json.dumps(figures, default=str), flush=True)
 
 
 # -- phases (each runs in a fresh interpreter) --------------------------------------------
@@ -66,7 +57,7 @@ def phase_generate(work: Path, n_b: int, n_c: int) -> None:
     write_parquet(ledger, work / "parquet")
     write_csv(ledger, work / "csv")
     (work / "meta.json").write_text(json.dumps({"as_of": sample.as_of.isoformat()}))
-    _emit(generate_s=t_gen, rows=ledger.counts())
+    emit(generate_s=t_gen, rows=ledger.counts())
 
 
 def phase_raw(work: Path, fmt: str) -> None:
@@ -79,7 +70,7 @@ def phase_raw(work: Path, fmt: str) -> None:
         frame = pl.read_parquet(f) if fmt == "parquet" else pl.read_csv(f, infer_schema=False)
         rows += frame.height
         del frame
-    _emit(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0, rows=rows)
+    emit(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0, rows=rows)
 
 
 def phase_load(work: Path, fmt: str) -> None:
@@ -92,10 +83,10 @@ def phase_load(work: Path, fmt: str) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     ledger, report = load_ledger(work / fmt, as_of=as_of)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    rss = round(_rss_mb(), 1)  # the load's peak, before the fingerprint below
+    rss = round(rss_mb(), 1)  # the load's peak, before the fingerprint below
     # what was kept, to compare two loads by: a hash of each table's rows (same seed)
     kept = {t: int(f.hash_rows(seed=1).cast(pl.UInt64).sum()) for t, f in ledger.tables.items()}
-    _emit(
+    emit(
         wall_s=wall,
         cpu_s=cpu,
         rss_mb=rss,
@@ -107,25 +98,6 @@ def phase_load(work: Path, fmt: str) -> None:
 
 
 # -- driver ---------------------------------------------------------------------------------
-
-
-def _run(*args: str, src: str | None = None) -> dict[str, Any]:
-    env = dict(os.environ)
-    if src is not None:  # the other checkout's package before the installed one
-        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run(
-        [sys.executable, __file__, "--phase", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"phase {args[0]} {' '.join(args[2:])} failed")
-    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1]
-    out: dict[str, Any] = json.loads(line[len("RESULT ") :])
-    return out
 
 
 def main() -> int:
@@ -159,7 +131,13 @@ def main() -> int:
     )
     done = work / "generate.done.json"
     if not done.exists():
-        done.write_text(json.dumps(_run("generate", w, str(args.businesses), str(args.cadres))))
+        done.write_text(
+            json.dumps(
+                run_phase(
+                    __file__, "--phase", "generate", w, str(args.businesses), str(args.cadres)
+                )
+            )
+        )
     gen = json.loads(done.read_text())
     print(f"  rows {gen['rows']} = {sum(gen['rows'].values()):,}", flush=True)
 
@@ -169,7 +147,9 @@ def main() -> int:
         for fmt in FORMATS:
             for kind in kinds:
                 src = args.compare if kind == "compare" else None
-                r = _run("raw" if kind == "raw" else "load", w, fmt, src=src)
+                r = run_phase(
+                    __file__, "--phase", "raw" if kind == "raw" else "load", w, fmt, src=src
+                )
                 runs.setdefault((fmt, kind), []).append(r)
                 extra = f", problems {r['by_code']}" if kind != "raw" else ""
                 print(

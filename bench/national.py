@@ -29,27 +29,17 @@ Usage: ``python bench/national.py [--businesses 20000000] [--cadres 2500000] [--
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from _phases import emit, rss_mb, run_phase
+
 HERE = Path(__file__).resolve().parent
 RATIO = 8  # businesses per cadre: 20 M / 2.5 M
 FOUR = ("410000", "420000", "430000", "440000")
-
-
-def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
-
-
-def _emit(**figures: Any) -> None:
-    figures.setdefault("rss_mb", round(_rss_mb(), 1))
-    print("RESULT " + json.dumps(figures, default=str), flush=True)
 
 
 # -- phases (each runs in a fresh interpreter) --------------------------------------------
@@ -67,7 +57,7 @@ def phase_generate(folder: Path, n_b: int, n_c: int, codes: str) -> None:
         partition_by="province",
         overwrite=True,
     )
-    _emit(phase="generate", seconds=round(time.perf_counter() - t0, 1))
+    emit(phase="generate", seconds=round(time.perf_counter() - t0, 1))
 
 
 def phase_dataset(folder: Path, workers: int) -> None:
@@ -89,16 +79,18 @@ def phase_dataset(folder: Path, workers: int) -> None:
     else:
         result = audit_dataset(ds, policy, as_of)
     seconds = time.perf_counter() - t0
-    faults = _faults(folder)
+    from foodsafety.samples import sample_faults
+
+    faults = sample_faults(folder)
     wrong = {k: len(result.keys(k) ^ v) for k, v in faults.items() if result.keys(k) != v}
-    _emit(
+    emit(
         phase=f"dataset x{workers}",
         seconds=round(seconds, 2),
         findings=len(result),
         exact=not wrong,
         wrong=wrong,
-        rss_mb=round(_rss_mb(), 1),
-        workers_rss_mb=round(_rss_mb(resource.RUSAGE_CHILDREN), 1),
+        rss_mb=round(rss_mb(), 1),
+        workers_rss_mb=round(rss_mb(resource.RUSAGE_CHILDREN), 1),
     )
 
 
@@ -113,35 +105,14 @@ def phase_whole(folder: Path) -> None:
     policy = pairing_policy("anyang_2022")
     t0 = time.perf_counter()
     result = audit(ledger, policy, dt.date(2023, 1, 1))
-    _emit(phase="whole", seconds=round(time.perf_counter() - t0, 2), findings=len(result))
-
-
-def _faults(folder: Path) -> dict[str, frozenset[str]]:
-    import polars as pl
-
-    frame = pl.read_parquet(folder / "_sample" / "faults.parquet")
-    return {
-        str(k[0]): frozenset(f["key"].to_list())
-        for k, f in frame.partition_by("kind", as_dict=True).items()
-    }
+    emit(phase="whole", seconds=round(time.perf_counter() - t0, 2), findings=len(result))
 
 
 # -- driver -------------------------------------------------------------------------------
 
 
-def _run(*args: str) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    out = subprocess.run(
-        [sys.executable, *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
-    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-    found: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
-    print("  ", json.dumps(found), flush=True)
-    return found
-
-
 def _phase(name: str, *args: str) -> dict[str, Any]:
-    return _run(str(Path(__file__)), "--phase", name, *args)
+    return run_phase(__file__, "--phase", name, *args, echo=True)
 
 
 def _dataset(work: Path, n_b: int, n_c: int, codes: str = "") -> Path:
@@ -216,7 +187,7 @@ def main() -> int:
         folder = _dataset(opts.workdir, opts.businesses, opts.cadres)
         anchor, part = [], []
         for _ in range(opts.repeat):
-            anchor.append(_run(str(HERE / "national_anchor.py"), str(folder)))
+            anchor.append(run_phase(HERE / "national_anchor.py", str(folder), echo=True))
             part.append(_phase("dataset", str(folder), str(opts.workers)))
         a, p = _best(anchor), _best(part)
         rss = p["rss_mb"] + (p["workers_rss_mb"] * opts.workers if opts.workers > 1 else 0)

@@ -59,6 +59,14 @@ def _same(whole: AuditResult, part: AuditResult) -> None:
     assert part.failures == whole.failures
 
 
+def _with_rows(frame: pl.DataFrame, rows: list[dict[str, object]]) -> pl.DataFrame:
+    """``frame`` with ``rows`` added (columns they leave out are null)."""
+    if not rows:
+        return frame
+    added = pl.DataFrame(rows).select(pl.col(k).cast(frame.schema[k]) for k in rows[0])
+    return pl.concat([frame, added], how="diagonal")
+
+
 @st.composite
 def crossed_ledgers(draw: st.DrawFn) -> Ledger:
     """A small province whose pairing crosses city lines in the ways national data does."""
@@ -94,30 +102,7 @@ def crossed_ledgers(draw: st.DrawFn) -> Ledger:
                 {"cadre_id": cid, "document": "pledge", "signed": dt.date(2022, 12, 1)}
             )
     a = a.with_columns(pl.Series("cadre_id", ids, dtype=pl.Utf8))
-    if extra_cadres:
-        c = pl.concat(
-            [
-                c,
-                pl.DataFrame(extra_cadres).select(
-                    pl.col(x).cast(c.schema[x])
-                    if x in extra_cadres[0]
-                    else pl.lit(None, dtype=c.schema[x]).alias(x)
-                    for x in c.columns
-                ),
-            ]
-        )
-    if extra_pledges:
-        p = pl.concat(
-            [
-                p,
-                pl.DataFrame(extra_pledges).select(
-                    pl.col(x).cast(p.schema[x])
-                    if x in extra_pledges[0]
-                    else pl.lit(None, dtype=p.schema[x]).alias(x)
-                    for x in p.columns
-                ),
-            ]
-        )
+    c, p = _with_rows(c, extra_cadres), _with_rows(p, extra_pledges)
     return Ledger.from_frames(
         businesses=b, cadres=c, assignments=a, pledges=p, visits=base.visits, routines=base.routines
     )
@@ -318,3 +303,11 @@ def test_a_user_check_of_cadre_scope_runs_once_on_summed_loads(tmp_path: Path) -
         _same(whole, part)
     finally:
         unregister_check("busy_cadres")
+
+
+def test_an_empty_dataset_audits_as_an_empty_ledger(tmp_path: Path) -> None:
+    ds = write_dataset(Ledger.empty(), tmp_path / "d", "city")
+    assert ds.partitions == ()
+    result = audit_dataset(ds, _policy(), AS_OF)
+    _same(audit(Ledger.empty(), _policy(), AS_OF), result)
+    assert len(result) == 0 and result.checks

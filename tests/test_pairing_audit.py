@@ -381,6 +381,12 @@ def test_audit_equals_the_naive_loop_of_the_benchmark(
     # independent implementation: on a faulty sample with rows dropped at random (cadres and
     # businesses that others name go missing, histories get gaps, periods lose visits) and
     # shuffled, both must find the same keys of every kind
+    import sys
+
+    # the benchmark scripts import their shared helpers (bench/_phases.py) as run from bench/
+    bench = str(Path(__file__).resolve().parents[1] / "bench")
+    if bench not in sys.path:
+        sys.path.append(bench)
     from bench.audit import naive_audit
 
     from foodsafety.ledger import Ledger

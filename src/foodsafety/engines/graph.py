@@ -109,6 +109,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BODY_EDGE_KINDS",
     "DIRECTION",
+    "GRAPH_COLUMNS",
     "NODE_TYPES",
     "POST_EDGE_KINDS",
     "SCHEMA",
@@ -162,6 +163,34 @@ POST_EDGE_KINDS: Final[Mapping[OfficialPost, ResponsibilityKind]] = {
 
 _JUR_ROLE: Final = "jurisdiction"
 _CADRE_ROLE: Final = "cadre"
+
+
+#: The columns of each ledger table that the graph reads (a loader may read only these).
+GRAPH_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "businesses": (
+        "uscc",
+        "name",
+        "kind",
+        "jurisdiction",
+        "tier",
+        "risk_grade",
+        "principal",
+        "director",
+        "opened",
+        "closed",
+    ),
+    "cadres": (
+        "cadre_id",
+        "name",
+        "level",
+        "jurisdiction",
+        "unit",
+        "post",
+        "active_from",
+        "active_to",
+    ),
+    "assignments": ("assignment_id", "cadre_id", "uscc", "valid_from", "valid_to"),
+}
 
 
 class LedgerLike(Protocol):
@@ -1132,18 +1161,7 @@ class _LedgerPart:
 
         report = ProblemReport()
         gov_index = {n: i for i, n in enumerate(collected.nodes)}
-        b = ledger.businesses.select(
-            "uscc",
-            "name",
-            "kind",
-            "jurisdiction",
-            "tier",
-            "risk_grade",
-            "principal",
-            "director",
-            "opened",
-            "closed",
-        )
+        b = ledger.businesses.select(GRAPH_COLUMNS["businesses"])
         codes = b.get_column("jurisdiction").drop_nulls().unique().to_list()
         known = _tree_levels(tree)
         anchors = {c: _anchor(tree, c, known) for c in codes if c}
@@ -1204,9 +1222,7 @@ class _LedgerPart:
             )
         if report:
             b = b.filter(placed & ~dup)
-        c = ledger.cadres.select(
-            "cadre_id", "name", "level", "jurisdiction", "unit", "post", "active_from", "active_to"
-        ).with_row_index("_row", offset=1)
+        c = ledger.cadres.select(GRAPH_COLUMNS["cadres"]).with_row_index("_row", offset=1)
         repeated = ~pl.col("cadre_id").is_first_distinct()
         for row, cid in c.filter(repeated).select("_row", "cadre_id").iter_rows():
             report.add(
@@ -1220,9 +1236,7 @@ class _LedgerPart:
                 )
             )
         c = c.filter(~repeated)
-        a = ledger.assignments.select(
-            "assignment_id", "cadre_id", "uscc", "valid_from", "valid_to"
-        ).with_row_index("_row", offset=1)
+        a = ledger.assignments.select(GRAPH_COLUMNS["assignments"]).with_row_index("_row", offset=1)
         a = a.join(
             c.select("cadre_id", _c=pl.int_range(pl.len(), dtype=pl.Int32)),
             on="cadre_id",

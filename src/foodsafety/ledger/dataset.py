@@ -46,7 +46,7 @@ import attrs
 
 from foodsafety._atomic import atomic_path, write_text
 from foodsafety.errors import LoadError, polars_guard, require
-from foodsafety.ledger._ledger import Ledger, _conform
+from foodsafety.ledger._ledger import Ledger
 from foodsafety.ledger.schema import TABLES, polars_schema
 
 if TYPE_CHECKING:
@@ -54,12 +54,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MANIFEST",
+    "NO_PARTITION",
     "PARTITION_LEVELS",
     "Dataset",
     "DatasetWriter",
     "dataset_writer",
     "open_dataset",
     "partition_of",
+    "partitions_of",
     "write_dataset",
 ]
 
@@ -93,26 +95,26 @@ def partition_of(code: str | None, partition_by: str | Sequence[str]) -> str:
     """The partition (relative folder, ``city=410500``) that a division code's rows sit in.
 
     A code coarser than a level keeps its own area at that level: ``410000`` is in
-    ``city=410000``. ``None`` (no owner) is the partition ``_``.
+    ``city=410000``. ``None`` (no owner) is the partition ``_``. One code at a time; the
+    writer routes whole columns with the same rule (:func:`partitions_of`).
 
     >>> partition_of("410522102", ("city",))
     'city=410500'
     >>> partition_of("410000", ("province", "city"))
     'province=410000/city=410000'
     """
+    pl = require("polars", extra="data", feature="ledger datasets")
+    found: str = partitions_of(pl.Series([code], dtype=pl.Utf8), partition_by).item()
+    return found
+
+
+def partitions_of(codes: pl.Series, partition_by: str | Sequence[str]) -> pl.Series:
+    """:func:`partition_of` of a column of division codes, at once."""
+    import polars as pl
+
     levels = _levels(partition_by)
-    if code is None:
-        return NO_PARTITION
-    return "/".join(f"{lv}={_area(code, lv)}" for lv in levels)
-
-
-def _area(code: str, level: str) -> str:
-    width = _WIDTH[level]
-    head = code[:width]
-    # a coarser code (a province cadre at city level) keeps its own area: 410000 -> 410000
-    if level == "city" and code[2:4] == "00":
-        head = code[:2] + "00"
-    return head.ljust(6, "0")
+    out: pl.Series = codes.to_frame("c").select(_partition_expr(pl.col("c"), levels)).to_series()
+    return out
 
 
 def _area_expr(col: pl.Expr, level: str) -> pl.Expr:
@@ -388,6 +390,16 @@ class Dataset:
         )
         return lazy.select(*wanted, *self.partition_by)
 
+    def partition_column(self) -> pl.Expr:
+        """In a :meth:`scan`, each row's partition as :attr:`partitions` names it
+        (``province=410000/city=410500``), from the partition columns."""
+        import polars as pl
+
+        out: pl.Expr = pl.concat_str(
+            [pl.lit(f"{lv}=") + pl.col(lv) for lv in self.partition_by], separator="/"
+        )
+        return out
+
     def read(
         self, table: str, partition: str, columns: Sequence[str] | None = None
     ) -> pl.DataFrame:
@@ -426,7 +438,7 @@ class Dataset:
             else pl.DataFrame(schema=polars_schema(t))
             for t in TABLES
         }
-        return Ledger({t: _conform(t, f) for t, f in tables.items()})
+        return Ledger.from_frames(**tables)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{t}={n}" for t, n in self.counts().items())

@@ -4,7 +4,7 @@ Everything here is **synthetic**: generated from published totals (seed 004) on 
 codes, for demos, tests and benchmarks. No row describes a real business or person.
 """
 
-from foodsafety.samples._dataset import SampleDataset, provinces, sample_dataset
+from foodsafety.samples._dataset import SampleDataset, provinces, sample_dataset, sample_faults
 from foodsafety.samples._exports import LAYOUTS, ExportStyle, write_export
 from foodsafety.samples._pairing import FaultRates, Sample, anyang, fault_kinds, province
 
@@ -19,5 +19,6 @@ __all__ = [
     "province",
     "provinces",
     "sample_dataset",
+    "sample_faults",
     "write_export",
 ]

@@ -24,7 +24,7 @@ import attrs
 from foodsafety._atomic import atomic_path, write_text
 from foodsafety._memory import release_freed_heap
 from foodsafety.errors import require
-from foodsafety.ledger.dataset import Dataset, dataset_writer, open_dataset, partition_of
+from foodsafety.ledger.dataset import Dataset, dataset_writer, open_dataset, partitions_of
 from foodsafety.samples._pairing import (
     ANYANG_KINDS,
     FaultRates,
@@ -38,7 +38,7 @@ from foodsafety.samples._pairing import (
 if TYPE_CHECKING:
     from foodsafety.rules.pairing_policy import PairingPolicy
 
-__all__ = ["SampleDataset", "provinces", "sample_dataset"]
+__all__ = ["SampleDataset", "provinces", "sample_dataset", "sample_faults"]
 
 _SAMPLE_DIR = "_sample"
 
@@ -80,21 +80,27 @@ class SampleDataset:
 
     def faults(self) -> dict[str, frozenset[str]]:
         """Finding kind → the finding keys the audit must report, exactly (read from disk)."""
-        pl = require("polars", extra="data", feature="sample datasets")
-        frame = pl.read_parquet(self.dataset.path / _SAMPLE_DIR / "faults.parquet")
-        out: dict[str, frozenset[str]] = {}
-        for (kind,), keys in frame.partition_by("kind", as_dict=True).items():
-            out[str(kind)] = frozenset(keys["key"].to_list())
-        return out
+        return sample_faults(self.dataset.path)
+
+
+def sample_faults(path: str | os.PathLike[str]) -> dict[str, frozenset[str]]:
+    """The faults :func:`sample_dataset` injected into the dataset at ``path``, by kind."""
+    pl = require("polars", extra="data", feature="sample datasets")
+    frame = pl.read_parquet(Path(path) / _SAMPLE_DIR / "faults.parquet")
+    out: dict[str, frozenset[str]] = {}
+    for (kind,), keys in frame.partition_by("kind", as_dict=True).items():
+        out[str(kind)] = frozenset(keys["key"].to_list())
+    return out
 
 
 def _units(codes: Sequence[str], levels: tuple[str, ...]) -> list[tuple[str, _Territory]]:
     """Each partition's territory: the townships of ``codes`` grouped by partition."""
+    pl = require("polars", extra="data", feature="sample datasets")
     groups: dict[str, _Territory] = {}
     for code in codes:
         t = _territory(code)
-        for city, county, town in zip(t.city, t.county, t.township, strict=True):
-            part = partition_of(town, levels)
+        parts = partitions_of(pl.Series(t.township, dtype=pl.Utf8), levels).to_list()
+        for city, county, town, part in zip(t.city, t.county, t.township, parts, strict=True):
             g = groups.setdefault(part, _Territory([], [], []))
             g.city.append(city)
             g.county.append(county)
@@ -175,7 +181,7 @@ def sample_dataset(
             done.append((part, n_b, n_c))
             del sample
             release_freed_heap()
-        meta = Path(writer.path) / "_sample"
+        meta = Path(writer.path) / _SAMPLE_DIR
         meta.mkdir(exist_ok=True)
         with atomic_path(meta / "faults.parquet") as tmp:
             pl.concat(found).sort("kind", "key").write_parquet(tmp)

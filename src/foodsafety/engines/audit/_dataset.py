@@ -28,9 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -38,12 +38,12 @@ from foodsafety._memory import release_freed_heap
 from foodsafety.engines.audit._check import Check, CheckFailure
 from foodsafety.engines.audit._context import AUDIT_COLUMNS, AuditContext
 from foodsafety.engines.audit._engine import (
+    InTurn,
     audit_window,
     finding_schema,
     plan_columns,
     planned_checks,
     run_checks,
-    run_plan,
 )
 from foodsafety.engines.audit._frames import np, pl
 from foodsafety.engines.audit._result import AuditResult
@@ -57,31 +57,6 @@ if TYPE_CHECKING:
     from foodsafety.rules.pairing_policy import PairingPolicy
 
 __all__ = ["audit_dataset"]
-
-_T = TypeVar("_T")
-
-
-class _InTurn(Executor):
-    """Runs each job when its result is asked for: one partition in memory at a time."""
-
-    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
-        return _Deferred(fn, args, kwargs)
-
-
-class _Deferred(Future[_T]):
-    def __init__(self, fn: Callable[..., _T], args: tuple[Any, ...], kwargs: Any) -> None:
-        super().__init__()
-        self._job: tuple[Callable[..., _T], tuple[Any, ...], Any] | None = (fn, args, kwargs)
-
-    def result(self, timeout: float | None = None) -> _T:
-        if self._job is not None:
-            fn, args, kwargs = self._job
-            self._job = None
-            try:
-                self.set_result(fn(*args, **kwargs))
-            except Exception as exc:
-                self.set_exception(exc)
-        return super().result(timeout)
 
 
 def _directory_columns(plan: list[tuple[Check, Any]]) -> tuple[str, ...]:
@@ -99,15 +74,10 @@ def _directory(dataset: Dataset, columns: tuple[str, ...]) -> pl.DataFrame:
     with _DIRECTORY_LOCK:
         found = _DIRECTORIES.get(key)
         if found is None:
-            levels = dataset.partition_by
             found = (
                 dataset.scan("cadres", list(columns))
-                .with_columns(
-                    pl.concat_str(
-                        [pl.lit(f"{lv}=") + pl.col(lv) for lv in levels], separator="/"
-                    ).alias("p")
-                )
-                .drop(list(levels))
+                .with_columns(dataset.partition_column().alias("p"))
+                .drop(list(dataset.partition_by))
                 .collect()
             )
             _DIRECTORIES.clear()  # one dataset at a time: the directory of the last one
@@ -126,7 +96,7 @@ class _Part:
     uscc_hashes: npt.NDArray[np.uint64]
 
 
-def _cadres_alone(frame: pl.DataFrame, foreign: pl.Series) -> pl.Expr:
+def _cadres_alone(foreign: pl.Series) -> pl.Expr:
     """Findings about one of ``foreign`` and no business: another partition reports them."""
     out: pl.Expr = (
         pl.col("uscc").is_null() & pl.col("cadre_id").is_in(foreign.implode())
@@ -162,7 +132,7 @@ def _audit_part(
         _check_layout(dataset, partition, ctx)
     frame = result.frame
     if foreign_ids.len():
-        frame = frame.filter(~_cadres_alone(frame, foreign_ids))
+        frame = frame.filter(~_cadres_alone(foreign_ids))
     load = ctx.cadre_loads()
     loads = pl.DataFrame(
         {"cadre_id": ctx.cadres["cadre_id"], "load": pl.Series(load, dtype=pl.Int64)}
@@ -231,15 +201,10 @@ def _duplicate_businesses(dataset: Dataset, parts: Sequence[_Part] | None = None
     if not len(twice):
         return []
     # the hashes only point at candidates: the strings settle it
-    levels = dataset.partition_by
     found = (
         dataset.scan("businesses", ["uscc"])
         .filter(hash_values(pl.col("uscc")).is_in(pl.Series(twice).implode()))
-        .with_columns(
-            pl.concat_str([pl.lit(f"{lv}=") + pl.col(lv) for lv in levels], separator="/").alias(
-                "p"
-            )
-        )
+        .with_columns(dataset.partition_column().alias("p"))
         .collect()
     )
     clash = (
@@ -313,12 +278,14 @@ def audit_dataset(
     ds = dataset if isinstance(dataset, Dataset) else open_dataset(dataset)
     as_of, since = audit_window(as_of, since)
     plan = planned_checks(policy)  # a bad checks: section fails here, before any job
+    if not ds.partitions:  # an empty dataset audits as an empty ledger
+        return run_checks({}, policy, as_of, since, plan)[0]
     directory = _directory(ds, _directory_columns(plan))
     report = ProblemReport(_duplicate_cadres(ds, directory))
     if not report.ok:  # every clash at once: the businesses' too, before any job
         report.extend(_duplicate_businesses(ds))
         report.raise_if_any(f"the dataset at {ds.path}")
-    pool: Executor = executor if executor is not None else _InTurn()
+    pool: Executor = executor if executor is not None else InTurn()
     threads = executor is None if parallel is None else parallel
     jobs = [pool.submit(_audit_part, ds, p, policy, as_of, since, threads) for p in ds.partitions]
     done: list[_Part] = []
@@ -328,7 +295,7 @@ def audit_dataset(
     report.extend(_duplicate_businesses(ds, done))
     report.raise_if_any(f"the dataset at {ds.path}")
     frames = [d.frame for d in done]
-    coverage = pl.concat([d.coverage for d in done], how="vertical") if done else None
+    coverage = pl.concat([d.coverage for d in done], how="vertical")
     failures = tuple(dict.fromkeys(f for d in done for f in d.failures))
     all_loads = [d.loads for d in done]
     del done  # the findings are sorted next, a column at a time, letting the parts go
@@ -340,11 +307,11 @@ def audit_dataset(
             .agg(pl.col("load").sum())
         )
         cadres = {"cadres": directory.drop("p")}
-        frames.append(run_plan(cadres, policy, as_of, since, across, shared_loads=loads).frame)
+        frames.append(run_checks(cadres, policy, as_of, since, across, shared_loads=loads)[0].frame)
     frame = _sorted_findings(frames)
     return AuditResult(
         frame=frame,
-        coverage=coverage if coverage is not None else _empty_coverage(),
+        coverage=coverage,
         policy=policy,
         as_of=as_of,
         since=since,
@@ -371,17 +338,3 @@ def _sorted_findings(frames: list[pl.DataFrame]) -> pl.DataFrame:
 
 def _no_loads() -> pl.DataFrame:
     return pl.DataFrame(schema={"cadre_id": pl.Utf8, "load": pl.Int64})
-
-
-def _empty_coverage() -> pl.DataFrame:
-    schema = {
-        "uscc": pl.Utf8,
-        "city": pl.Utf8,
-        "county": pl.Utf8,
-        "township": pl.Utf8,
-        "level": pl.Utf8,
-        "paired": pl.Boolean,
-        "mismatched": pl.Boolean,
-        "overdue": pl.Boolean,
-    }
-    return pl.DataFrame(schema=schema)

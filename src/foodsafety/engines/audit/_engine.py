@@ -32,16 +32,31 @@ class CheckFailedWarning(UserWarning):
     """
 
 
-class _AtOnce(Executor):
-    """An executor that runs what it is given at once, in the calling thread."""
+class InTurn(Executor):
+    """An executor that runs each job in the calling thread when its result is asked for.
+
+    The audit's one-thread mode (``parallel=False``), and a dataset audit's default: one
+    partition in memory at a time.
+    """
 
     def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
-        done: Future[_T] = Future()
-        try:
-            done.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # held, as a thread's future holds it
-            done.set_exception(exc)
-        return done
+        return _Deferred(fn, args, kwargs)
+
+
+class _Deferred(Future[_T]):
+    def __init__(self, fn: Callable[..., _T], args: tuple[Any, ...], kwargs: Any) -> None:
+        super().__init__()
+        self._job: tuple[Callable[..., _T], tuple[Any, ...], Any] | None = (fn, args, kwargs)
+
+    def result(self, timeout: float | None = None) -> _T:
+        if self._job is not None:
+            fn, args, kwargs = self._job
+            self._job = None
+            try:
+                self.set_result(fn(*args, **kwargs))
+            except Exception as exc:  # held, as a thread's future holds it
+                self.set_exception(exc)
+        return super().result(timeout)
 
 
 def _is_builtin(check: Check) -> bool:
@@ -244,23 +259,7 @@ def audit(
         AuditError: a check shipped with the library failed inside polars.
     """
     as_of, since = audit_window(as_of, since)
-    return run_plan(ledger, policy, as_of, since, planned_checks(policy), parallel=parallel)
-
-
-def run_plan(
-    ledger: AuditInput,
-    policy: PairingPolicy,
-    as_of: dt.date,
-    since: dt.date,
-    plan: list[tuple[Check, Any]],
-    *,
-    parallel: bool = True,
-    shared_loads: pl.DataFrame | None = None,
-) -> AuditResult:
-    """Run planned checks over one ledger (the whole one, or a dataset's partition)."""
-    return run_checks(
-        ledger, policy, as_of, since, plan, parallel=parallel, shared_loads=shared_loads
-    )[0]
+    return run_checks(ledger, policy, as_of, since, planned_checks(policy), parallel=parallel)[0]
 
 
 def run_checks(
@@ -273,8 +272,9 @@ def run_checks(
     parallel: bool = True,
     shared_loads: pl.DataFrame | None = None,
 ) -> tuple[AuditResult, AuditContext]:
-    """:func:`run_plan`, and the context the checks read."""
-    pool: Executor = ThreadPoolExecutor(1, "foodsafety-audit") if parallel else _AtOnce()
+    """Run planned checks over one ledger (the whole one, or a dataset's partition): the
+    result, and the context the checks read."""
+    pool: Executor = ThreadPoolExecutor(1, "foodsafety-audit") if parallel else InTurn()
     try:
         ctx = _context(ledger, policy, as_of, since, pool, plan_columns(plan), shared_loads)
         later = [pool.submit(_run, c, ctx, p) for c, p in plan if c.concurrent]
